@@ -1,0 +1,121 @@
+package dev.ist.worker.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * A resumable point of a transfer: the optimised image (CHW floats, RGB in [0,1]) at the start of
+ * {@code iteration} (global across scales) of scale {@code scaleIndex}, plus the optimiser's state
+ * where it is worth keeping (Adam's moments; L-BFGS rebuilds its history and stores none).
+ *
+ * <p>{@link #toBytes()} writes a small versioned format (magic "ISTS", version, fields, CRC32) that
+ * {@link #fromBytes(byte[])} reads back; the runtime stores it as a checkpoint object.
+ */
+public record EngineState(int scaleIndex, int iteration, int width, int height, float[] image, long seed,
+                          byte[] optimizerState) {
+    private static final int MAGIC = 0x49535453; // "ISTS"
+    private static final int VERSION = 1;
+
+    public EngineState {
+        if (image == null || image.length != 3L * width * height) {
+            throw new IllegalArgumentException("image must hold 3*" + width + "*" + height + " floats");
+        }
+        if (optimizerState == null) {
+            optimizerState = new byte[0];
+        }
+    }
+
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.length * 4 + optimizerState.length + 64);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(scaleIndex);
+            out.writeInt(iteration);
+            out.writeInt(width);
+            out.writeInt(height);
+            out.writeLong(seed);
+            ByteBuffer pixels = ByteBuffer.allocate(image.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            pixels.asFloatBuffer().put(image);
+            out.write(pixels.array());
+            out.writeInt(optimizerState.length);
+            out.write(optimizerState);
+            out.flush();
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static EngineState fromBytes(byte[] data) {
+        if (data == null || data.length < 44) {
+            throw new EngineException("checkpoint is too short to be an engine state");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(data, 0, data.length - 8);
+        long stored = ByteBuffer.wrap(data, data.length - 8, 8).getLong();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readInt() != MAGIC) {
+                throw new EngineException("checkpoint is not an engine state (bad magic)");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new EngineException("unsupported engine state version " + version);
+            }
+            if (stored != crc.getValue()) {
+                throw new EngineException("engine state checksum mismatch (corrupted checkpoint)");
+            }
+            int scaleIndex = in.readInt();
+            int iteration = in.readInt();
+            int width = in.readInt();
+            int height = in.readInt();
+            long seed = in.readLong();
+            long n = 3L * width * height;
+            if (width <= 0 || height <= 0 || n * 4 > data.length) {
+                throw new EngineException("engine state has an impossible size " + width + "x" + height);
+            }
+            byte[] raw = new byte[(int) n * 4];
+            in.readFully(raw);
+            float[] image = new float[(int) n];
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(image);
+            int optLength = in.readInt();
+            if (optLength < 0 || optLength > data.length) {
+                throw new EngineException("engine state has a bad optimiser state length");
+            }
+            byte[] opt = new byte[optLength];
+            in.readFully(opt);
+            return new EngineState(scaleIndex, iteration, width, height, image, seed, opt);
+        } catch (IOException e) {
+            throw new EngineException("engine state is truncated", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EngineState s && s.scaleIndex == scaleIndex && s.iteration == iteration
+                && s.width == width && s.height == height && s.seed == seed
+                && Arrays.equals(s.image, image) && Arrays.equals(s.optimizerState, optimizerState);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(image) + iteration;
+    }
+
+    @Override
+    public String toString() {
+        return "EngineState[scale=" + scaleIndex + ", iteration=" + iteration + ", " + width + "x" + height
+                + ", optimizerState=" + optimizerState.length + " bytes]";
+    }
+}

@@ -1,0 +1,3 @@
+package dev.ist.worker.engine;
+
+public enum Pooling { MAX, AVG }

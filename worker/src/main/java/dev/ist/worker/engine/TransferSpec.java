@@ -1,0 +1,299 @@
+package dev.ist.worker.engine;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one transfer needs besides the network. Build it with {@link #builder()}; {@code build()}
+ * validates every option and throws {@link InvalidSpecException} with a one-line reason.
+ */
+public final class TransferSpec {
+    private final BufferedImage content;
+    private final List<StyleImage> styles;
+    private final int size;
+    private final int iterations;
+    private final double contentWeight;
+    private final double styleWeight;
+    private final double tvWeight;
+    private final List<String> contentLayers;
+    private final List<String> styleLayers;
+    private final List<Double> styleLayerWeights;
+    private final OptimizerKind optimizer;
+    private final double learningRate;
+    private final int lbfgsHistory;
+    private final boolean strongWolfe;
+    private final double toleranceGrad;
+    private final double toleranceChange;
+    private final InitKind init;
+    private final BufferedImage initImage;
+    private final long seed;
+    private final boolean preserveColors;
+    private final boolean multiScale;
+    private final int minScaleLongSide;
+    private final double styleScale;
+    private final Pooling pooling;
+    private final boolean keepBest;
+    private final EngineState resumeFrom;
+    private final List<StyleTargets> styleTargets;
+
+    private TransferSpec(Builder b) {
+        this.content = b.content;
+        this.styles = List.copyOf(b.styles);
+        this.size = b.size;
+        this.iterations = b.iterations;
+        this.contentWeight = b.contentWeight;
+        this.styleWeight = b.styleWeight;
+        this.tvWeight = b.tvWeight;
+        this.contentLayers = List.copyOf(b.contentLayers);
+        this.styleLayers = List.copyOf(b.styleLayers);
+        this.styleLayerWeights = b.styleLayerWeights == null
+                ? Collections.nCopies(b.styleLayers.size(), 1.0)
+                : List.copyOf(b.styleLayerWeights);
+        this.optimizer = b.optimizer;
+        this.learningRate = Double.isNaN(b.learningRate)
+                ? (b.optimizer == OptimizerKind.LBFGS ? 1.0 : 0.02) : b.learningRate;
+        this.lbfgsHistory = b.lbfgsHistory;
+        this.strongWolfe = b.strongWolfe;
+        this.toleranceGrad = b.toleranceGrad;
+        this.toleranceChange = b.toleranceChange;
+        this.init = b.init;
+        this.initImage = b.initImage;
+        this.seed = b.seed;
+        this.preserveColors = b.preserveColors;
+        this.multiScale = b.multiScale;
+        this.minScaleLongSide = b.minScaleLongSide;
+        this.styleScale = b.styleScale;
+        this.pooling = b.pooling;
+        this.keepBest = b.keepBest;
+        this.resumeFrom = b.resumeFrom;
+        this.styleTargets = List.copyOf(b.styleTargets);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public BufferedImage content() { return content; }
+    public List<StyleImage> styles() { return styles; }
+    /** Long side of the output in pixels. */
+    public int size() { return size; }
+    public int iterations() { return iterations; }
+    public double contentWeight() { return contentWeight; }
+    public double styleWeight() { return styleWeight; }
+    public double tvWeight() { return tvWeight; }
+    public List<String> contentLayers() { return contentLayers; }
+    public List<String> styleLayers() { return styleLayers; }
+    public List<Double> styleLayerWeights() { return styleLayerWeights; }
+    public OptimizerKind optimizer() { return optimizer; }
+    public double learningRate() { return learningRate; }
+    public int lbfgsHistory() { return lbfgsHistory; }
+    public boolean strongWolfe() { return strongWolfe; }
+    public double toleranceGrad() { return toleranceGrad; }
+    public double toleranceChange() { return toleranceChange; }
+    public InitKind init() { return init; }
+    public BufferedImage initImage() { return initImage; }
+    public long seed() { return seed; }
+    public boolean preserveColors() { return preserveColors; }
+    public boolean multiScale() { return multiScale; }
+    /** Long side of the coarsest scale of the multi-scale pyramid. */
+    public int minScaleLongSide() { return minScaleLongSide; }
+    /** Style images are resized to {@code styleScale * output long side}. */
+    public double styleScale() { return styleScale; }
+    public Pooling pooling() { return pooling; }
+    public boolean keepBest() { return keepBest; }
+    public Optional<EngineState> resumeFrom() { return Optional.ofNullable(resumeFrom); }
+    /** Precomputed Gram targets; the engine uses the ones whose key matches a scale it runs. */
+    public List<StyleTargets> styleTargets() { return styleTargets; }
+
+    /** A copy of this spec with other precomputed targets (the rest unchanged). */
+    public TransferSpec withStyleTargets(List<StyleTargets> targets) {
+        return toBuilder().styleTargets(targets).build();
+    }
+
+    public TransferSpec withResumeFrom(EngineState state) {
+        return toBuilder().resumeFrom(state).build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.content = content;
+        b.styles = new ArrayList<>(styles);
+        b.size = size;
+        b.iterations = iterations;
+        b.contentWeight = contentWeight;
+        b.styleWeight = styleWeight;
+        b.tvWeight = tvWeight;
+        b.contentLayers = new ArrayList<>(contentLayers);
+        b.styleLayers = new ArrayList<>(styleLayers);
+        b.styleLayerWeights = new ArrayList<>(styleLayerWeights);
+        b.optimizer = optimizer;
+        b.learningRate = learningRate;
+        b.lbfgsHistory = lbfgsHistory;
+        b.strongWolfe = strongWolfe;
+        b.toleranceGrad = toleranceGrad;
+        b.toleranceChange = toleranceChange;
+        b.init = init;
+        b.initImage = initImage;
+        b.seed = seed;
+        b.preserveColors = preserveColors;
+        b.multiScale = multiScale;
+        b.minScaleLongSide = minScaleLongSide;
+        b.styleScale = styleScale;
+        b.pooling = pooling;
+        b.keepBest = keepBest;
+        b.resumeFrom = resumeFrom;
+        b.styleTargets = new ArrayList<>(styleTargets);
+        return b;
+    }
+
+    public static final class Builder {
+        private BufferedImage content;
+        private List<StyleImage> styles = new ArrayList<>();
+        private int size = 512;
+        private int iterations = 500;
+        private double contentWeight = 1.0;
+        private double styleWeight = 1e5;
+        private double tvWeight = 0.0;
+        private List<String> contentLayers = new ArrayList<>(LayerNames.DEFAULT_CONTENT_LAYERS);
+        private List<String> styleLayers = new ArrayList<>(LayerNames.DEFAULT_STYLE_LAYERS);
+        private List<Double> styleLayerWeights;
+        private OptimizerKind optimizer = OptimizerKind.LBFGS;
+        private double learningRate = Double.NaN;
+        private int lbfgsHistory = 20;
+        private boolean strongWolfe = false;
+        private double toleranceGrad = 1e-7;
+        private double toleranceChange = 1e-9;
+        private InitKind init = InitKind.CONTENT;
+        private BufferedImage initImage;
+        private long seed = 0;
+        private boolean preserveColors;
+        private boolean multiScale;
+        private int minScaleLongSide = 128;
+        private double styleScale = 1.0;
+        private Pooling pooling = Pooling.MAX;
+        private boolean keepBest;
+        private EngineState resumeFrom;
+        private List<StyleTargets> styleTargets = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder content(BufferedImage content) { this.content = content; return this; }
+        public Builder style(BufferedImage style) { return style(style, 1.0); }
+        public Builder style(BufferedImage style, double weight) {
+            this.styles.add(new StyleImage(style, weight));
+            return this;
+        }
+        public Builder styles(List<StyleImage> styles) { this.styles = new ArrayList<>(styles); return this; }
+        public Builder size(int longSide) { this.size = longSide; return this; }
+        public Builder iterations(int iterations) { this.iterations = iterations; return this; }
+        public Builder contentWeight(double w) { this.contentWeight = w; return this; }
+        public Builder styleWeight(double w) { this.styleWeight = w; return this; }
+        public Builder tvWeight(double w) { this.tvWeight = w; return this; }
+        public Builder contentLayers(List<String> layers) { this.contentLayers = new ArrayList<>(layers); return this; }
+        public Builder styleLayers(List<String> layers) { this.styleLayers = new ArrayList<>(layers); return this; }
+        /** Per style layer weights, same order as the style layers; null = all 1. */
+        public Builder styleLayerWeights(List<Double> weights) {
+            this.styleLayerWeights = weights == null ? null : new ArrayList<>(weights);
+            return this;
+        }
+        public Builder optimizer(OptimizerKind optimizer) { this.optimizer = optimizer; return this; }
+        /** NaN = the optimiser's default (1.0 for L-BFGS, 0.02 for Adam on [0,1] pixels). */
+        public Builder learningRate(double lr) { this.learningRate = lr; return this; }
+        public Builder lbfgsHistory(int history) { this.lbfgsHistory = history; return this; }
+        public Builder strongWolfe(boolean on) { this.strongWolfe = on; return this; }
+        public Builder toleranceGrad(double tol) { this.toleranceGrad = tol; return this; }
+        public Builder toleranceChange(double tol) { this.toleranceChange = tol; return this; }
+        public Builder init(InitKind init) { this.init = init; return this; }
+        public Builder initImage(BufferedImage image) { this.initImage = image; this.init = InitKind.IMAGE; return this; }
+        public Builder seed(long seed) { this.seed = seed; return this; }
+        public Builder preserveColors(boolean on) { this.preserveColors = on; return this; }
+        public Builder multiScale(boolean on) { this.multiScale = on; return this; }
+        public Builder minScaleLongSide(int px) { this.minScaleLongSide = px; return this; }
+        public Builder styleScale(double scale) { this.styleScale = scale; return this; }
+        public Builder pooling(Pooling pooling) { this.pooling = pooling; return this; }
+        public Builder keepBest(boolean on) { this.keepBest = on; return this; }
+        public Builder resumeFrom(EngineState state) { this.resumeFrom = state; return this; }
+        public Builder styleTargets(List<StyleTargets> targets) {
+            this.styleTargets = targets == null ? new ArrayList<>() : new ArrayList<>(targets);
+            return this;
+        }
+
+        public TransferSpec build() {
+            if (content == null) {
+                throw new InvalidSpecException("a content image is required");
+            }
+            if (styles.isEmpty()) {
+                throw new InvalidSpecException("at least one style image is required");
+            }
+            double blend = 0;
+            for (StyleImage s : styles) {
+                blend += s.weight();
+            }
+            if (!(blend > 0)) {
+                throw new InvalidSpecException("style blend weights must not all be zero");
+            }
+            if (size < 16) {
+                throw new InvalidSpecException("size must be at least 16 pixels, got " + size);
+            }
+            if (iterations < 0) {
+                throw new InvalidSpecException("iterations must be >= 0, got " + iterations);
+            }
+            requireWeight("content weight", contentWeight);
+            requireWeight("style weight", styleWeight);
+            requireWeight("tv weight", tvWeight);
+            checkLayers("content", contentLayers);
+            checkLayers("style", styleLayers);
+            if (styleLayerWeights != null) {
+                if (styleLayerWeights.size() != styleLayers.size()) {
+                    throw new InvalidSpecException("got " + styleLayerWeights.size() + " style layer weights for "
+                            + styleLayers.size() + " style layers");
+                }
+                for (Double w : styleLayerWeights) {
+                    requireWeight("style layer weight", w == null ? Double.NaN : w);
+                }
+            }
+            Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(init, "init");
+            Objects.requireNonNull(pooling, "pooling");
+            if (!Double.isNaN(learningRate) && !(learningRate > 0 && Double.isFinite(learningRate))) {
+                throw new InvalidSpecException("learning rate must be > 0, got " + learningRate);
+            }
+            if (lbfgsHistory < 1) {
+                throw new InvalidSpecException("L-BFGS history size must be >= 1, got " + lbfgsHistory);
+            }
+            if (init == InitKind.IMAGE && initImage == null) {
+                throw new InvalidSpecException("init IMAGE needs an init image");
+            }
+            if (!(styleScale > 0 && styleScale <= 8)) {
+                throw new InvalidSpecException("style scale must be in (0, 8], got " + styleScale);
+            }
+            if (minScaleLongSide < 16) {
+                throw new InvalidSpecException("multi-scale minimum size must be >= 16, got " + minScaleLongSide);
+            }
+            return new TransferSpec(this);
+        }
+
+        private static void requireWeight(String what, double w) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new InvalidSpecException(what + " must be a finite number >= 0, got " + w);
+            }
+        }
+
+        private static void checkLayers(String what, List<String> layers) {
+            if (layers.isEmpty()) {
+                throw new InvalidSpecException("at least one " + what + " layer is required");
+            }
+            for (String layer : layers) {
+                if (LayerNames.indexOf(layer) < 0) {
+                    throw new InvalidSpecException("unknown " + what + " layer '" + layer
+                            + "' (use VGG19 names such as conv4_2 or relu3_1)");
+                }
+            }
+        }
+    }
+}
