@@ -1,0 +1,79 @@
+package dev.ist.common;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that builds object keys. Inputs are content-addressed ({@code inputs/sha256/<hex>}) so one upload is
+ * stored once; everything a job produces lives under {@code jobs/<jobId>/}. Keys are never built from user names:
+ * every part is a hash, a UUID or a number, and the builders refuse anything else.
+ */
+public final class ObjectKeys {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    public static final String INPUTS_PREFIX = "inputs/sha256/";
+    public static final String JOBS_PREFIX = "jobs/";
+    public static final String MODELS_PREFIX = "models/";
+
+    private ObjectKeys() {
+    }
+
+    public static boolean isSha256(String s) {
+        return s != null && SHA256.matcher(s).matches();
+    }
+
+    public static boolean isJobId(String s) {
+        return s != null && UUID.matcher(s).matches();
+    }
+
+    public static String input(String sha256) {
+        if (!isSha256(sha256)) {
+            throw new IllegalArgumentException("not a sha256 hex digest: " + sha256);
+        }
+        return INPUTS_PREFIX + sha256;
+    }
+
+    public static boolean isInputKey(String key) {
+        return key != null && key.startsWith(INPUTS_PREFIX) && isSha256(key.substring(INPUTS_PREFIX.length()));
+    }
+
+    public static String jobPrefix(String jobId) {
+        requireJobId(jobId);
+        return JOBS_PREFIX + jobId + "/";
+    }
+
+    /** The final image; {@code extension} is {@code png} or {@code jpg}. */
+    public static String result(String jobId, String extension) {
+        String ext = extension.toLowerCase(Locale.ROOT);
+        if (!ext.equals("png") && !ext.equals("jpg")) {
+            throw new IllegalArgumentException("unsupported result extension: " + extension);
+        }
+        return jobPrefix(jobId) + "result." + ext;
+    }
+
+    /** A small JPEG preview taken at {@code iteration}; zero-padded so keys sort by iteration. */
+    public static String preview(String jobId, int iteration) {
+        if (iteration < 0) {
+            throw new IllegalArgumentException("negative iteration");
+        }
+        return jobPrefix(jobId) + String.format(Locale.ROOT, "previews/%06d.jpg", iteration);
+    }
+
+    public static String checkpoint(String jobId) {
+        return jobPrefix(jobId) + "checkpoint.bin";
+    }
+
+    /** JSON record of options, seed, weights checksum, versions and per-phase timings. */
+    public static String manifest(String jobId) {
+        return jobPrefix(jobId) + "manifest.json";
+    }
+
+    private static void requireJobId(String jobId) {
+        if (!isJobId(jobId)) {
+            throw new IllegalArgumentException("not a job id (UUID): " + jobId);
+        }
+    }
+}

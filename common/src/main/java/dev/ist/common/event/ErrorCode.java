@@ -1,0 +1,42 @@
+package dev.ist.common.event;
+
+/**
+ * Machine-readable reasons a job failed or a message was dead-lettered. {@link #isPermanent()} says whether a retry
+ * could ever succeed: permanent failures go to the dead-letter topic, transient ones are retried with backoff first.
+ */
+public enum ErrorCode {
+    /** The request broke the contract (bad option, unknown layer, …). */
+    INVALID_REQUEST(true),
+    /** The payload on the jobs topic is not a request at all. */
+    MALFORMED_MESSAGE(true),
+    /** The schema version is one this service does not speak. */
+    UNSUPPORTED_VERSION(true),
+    /** An input object does not exist in storage. */
+    INPUT_MISSING(true),
+    /** An input does not decode as an image. */
+    INPUT_CORRUPT(true),
+    /** An input's format is not PNG or JPEG. */
+    UNSUPPORTED_FORMAT(true),
+    /** An input is over the byte or pixel limit (e.g. a decompression bomb). */
+    INPUT_TOO_LARGE(true),
+    /** The device ran out of memory; the message suggests a smaller size. */
+    OUT_OF_MEMORY(true),
+    /** The network weights are missing or fail their checksum on this worker. */
+    WEIGHTS_UNAVAILABLE(false),
+    /** Object storage could not be reached after retries. */
+    STORAGE_UNAVAILABLE(false),
+    /** Kafka could not be reached after retries. */
+    BROKER_UNAVAILABLE(false),
+    /** A bug: anything not classified above. */
+    INTERNAL(false);
+
+    private final boolean permanent;
+
+    ErrorCode(boolean permanent) {
+        this.permanent = permanent;
+    }
+
+    public boolean isPermanent() {
+        return permanent;
+    }
+}

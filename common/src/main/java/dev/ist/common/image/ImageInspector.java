@@ -1,0 +1,139 @@
+package dev.ist.common.image;
+
+import dev.ist.common.event.ErrorCode;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * The gate every input passes, at the gateway and again at the worker: sniff the format from the bytes, enforce the
+ * byte limit, read the dimensions from the header and enforce the pixel limit BEFORE decoding (a 100 kB PNG can
+ * claim 50 000 × 50 000 pixels), then decode.
+ */
+public final class ImageInspector {
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    private final long maxBytes;
+    private final long maxPixels;
+
+    public ImageInspector(long maxBytes, long maxPixels) {
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Format from the leading bytes, or null when it is neither PNG nor JPEG. */
+    public static ImageFormat sniff(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length >= PNG_MAGIC.length) {
+            boolean png = true;
+            for (int i = 0; i < PNG_MAGIC.length; i++) {
+                png &= bytes[i] == PNG_MAGIC[i];
+            }
+            if (png) {
+                return ImageFormat.PNG;
+            }
+        }
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8 && (bytes[2] & 0xff) == 0xff) {
+            return ImageFormat.JPEG;
+        }
+        return null;
+    }
+
+    /** Checks bytes, format and header dimensions; does not decode pixels. */
+    public ImageInfo inspect(byte[] bytes) throws ImageRejectedException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageRejectedException(ErrorCode.INPUT_CORRUPT, "the image is empty");
+        }
+        if (bytes.length > maxBytes) {
+            throw new ImageRejectedException(ErrorCode.INPUT_TOO_LARGE,
+                    "the image has " + bytes.length + " bytes, over the limit of " + maxBytes);
+        }
+        ImageFormat format = sniff(bytes);
+        if (format == null) {
+            throw new ImageRejectedException(ErrorCode.UNSUPPORTED_FORMAT,
+                    "not a PNG or JPEG image (judged from its content)");
+        }
+        return withReader(bytes, format, (reader, info) -> info);
+    }
+
+    /** {@link #inspect} then decode to 8-bit RGB. */
+    public BufferedImage decode(byte[] bytes) throws ImageRejectedException {
+        ImageFormat format = inspect(bytes).format();
+        return withReader(bytes, format, (reader, info) -> {
+            ImageReadParam param = reader.getDefaultReadParam();
+            BufferedImage img = reader.read(0, param);
+            return toRgb(img);
+        });
+    }
+
+    @FunctionalInterface
+    private interface ReaderWork<T> {
+        T apply(ImageReader reader, ImageInfo info) throws IOException;
+    }
+
+    private <T> T withReader(byte[] bytes, ImageFormat format, ReaderWork<T> work) throws ImageRejectedException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageRejectedException(ErrorCode.UNSUPPORTED_FORMAT, "no decoder for this " + format);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new ImageRejectedException(ErrorCode.INPUT_CORRUPT, "the image has no pixels (" + w + "×" + h + ")");
+                }
+                ImageInfo info = new ImageInfo(format, w, h);
+                if (info.pixels() > maxPixels) {
+                    throw new ImageRejectedException(ErrorCode.INPUT_TOO_LARGE, "the image is " + w + "×" + h + " = "
+                            + info.pixels() + " pixels, over the limit of " + maxPixels);
+                }
+                return work.apply(reader, info);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageRejectedException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(ErrorCode.INPUT_CORRUPT,
+                    "the " + format + " image is corrupt or truncated (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    private static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = rgb.createGraphics();
+        try {
+            // transparent pixels become white, as users expect from a photo editor
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ist.common.job;
+
+import java.util.List;
+
+/**
+ * Everything a user can tune about one transfer. Unset fields in JSON take the defaults of {@link #defaults()};
+ * bounds are checked by {@link JobValidator} against {@link JobLimits}.
+ *
+ * @param size          long side of the output in pixels
+ * @param iterations    optimiser iterations (over all scales when multi-scale)
+ * @param contentWeight α
+ * @param styleWeight   β
+ * @param tvWeight      γ, total-variation smoothing
+ * @param contentLayers paper names, e.g. conv4_2
+ * @param styleLayers   paper names, e.g. relu1_1 … relu5_1
+ * @param optimizer     L-BFGS (the paper's) or Adam
+ * @param learningRate  step size (L-BFGS lr, Adam lr)
+ * @param init          where the image starts
+ * @param initImage     the start image when {@code init == IMAGE}, else null
+ * @param seed          makes noise init and everything random reproducible
+ * @param preserveColors transfer luminance only and keep the content's chroma
+ * @param multiScale    coarse-to-fine pyramid up to {@code size}
+ * @param styleScale    style image size relative to the output
+ * @param pooling       max (VGG's) or average pooling
+ * @param outputFormat  PNG or JPEG
+ */
+public record JobOptions(
+        int size,
+        int iterations,
+        double contentWeight,
+        double styleWeight,
+        double tvWeight,
+        List<String> contentLayers,
+        List<String> styleLayers,
+        Optimizer optimizer,
+        double learningRate,
+        InitMode init,
+        ImageRef initImage,
+        long seed,
+        boolean preserveColors,
+        boolean multiScale,
+        double styleScale,
+        Pooling pooling,
+        OutputFormat outputFormat) {
+
+    public static final List<String> DEFAULT_CONTENT_LAYERS = List.of("conv4_2");
+    public static final List<String> DEFAULT_STYLE_LAYERS =
+            List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
+
+    public JobOptions {
+        contentLayers = contentLayers == null ? null : List.copyOf(contentLayers);
+        styleLayers = styleLayers == null ? null : List.copyOf(styleLayers);
+    }
+
+    public static JobOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .size(size).iterations(iterations).contentWeight(contentWeight).styleWeight(styleWeight)
+                .tvWeight(tvWeight).contentLayers(contentLayers).styleLayers(styleLayers).optimizer(optimizer)
+                .learningRate(learningRate).init(init).initImage(initImage).seed(seed)
+                .preserveColors(preserveColors).multiScale(multiScale).styleScale(styleScale).pooling(pooling)
+                .outputFormat(outputFormat);
+    }
+
+    /** Builder with the product defaults (512 px, 500 L-BFGS iterations, the paper's layers). */
+    public static final class Builder {
+        private int size = 512;
+        private int iterations = 500;
+        private double contentWeight = 1.0;
+        private double styleWeight = 1.0e4;
+        private double tvWeight = 0.0;
+        private List<String> contentLayers = DEFAULT_CONTENT_LAYERS;
+        private List<String> styleLayers = DEFAULT_STYLE_LAYERS;
+        private Optimizer optimizer = Optimizer.LBFGS;
+        private double learningRate = 1.0;
+        private InitMode init = InitMode.CONTENT;
+        private ImageRef initImage;
+        private long seed = 0L;
+        private boolean preserveColors;
+        private boolean multiScale;
+        private double styleScale = 1.0;
+        private Pooling pooling = Pooling.MAX;
+        private OutputFormat outputFormat = OutputFormat.PNG;
+
+        public Builder size(int v) { size = v; return this; }
+        public Builder iterations(int v) { iterations = v; return this; }
+        public Builder contentWeight(double v) { contentWeight = v; return this; }
+        public Builder styleWeight(double v) { styleWeight = v; return this; }
+        public Builder tvWeight(double v) { tvWeight = v; return this; }
+        public Builder contentLayers(List<String> v) { contentLayers = v; return this; }
+        public Builder styleLayers(List<String> v) { styleLayers = v; return this; }
+        public Builder optimizer(Optimizer v) { optimizer = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder init(InitMode v) { init = v; return this; }
+        public Builder initImage(ImageRef v) { initImage = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder preserveColors(boolean v) { preserveColors = v; return this; }
+        public Builder multiScale(boolean v) { multiScale = v; return this; }
+        public Builder styleScale(double v) { styleScale = v; return this; }
+        public Builder pooling(Pooling v) { pooling = v; return this; }
+        public Builder outputFormat(OutputFormat v) { outputFormat = v; return this; }
+
+        public JobOptions build() {
+            return new JobOptions(size, iterations, contentWeight, styleWeight, tvWeight, contentLayers, styleLayers,
+                    optimizer, learningRate, init, initImage, seed, preserveColors, multiScale, styleScale, pooling,
+                    outputFormat);
+        }
+    }
+}

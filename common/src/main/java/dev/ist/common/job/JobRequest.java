@@ -1,0 +1,36 @@
+package dev.ist.common.job;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A style-transfer job as published on the jobs topic (key = {@code jobId}).
+ *
+ * @param v           schema version, {@link #SCHEMA_VERSION}
+ * @param jobId       UUID chosen by the gateway
+ * @param submittedAt when the gateway accepted it (queue wait is measured from here)
+ * @param content     the content photo
+ * @param styles      one or more style images with blend weights
+ * @param options     tuning; never null after decoding (defaults filled in)
+ * @param owner       opaque id of the submitting principal (never an API key)
+ */
+public record JobRequest(
+        int v,
+        String jobId,
+        Instant submittedAt,
+        ImageRef content,
+        List<StyleRef> styles,
+        JobOptions options,
+        String owner) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public JobRequest {
+        styles = styles == null ? null : List.copyOf(styles);
+    }
+
+    public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
+                                JobOptions options, String owner) {
+        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner);
+    }
+}

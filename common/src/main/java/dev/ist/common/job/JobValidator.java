@@ -1,0 +1,152 @@
+package dev.ist.common.job;
+
+import dev.ist.common.ObjectKeys;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a request against {@link JobLimits}. Returns every problem at once, each naming its field,
+ * so a client can fix them all in one round trip.
+ */
+public final class JobValidator {
+
+    private final JobLimits limits;
+
+    public JobValidator(JobLimits limits) {
+        this.limits = limits;
+    }
+
+    public JobLimits limits() {
+        return limits;
+    }
+
+    public List<FieldError> validate(JobRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        if (request == null) {
+            errors.add(new FieldError("$", "request is missing"));
+            return errors;
+        }
+        if (!ObjectKeys.isJobId(request.jobId())) {
+            errors.add(new FieldError("jobId", "must be a UUID, was " + quote(request.jobId())));
+        }
+        if (request.submittedAt() == null) {
+            errors.add(new FieldError("submittedAt", "is required"));
+        }
+        checkImage("content", request.content(), errors);
+        List<StyleRef> styles = request.styles();
+        if (styles == null || styles.isEmpty()) {
+            errors.add(new FieldError("styles", "at least one style image is required"));
+        } else {
+            if (styles.size() > limits.maxStyles()) {
+                errors.add(new FieldError("styles", "at most " + limits.maxStyles() + " style images are allowed, got "
+                        + styles.size()));
+            }
+            for (int i = 0; i < styles.size(); i++) {
+                StyleRef s = styles.get(i);
+                String f = "styles[" + i + "]";
+                if (s == null) {
+                    errors.add(new FieldError(f, "is null"));
+                    continue;
+                }
+                checkImage(f + ".image", s.image(), errors);
+                if (!Double.isFinite(s.weight()) || s.weight() <= 0 || s.weight() > limits.maxWeight()) {
+                    errors.add(new FieldError(f + ".weight", "must be > 0 and <= " + limits.maxWeight() + ", was "
+                            + s.weight()));
+                }
+            }
+        }
+        validateOptions(request.options(), errors);
+        return errors;
+    }
+
+    /** Option checks alone, used by the gateway before it has a job id. */
+    public List<FieldError> validateOptions(JobOptions o) {
+        List<FieldError> errors = new ArrayList<>();
+        validateOptions(o, errors);
+        return errors;
+    }
+
+    private void validateOptions(JobOptions o, List<FieldError> errors) {
+        if (o == null) {
+            errors.add(new FieldError("options", "is required"));
+            return;
+        }
+        range("options.size", o.size(), limits.minSize(), limits.maxSize(), errors);
+        range("options.iterations", o.iterations(), 1, limits.maxIterations(), errors);
+        weight("options.contentWeight", o.contentWeight(), errors);
+        weight("options.styleWeight", o.styleWeight(), errors);
+        weight("options.tvWeight", o.tvWeight(), errors);
+        layers("options.contentLayers", o.contentLayers(), errors);
+        layers("options.styleLayers", o.styleLayers(), errors);
+        if (o.optimizer() == null) {
+            errors.add(new FieldError("options.optimizer", "must be one of LBFGS, ADAM"));
+        }
+        if (!Double.isFinite(o.learningRate()) || o.learningRate() <= 0 || o.learningRate() > 1000) {
+            errors.add(new FieldError("options.learningRate", "must be > 0 and <= 1000, was " + o.learningRate()));
+        }
+        if (o.init() == null) {
+            errors.add(new FieldError("options.init", "must be one of CONTENT, NOISE, IMAGE"));
+        } else if (o.init() == InitMode.IMAGE) {
+            checkImage("options.initImage", o.initImage(), errors);
+        } else if (o.initImage() != null) {
+            errors.add(new FieldError("options.initImage", "is only allowed with init IMAGE"));
+        }
+        if (!Double.isFinite(o.styleScale()) || o.styleScale() <= 0 || o.styleScale() > limits.maxStyleScale()) {
+            errors.add(new FieldError("options.styleScale", "must be > 0 and <= " + limits.maxStyleScale() + ", was "
+                    + o.styleScale()));
+        }
+        if (o.pooling() == null) {
+            errors.add(new FieldError("options.pooling", "must be one of MAX, AVG"));
+        }
+        if (o.outputFormat() == null) {
+            errors.add(new FieldError("options.outputFormat", "must be one of PNG, JPEG"));
+        }
+    }
+
+    private static void range(String field, int value, int min, int max, List<FieldError> errors) {
+        if (value < min || value > max) {
+            errors.add(new FieldError(field, "must be between " + min + " and " + max + ", was " + value));
+        }
+    }
+
+    private void weight(String field, double value, List<FieldError> errors) {
+        if (!Double.isFinite(value) || value < 0 || value > limits.maxWeight()) {
+            errors.add(new FieldError(field, "must be >= 0 and <= " + limits.maxWeight() + ", was " + value));
+        }
+    }
+
+    private static void layers(String field, List<String> layers, List<FieldError> errors) {
+        if (layers == null || layers.isEmpty()) {
+            errors.add(new FieldError(field, "at least one layer is required"));
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (String layer : layers) {
+            if (!VggLayerNames.isKnown(layer)) {
+                errors.add(new FieldError(field, "unknown layer " + quote(layer)
+                        + " (use VGG19 names such as conv4_2, relu1_1 … relu5_4)"));
+            } else if (!seen.add(layer)) {
+                errors.add(new FieldError(field, "layer " + layer + " is listed twice"));
+            }
+        }
+    }
+
+    private static void checkImage(String field, ImageRef ref, List<FieldError> errors) {
+        if (ref == null) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (!ObjectKeys.isSha256(ref.sha256())) {
+            errors.add(new FieldError(field + ".sha256", "must be 64 lower-case hex digits, was "
+                    + quote(ref.sha256())));
+        }
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        return "\"" + (s.length() > 80 ? s.substring(0, 80) + "…" : s) + "\"";
+    }
+}

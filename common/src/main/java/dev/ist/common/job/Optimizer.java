@@ -1,0 +1,3 @@
+package dev.ist.common.job;
+
+public enum Optimizer { LBFGS, ADAM }
