@@ -1,0 +1,271 @@
+package dev.ist.testkit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real Apache Kafka broker (KRaft, one node that is both broker and controller) running inside the test JVM on a
+ * random loopback port. {@link #shared()} starts one per JVM on first use and stops it at JVM exit, so every test
+ * class of a module shares it; tests keep apart by using their own topics ({@link #uniqueTopic(String)}) and
+ * consumer groups.
+ *
+ * <p>Internal topics are configured for a single node (replication factor 1): without that, consumer groups and
+ * transactions hang on INVALID_REPLICATION_FACTOR. Group rebalances are made fast for tests.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Object LOCK = new Object();
+    private static KafkaBroker shared;
+
+    private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
+
+    private final KafkaClusterTestKit cluster;
+    private final String bootstrapServers;
+    private Admin admin;
+    private boolean closed;
+
+    private KafkaBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+        this.bootstrapServers = cluster.bootstrapServers();
+    }
+
+    /** The broker of this JVM, started on first call (about two seconds) and stopped by a shutdown hook. */
+    public static KafkaBroker shared() {
+        synchronized (LOCK) {
+            if (shared == null) {
+                KafkaBroker broker = start(Map.of());
+                Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "ist-testkit-kafka-stop"));
+                shared = broker;
+            }
+            return shared;
+        }
+    }
+
+    /**
+     * A private broker, for a test that must stop or reconfigure it. Closing it is the caller's job.
+     *
+     * @param extraBrokerConfig broker settings on top of the test defaults (they win)
+     */
+    public static KafkaBroker start(Map<String, String> extraBrokerConfig) {
+        Map<String, String> config = new HashMap<>(testDefaults());
+        config.putAll(extraBrokerConfig);
+        KafkaClusterTestKit cluster = null;
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            config.forEach(builder::setConfigProp);
+            cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new KafkaBroker(cluster);
+        } catch (Exception e) {
+            if (cluster != null) {
+                try {
+                    cluster.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("could not start the test Kafka broker: " + e, e);
+        }
+    }
+
+    /** Single-node settings for the internal topics and quick group coordination. */
+    static Map<String, String> testDefaults() {
+        Map<String, String> c = new HashMap<>();
+        c.put("offsets.topic.replication.factor", "1");
+        c.put("offsets.topic.num.partitions", "5");
+        c.put("transaction.state.log.replication.factor", "1");
+        c.put("transaction.state.log.min.isr", "1");
+        c.put("transaction.state.log.num.partitions", "5");
+        c.put("share.coordinator.state.topic.replication.factor", "1");
+        c.put("share.coordinator.state.topic.min.isr", "1");
+        c.put("share.coordinator.state.topic.num.partitions", "1");
+        c.put("group.initial.rebalance.delay.ms", "0");
+        c.put("group.min.session.timeout.ms", "500");
+        c.put("group.consumer.min.session.timeout.ms", "3000");
+        c.put("group.consumer.session.timeout.ms", "6000");
+        c.put("group.consumer.min.heartbeat.interval.ms", "500");
+        c.put("group.consumer.heartbeat.interval.ms", "500");
+        c.put("auto.create.topics.enable", "true");
+        c.put("num.partitions", "1");
+        c.put("default.replication.factor", "1");
+        c.put("min.insync.replicas", "1");
+        c.put("log.flush.interval.messages", "1");
+        return c;
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** A topic name no other test uses: {@code prefix-<n>-<random>}. */
+    public static String uniqueTopic(String prefix) {
+        return prefix + "-" + TOPIC_COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A shared admin client, closed with the broker. */
+    public synchronized Admin admin() {
+        ensureOpen();
+        if (admin == null) {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(AdminClientConfig.CLIENT_ID_CONFIG, "ist-testkit-admin");
+            admin = Admin.create(p);
+        }
+        return admin;
+    }
+
+    /**
+     * Creates a topic with replication factor 1 and waits until the broker reports it with all partitions.
+     * Creating a topic that exists with the same partition count is not an error.
+     */
+    public void createTopic(String name, int partitions) {
+        try {
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + name + ": " + e.getCause(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topic " + name + " was not created within 30 s", e);
+        }
+        awaitTopic(name, partitions);
+    }
+
+    private void awaitTopic(String name, int partitions) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                var description = admin().describeTopics(Set.of(name)).allTopicNames().get(10, TimeUnit.SECONDS)
+                        .get(name);
+                if (description != null && description.partitions().size() >= partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + name, e);
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("topic " + name + " did not become ready within 30 s", last);
+    }
+
+    /** Client settings every test client needs: the bootstrap servers. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return c;
+    }
+
+    /** An idempotent producer with String keys (job ids) and byte[] values (encoded messages). */
+    public KafkaProducer<String, byte[]> newProducer() {
+        return newProducer(Map.of());
+    }
+
+    public KafkaProducer<String, byte[]> newProducer(Map<String, Object> overrides) {
+        Map<String, Object> c = clientConfig();
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        c.putAll(overrides);
+        return new KafkaProducer<>(c);
+    }
+
+    /**
+     * A consumer in {@code groupId} with String keys and byte[] values that reads from the earliest offset and
+     * commits only when told to.
+     */
+    public KafkaConsumer<String, byte[]> newConsumer(String groupId) {
+        return newConsumer(groupId, Map.of());
+    }
+
+    public KafkaConsumer<String, byte[]> newConsumer(String groupId, Map<String, Object> overrides) {
+        Map<String, Object> c = clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.putAll(overrides);
+        return new KafkaConsumer<>(c);
+    }
+
+    /** Stops the broker and deletes its data. The shared broker is closed by its shutdown hook. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            // at JVM exit there is nobody left to tell; elsewhere the caller gets it
+            if (!(e instanceof InterruptedException)) {
+                throw new IllegalStateException("could not stop the test Kafka broker: " + e, e);
+            }
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the test Kafka broker is closed");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
