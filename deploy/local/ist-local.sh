@@ -1,0 +1,230 @@
+# shellcheck shell=bash
+# `./ist up` and `./ist demo`: the whole system on one machine, on loopback.
+# Sourced by ./ist; expects IST_HOME (the repo root). Embedded defaults: a real Apache Kafka broker (KRaft, from the
+# Kafka jars) and a real S3 server (S3Proxy on the local filesystem), started only when no external
+# IST_KAFKA_BOOTSTRAP_SERVERS / IST_S3_ENDPOINT is given. State and logs live under $IST_STATE (default .ist/).
+
+IST_STATE="${IST_STATE:-$IST_HOME/.ist}"
+IST_LOGS="$IST_STATE/logs"
+IST_GATEWAY_PORT="${IST_GATEWAY_PORT:-8080}"
+IST_KAFKA_PORT="${IST_KAFKA_PORT:-9092}"
+IST_KAFKA_CONTROLLER_PORT="${IST_KAFKA_CONTROLLER_PORT:-9093}"
+IST_S3_PORT="${IST_S3_PORT:-9000}"
+IST_WORKER_METRICS_PORT="${IST_WORKER_METRICS_PORT:-9400}"
+IST_HEALTH_TIMEOUT="${IST_HEALTH_TIMEOUT:-180}"
+IST_LOCAL_S3_ACCESS_KEY="${IST_LOCAL_S3_ACCESS_KEY:-istlocal}"
+IST_LOCAL_S3_SECRET_KEY="${IST_LOCAL_S3_SECRET_KEY:-istlocal-secret}"
+
+IST_PIDS=()
+IST_NAMES=()
+
+ist_say() { printf '[ist] %s\n' "$*" >&2; }
+ist_die() { printf '[ist] error: %s\n' "$*" >&2; exit 1; }
+
+ist_check_java() {
+  command -v java >/dev/null 2>&1 || ist_die "Java not found: install a JDK 17 or newer (apt-get install openjdk-17-jdk) or put it on PATH."
+  local v major
+  v=$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')
+  major=${v%%.*}
+  [[ $major == 1 ]] && major=$(echo "$v" | cut -d. -f2)
+  [[ $major =~ ^[0-9]+$ ]] || ist_die "cannot read the Java version (got '$v'): IST needs Java 17 or newer."
+  ((major >= 17)) || ist_die "Java $v is too old: IST needs Java 17 or newer (install openjdk-17-jdk or set JAVA_HOME/PATH to a newer JDK)."
+}
+
+ist_check_disk() {
+  mkdir -p "$IST_STATE" 2>/dev/null || ist_die "cannot create $IST_STATE: check permissions or set IST_STATE to a writable folder."
+  local free_kb
+  free_kb=$(df -Pk "$IST_STATE" | awk 'NR==2 {print $4}')
+  if [[ -n $free_kb ]] && ((free_kb < ${IST_MIN_FREE_KB:-1048576})); then
+    ist_die "disk almost full: only $((free_kb / 1024)) MiB free under $IST_STATE; IST needs about 1 GiB for the broker, storage and build. Free some space or set IST_STATE to another disk."
+  fi
+}
+
+ist_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ist_check_port() { # port, what, variable to change it
+  if ist_port_busy "$1"; then
+    ist_die "port $1 ($2) is already in use by another program: stop that program (see 'ss -ltnp | grep :$1') or choose another port with $3=<port>."
+  fi
+}
+
+ist_build_if_missing() {
+  if [[ ! -d $IST_HOME/worker/target/lib || ! -f $IST_HOME/gateway/target/quarkus-app/quarkus-run.jar ]]; then
+    ist_say "building worker and gateway (first run; takes a few minutes)…"
+    (cd "$IST_HOME" && mvn -q -B -DskipTests package -pl worker,gateway -am) >"$IST_LOGS/build.log" 2>&1 \
+      || { tail -30 "$IST_LOGS/build.log" >&2; ist_die "the build failed; full log: $IST_LOGS/build.log"; }
+  fi
+  if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} && ! -d $IST_STATE/lib/kafka ]] || [[ -z ${IST_S3_ENDPOINT:-} && ! -f $IST_STATE/lib/s3proxy/s3proxy.jar ]]; then
+    ist_say "fetching the embedded Kafka broker and S3 server jars (once)…"
+    mvn -q -B -f "$IST_HOME/deploy/local/pom.xml" -Dout="$IST_STATE/lib" package >"$IST_LOGS/fetch.log" 2>&1 \
+      || { tail -20 "$IST_LOGS/fetch.log" >&2; ist_die "could not fetch the Kafka/S3Proxy jars; full log: $IST_LOGS/fetch.log"; }
+  fi
+}
+
+ist_start() { # name, log file, command...
+  local name=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  IST_PIDS+=($!)
+  IST_NAMES+=("$name")
+}
+
+ist_stop_all() {
+  local i pid
+  ((${#IST_PIDS[@]})) || return 0
+  ist_say "stopping…"
+  # reverse start order: gateway and worker first, then the broker and storage they use
+  for ((i = ${#IST_PIDS[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${IST_PIDS[i]}" 2>/dev/null || true
+  done
+  local deadline=$((SECONDS + ${IST_STOP_GRACE:-40}))
+  for ((i = ${#IST_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${IST_PIDS[i]}
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      ist_say "${IST_NAMES[i]} (pid $pid) did not stop in time; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  IST_PIDS=()
+  IST_NAMES=()
+  ist_say "all processes stopped"
+}
+
+ist_wait_healthy() { # name, url-or-port, log
+  local name=$1 target=$2 log=$3 pid=${IST_PIDS[${#IST_PIDS[@]} - 1]}
+  local deadline=$((SECONDS + IST_HEALTH_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -15 "$log" >&2
+      ist_die "$name exited during start-up; its log: $log"
+    fi
+    if [[ $target =~ ^[0-9]+$ ]]; then
+      ist_port_busy "$target" && { ist_say "$name is up"; return 0; }
+    elif curl -fs -o /dev/null --max-time 2 "$target"; then
+      ist_say "$name is healthy"
+      return 0
+    fi
+    sleep 0.3
+  done
+  tail -15 "$log" >&2
+  ist_die "$name did not become healthy within ${IST_HEALTH_TIMEOUT}s ($target); its log: $log"
+}
+
+ist_start_kafka() {
+  local dir=$IST_STATE/kafka cp="$IST_STATE/lib/kafka/*"
+  mkdir -p "$dir"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$IST_KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$IST_KAFKA_PORT,CONTROLLER://127.0.0.1:$IST_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$IST_KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=4
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+EOF
+  if [[ ! -f $dir/data/meta.properties ]]; then
+    local uuid
+    uuid=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null) || ist_die "cannot run the Kafka storage tool (jars under $IST_STATE/lib/kafka)"
+    java -cp "$cp" kafka.tools.StorageTool format -t "$uuid" -c "$dir/server.properties" --standalone >"$IST_LOGS/kafka-format.log" 2>&1 \
+      || ist_die "formatting the Kafka data folder failed; see $IST_LOGS/kafka-format.log"
+  fi
+  ist_start kafka "$IST_LOGS/kafka.log" java -Xmx512m -cp "$cp" kafka.Kafka "$dir/server.properties"
+  ist_wait_healthy kafka "$IST_KAFKA_PORT" "$IST_LOGS/kafka.log"
+  export IST_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$IST_KAFKA_PORT"
+}
+
+ist_start_s3() {
+  local dir=$IST_STATE/s3
+  mkdir -p "$dir/data"
+  cat >"$dir/s3proxy.conf" <<EOF
+s3proxy.endpoint=http://127.0.0.1:$IST_S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$IST_LOCAL_S3_ACCESS_KEY
+s3proxy.credential=$IST_LOCAL_S3_SECRET_KEY
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$dir/data
+jclouds.identity=$IST_LOCAL_S3_ACCESS_KEY
+jclouds.credential=$IST_LOCAL_S3_SECRET_KEY
+EOF
+  ist_start s3 "$IST_LOGS/s3.log" java -Xmx256m -jar "$IST_STATE/lib/s3proxy/s3proxy.jar" --properties "$dir/s3proxy.conf"
+  ist_wait_healthy "S3 server" "$IST_S3_PORT" "$IST_LOGS/s3.log"
+  export IST_S3_ENDPOINT="http://127.0.0.1:$IST_S3_PORT"
+  export IST_S3_ACCESS_KEY="$IST_LOCAL_S3_ACCESS_KEY" IST_S3_SECRET_KEY="$IST_LOCAL_S3_SECRET_KEY"
+}
+
+ist_start_worker() {
+  export IST_WORKER_METRICS_PORT
+  ist_start worker "$IST_LOGS/worker.log" java ${IST_WORKER_JAVA_OPTS:--Xmx3g} -Dai.djl.offline="${IST_DJL_OFFLINE:-true}" \
+    -cp "$IST_HOME/worker/target/classes:$IST_HOME/worker/target/lib/*" dev.ist.worker.cli.IstCli worker
+  ist_wait_healthy worker "http://127.0.0.1:$IST_WORKER_METRICS_PORT/health/ready" "$IST_LOGS/worker.log"
+}
+
+ist_start_gateway() {
+  ist_start gateway "$IST_LOGS/gateway.log" java ${IST_GATEWAY_JAVA_OPTS:--Xmx512m} -Dquarkus.http.port="$IST_GATEWAY_PORT" \
+    -Dquarkus.http.host=127.0.0.1 -jar "$IST_HOME/gateway/target/quarkus-app/quarkus-run.jar"
+  ist_wait_healthy gateway "http://127.0.0.1:$IST_GATEWAY_PORT/q/health/ready" "$IST_LOGS/gateway.log"
+}
+
+# Starts everything and returns; the caller waits or submits work. Children are stopped by ist_stop_all.
+ist_up_start() {
+  ist_check_java
+  mkdir -p "$IST_LOGS"
+  ist_check_disk
+  ist_check_port "$IST_GATEWAY_PORT" "gateway HTTP" IST_GATEWAY_PORT
+  ist_check_port "$IST_WORKER_METRICS_PORT" "worker metrics/health" IST_WORKER_METRICS_PORT
+  if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
+    ist_check_port "$IST_KAFKA_PORT" "embedded Kafka broker" IST_KAFKA_PORT
+    ist_check_port "$IST_KAFKA_CONTROLLER_PORT" "embedded Kafka controller" IST_KAFKA_CONTROLLER_PORT
+  fi
+  if [[ -z ${IST_S3_ENDPOINT:-} ]]; then
+    ist_check_port "$IST_S3_PORT" "embedded S3 server" IST_S3_PORT
+  fi
+  ist_build_if_missing
+  trap 'ist_stop_all' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then ist_start_kafka; else ist_say "using Kafka at $IST_KAFKA_BOOTSTRAP_SERVERS"; fi
+  if [[ -z ${IST_S3_ENDPOINT:-} ]]; then ist_start_s3; else ist_say "using S3 at $IST_S3_ENDPOINT"; fi
+  ist_start_worker
+  ist_start_gateway
+  ist_say "IST is up: open http://127.0.0.1:$IST_GATEWAY_PORT/  (logs: $IST_LOGS)"
+}
+
+ist_up() {
+  while (($#)); do
+    case $1 in
+      --kafka) export IST_KAFKA_BOOTSTRAP_SERVERS=$2; shift 2 ;;
+      --s3) export IST_S3_ENDPOINT=$2; shift 2 ;;
+      --port) IST_GATEWAY_PORT=$2; shift 2 ;;
+      --random-weights) export IST_WORKER_RANDOM_WEIGHTS=$2; shift 2 ;;
+      --weights) export IST_WORKER_WEIGHTS=$2; shift 2 ;;
+      -h|--help) echo "usage: ./ist up [--kafka HOST:PORT] [--s3 URL] [--port N] [--weights FILE | --random-weights SEED]"; return 0 ;;
+      *) ist_die "unknown option for up: $1 (see ./ist up --help)" ;;
+    esac
+  done
+  export IST_GATEWAY_ALLOW_ANONYMOUS="${IST_GATEWAY_ALLOW_ANONYMOUS:-true}"
+  ist_up_start
+  ist_say "press Ctrl-C to stop"
+  # wake up when any child dies so a crashed part is reported instead of hanging
+  while :; do
+    local i
+    for i in "${!IST_PIDS[@]}"; do
+      if ! kill -0 "${IST_PIDS[i]}" 2>/dev/null; then
+        ist_say "${IST_NAMES[i]} exited unexpectedly; its log: $IST_LOGS/${IST_NAMES[i]}.log"
+        exit 1
+      fi
+    done
+    sleep 1
+  done
+}
