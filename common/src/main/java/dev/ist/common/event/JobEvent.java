@@ -1,5 +1,7 @@
 package dev.ist.common.event;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -39,6 +41,8 @@ public record JobEvent(
         timingsMs = timingsMs == null ? null : Map.copyOf(timingsMs);
     }
 
+    /** Derived from {@link #type}; kept out of the JSON, where it would read back as an unknown field. */
+    @JsonIgnore
     public boolean isTerminal() {
         return type != null && type.isTerminal();
     }
