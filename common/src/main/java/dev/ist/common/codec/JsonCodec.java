@@ -3,6 +3,7 @@ package dev.ist.common.codec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,9 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ist.common.event.ControlMessage;
@@ -21,6 +25,7 @@ import dev.ist.common.job.JobRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,6 +47,9 @@ public final class JsonCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // no silent coercions: 1.5 iterations is not 1, "500" is not a number, 1 is not true
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
@@ -178,21 +186,59 @@ public final class JsonCodec {
     }
 
     private static String describe(JsonMappingException e) {
-        String msg = e.getOriginalMessage();
-        if (msg == null) {
-            return "invalid value";
-        }
-        if (msg.startsWith("Unrecognized field")) {
+        if (e instanceof UnrecognizedPropertyException) {
             return "unknown field";
         }
-        if (msg.contains("not one of the values accepted for Enum")) {
-            int i = msg.indexOf("not one of the values accepted");
-            return "invalid value: " + msg.substring(i).replace("for Enum class: ", "");
+        if (e.getCause() instanceof InputCoercionException) {
+            return "number out of range";
         }
-        if (msg.contains("Cannot deserialize value of type")) {
-            return "wrong type (" + msg.replaceAll("\\s+", " ") + ")";
+        if (e instanceof InvalidFormatException ife && ife.getTargetType() != null && ife.getTargetType().isEnum()) {
+            return "invalid value " + quote(ife.getValue()) + ": must be one of "
+                    + Arrays.toString(ife.getTargetType().getEnumConstants());
         }
-        return msg.replaceAll("\\s+", " ");
+        if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+            String expected = expectedShape(mie.getTargetType());
+            if (mie instanceof InvalidFormatException ife) {
+                return "wrong type: expected " + expected + ", got " + quote(ife.getValue());
+            }
+            return "wrong type: expected " + expected;
+        }
+        String msg = e.getOriginalMessage();
+        return msg == null ? "invalid value" : msg.replaceAll("\\s+", " ");
+    }
+
+    /** What a JSON sender must put there, in words rather than Java types. */
+    private static String expectedShape(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == java.time.Instant.class) {
+            return "an ISO-8601 timestamp such as 2026-01-31T12:00:00Z";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String quote(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String s = value.toString();
+        return value instanceof String ? "\"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"" : s;
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {
