@@ -1,18 +1,78 @@
 package dev.ist.worker.engine;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ist.worker.engine.optim.Adam;
+import dev.ist.worker.engine.optim.Evaluation;
+import dev.ist.worker.engine.optim.Lbfgs;
+
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
 /**
  * The Gatys et al. optimisation on DJL's PyTorch engine. One instance holds the network on one
  * device; {@link #stylize} may be called many times, one call at a time (not thread-safe).
+ *
+ * <p>The optimised variable is the RGB image in [0,1] (CHW floats); the network's preprocessing is
+ * part of the differentiated graph. With colour preservation the optimisation runs on a grey
+ * (luminance) image against luminance-matched grey styles, and the content's chroma is put back at
+ * the end. Multi-scale runs a coarse-to-fine pyramid (long side halved per level down to
+ * {@link TransferSpec#minScaleLongSide()}); the coarse levels share half of the iterations, the
+ * final level gets the rest. Reports are numbered globally across levels.
  */
 public final class StyleTransferEngine implements AutoCloseable {
+    private final Vgg19Weights weights;
+    private final NDManager manager;
+    private final VggNetwork net;
+    private final DeviceSelector.Choice device;
 
     /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
     public StyleTransferEngine(Vgg19Weights weights, String device) {
-        throw new UnsupportedOperationException("engine implementation in progress");
+        configureThreads();
+        Engine engine = Engine.getEngine("PyTorch");
+        this.device = DeviceSelector.select(device, engine.getGpuCount());
+        this.weights = weights;
+        this.manager = engine.newBaseManager(this.device.isGpu() ? Device.gpu(this.device.gpuIndex()) : Device.cpu());
+        try {
+            this.net = new VggNetwork(weights, manager, Pooling.MAX);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** {@code ist.engine.threads} → DJL's intra-op thread count; must be set before the engine starts. */
+    private static void configureThreads() {
+        String threads = Settings.get("ist.engine.threads", null);
+        if (threads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", threads);
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /** The device in use, e.g. "cpu" or "gpu:0". */
+    public String device() {
+        return device.toString();
+    }
+
+    public Vgg19Weights weights() {
+        return weights;
     }
 
     /**
@@ -21,25 +81,356 @@ public final class StyleTransferEngine implements AutoCloseable {
      * {@link TransferCancelledException} carrying the last state when it turns true.
      */
     public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
-        throw new UnsupportedOperationException("engine implementation in progress");
+        try {
+            return new Run(spec, listener == null ? IterationListener.NONE : listener,
+                    cancelled == null ? () -> false : cancelled).run();
+        } catch (ai.djl.engine.EngineException | OutOfMemoryError e) {
+            throw translateOom(e, spec.size());
+        }
+    }
+
+    private static RuntimeException translateOom(Throwable e, int size) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (e instanceof OutOfMemoryError || message.contains("out of memory") || message.contains("can't allocate")
+                || message.contains("alloc")) {
+            int suggested = Math.max(16, (int) (size * 0.7));
+            return new EngineOutOfMemoryException("out of memory at size " + size + "; try --size " + suggested,
+                    suggested, e);
+        }
+        return new EngineException("engine failure: " + e.getMessage(), e);
     }
 
     /** Gram targets of the blended styles for an output of {@code outputLongSide} pixels. */
-    public StyleTargets computeStyleTargets(List<BufferedImage> styles, List<Double> weights, int outputLongSide,
+    public StyleTargets computeStyleTargets(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
                                             TransferSpec spec) {
-        throw new UnsupportedOperationException("engine implementation in progress");
+        if (styles.isEmpty() || styles.size() != blendWeights.size()) {
+            throw new InvalidSpecException("need one blend weight per style image");
+        }
+        net.requireLayers(spec.styleLayers(), weights.description());
+        float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(ImageOps.toChw(spec.content())) : null;
+        String key = styleKey(styles, blendWeights, outputLongSide, spec, lumaRef);
+        double sum = 0;
+        for (double w : blendWeights) {
+            sum += w;
+        }
+        Map<String, float[]> grams = new LinkedHashMap<>();
+        Map<String, Integer> channels = new LinkedHashMap<>();
+        int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
+        VggNetwork styleNet = spec.pooling() == Pooling.MAX ? net : new VggNetwork(weights, manager, spec.pooling());
+        try (NDManager sub = manager.newSubManager()) {
+            Map<String, NDArray> blended = new LinkedHashMap<>();
+            for (int k = 0; k < styles.size(); k++) {
+                BufferedImage style = styles.get(k);
+                int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
+                float[] pixels = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
+                if (lumaRef != null) {
+                    pixels = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(pixels), lumaRef));
+                }
+                NDArray image = sub.create(pixels, new Shape(1, 3, size[1], size[0]));
+                Map<String, NDArray> features = styleNet.features(styleNet.preprocess(image), spec.styleLayers());
+                double w = blendWeights.get(k) / sum;
+                for (String layer : spec.styleLayers()) {
+                    NDArray g = VggNetwork.gram(features.get(layer)).mul((float) w);
+                    blended.merge(layer, g, NDArray::add);
+                }
+            }
+            for (String layer : spec.styleLayers()) {
+                grams.put(layer, blended.get(layer).toFloatArray());
+                channels.put(layer, (int) blended.get(layer).getShape().get(0));
+            }
+        }
+        return new StyleTargets(key, outputLongSide, grams, channels);
     }
 
-    /** The device in use, e.g. "cpu" or "gpu:0". */
-    public String device() {
-        throw new UnsupportedOperationException("engine implementation in progress");
-    }
-
-    public Vgg19Weights weights() {
-        throw new UnsupportedOperationException("engine implementation in progress");
+    private String styleKey(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
+                            TransferSpec spec, float[] lumaRef) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            StringBuilder sb = new StringBuilder("ist-style-targets-v1|").append(weights.sha256()).append('|')
+                    .append(weights.preprocessing()).append('|').append(spec.pooling()).append('|')
+                    .append(outputLongSide).append('|').append(spec.styleScale()).append('|')
+                    .append(String.join(",", spec.styleLayers())).append('|');
+            if (lumaRef != null) {
+                float[] stats = ImageOps.matchLuminance(new float[] {0f, 1f}, lumaRef);
+                sb.append("luma:").append(stats[0]).append(',').append(stats[1]).append('|');
+            }
+            double sum = 0;
+            for (double w : blendWeights) {
+                sum += w;
+            }
+            for (int k = 0; k < styles.size(); k++) {
+                BufferedImage s = styles.get(k);
+                int[] argb = s.getRGB(0, 0, s.getWidth(), s.getHeight(), null, 0, s.getWidth());
+                ByteBuffer buf = ByteBuffer.allocate(argb.length * 4 + 8);
+                buf.putInt(s.getWidth()).putInt(s.getHeight());
+                for (int p : argb) {
+                    buf.putInt(p & 0xffffff);
+                }
+                md.update(buf.array());
+                sb.append(HexFormat.of().formatHex(md.digest())).append(':').append(blendWeights.get(k) / sum).append(';');
+            }
+            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public void close() {
+        manager.close();
+    }
+
+    /** Sizes (w, h) of the pyramid levels, coarse to fine. */
+    static List<int[]> pyramid(int width, int height, boolean multiScale, int minLongSide) {
+        List<int[]> levels = new ArrayList<>();
+        int longSide = Math.max(width, height);
+        levels.add(new int[] {width, height});
+        if (multiScale) {
+            int side = longSide / 2;
+            while (side >= minLongSide) {
+                levels.add(0, ImageOps.scaledSize(width, height, side));
+                side /= 2;
+            }
+        }
+        return levels;
+    }
+
+    /** Iterations per level: the final level gets the larger half, the coarse levels share the rest. */
+    static int[] iterationSplit(int total, int levels) {
+        int[] split = new int[levels];
+        if (levels == 1) {
+            split[0] = total;
+            return split;
+        }
+        int coarseTotal = total / 2;
+        int each = coarseTotal / (levels - 1);
+        int used = 0;
+        for (int i = 0; i < levels - 1; i++) {
+            split[i] = each;
+            used += each;
+        }
+        split[levels - 1] = total - used;
+        return split;
+    }
+
+    /** One stylize call's mutable state. */
+    private final class Run {
+        private final TransferSpec spec;
+        private final IterationListener listener;
+        private final BooleanSupplier cancelled;
+        private final long start = System.nanoTime();
+        private float[] contentChroma;
+        private final List<StyleTargets> usedTargets = new ArrayList<>();
+        private long styleMs;
+
+        Run(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
+            this.spec = spec;
+            this.listener = listener;
+            this.cancelled = cancelled;
+        }
+
+        TransferResult run() {
+            long t0 = System.nanoTime();
+            net.requireLayers(spec.contentLayers(), weights.description());
+            net.requireLayers(spec.styleLayers(), weights.description());
+            BufferedImage content = spec.content();
+            if (content.getWidth() <= 0 || content.getHeight() <= 0) {
+                throw new InvalidImageException("content image has no pixels");
+            }
+            int[] out = ImageOps.scaledSize(content.getWidth(), content.getHeight(), spec.size());
+            List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
+            int[] split = iterationSplit(spec.iterations(), levels.size());
+            int[] levelEnd = new int[levels.size()];
+            int acc = 0;
+            for (int i = 0; i < split.length; i++) {
+                acc += split[i];
+                levelEnd[i] = acc;
+            }
+            int level = 0;
+            int iteration = 0;
+            float[] x = null;
+            EngineState resume = spec.resumeFrom().orElse(null);
+            if (resume != null) {
+                level = resume.scaleIndex();
+                iteration = resume.iteration();
+                if (level >= levels.size() || levels.get(level)[0] != resume.width()
+                        || levels.get(level)[1] != resume.height() || iteration > spec.iterations()) {
+                    throw new InvalidSpecException("checkpoint (" + resume + ") does not match this transfer");
+                }
+                x = resume.image().clone();
+            }
+            long prepareMs = (System.nanoTime() - t0) / 1_000_000;
+            long optStart = System.nanoTime();
+            Evaluation finalEval = null;
+            GatysObjective.Terms finalTerms = null;
+            int lastW = 0;
+            int lastH = 0;
+            float[] best = null;
+            double bestLoss = Double.POSITIVE_INFINITY;
+            for (; level < levels.size(); level++) {
+                int w = levels.get(level)[0];
+                int h = levels.get(level)[1];
+                boolean finalLevel = level == levels.size() - 1;
+                float[] contentPixels = ImageOps.toChw(ImageOps.resize(content, w, h));
+                if (spec.preserveColors()) {
+                    if (finalLevel) {
+                        contentChroma = ImageOps.chroma(contentPixels);
+                    }
+                    contentPixels = ImageOps.grey(ImageOps.luminance(contentPixels));
+                }
+                if (x == null) {
+                    x = initialImage(contentPixels, w, h);
+                } else if (x.length != 3 * w * h) {
+                    x = ImageOps.resizeChw(x, lastW, lastH, w, h);
+                }
+                lastW = w;
+                lastH = h;
+                StyleTargets targets = targetsFor(Math.max(w, h));
+                try (GatysObjective objective = new GatysObjective(levelNet(), manager, spec, contentPixels, w, h,
+                        targets)) {
+                    int end = levelEnd[level];
+                    Lbfgs lbfgs = null;
+                    Adam adam = null;
+                    Evaluation ev;
+                    if (spec.optimizer() == OptimizerKind.LBFGS) {
+                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), spec.lbfgsHistory(),
+                                spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
+                        ev = lbfgs.start(x, objective);
+                    } else {
+                        adam = new Adam(spec.learningRate());
+                        if (resume != null && resume.scaleIndex() == level) {
+                            adam.restore(resume.optimizerState(), x.length);
+                        }
+                        ev = objective.evaluate(x);
+                    }
+                    while (true) {
+                        if (finalLevel && spec.keepBest() && ev.loss() < bestLoss) {
+                            bestLoss = ev.loss();
+                            best = x.clone();
+                        }
+                        report(level, levels.size(), iteration, w, h, x, ev, adam);
+                        if (iteration >= end || (lbfgs != null && lbfgs.converged())) {
+                            break;
+                        }
+                        if (cancelled.getAsBoolean()) {
+                            throw new TransferCancelledException(state(level, iteration, w, h, x, adam));
+                        }
+                        if (lbfgs != null) {
+                            ev = lbfgs.iterate(x, objective);
+                        } else {
+                            adam.step(x, ev.gradient());
+                            ev = objective.evaluate(x);
+                        }
+                        iteration++;
+                        if (!finalLevel && iteration == end) {
+                            break; // the next level reports this iteration on its upsampled image
+                        }
+                    }
+                    finalEval = ev;
+                    finalTerms = (GatysObjective.Terms) ev.detail();
+                    if (finalLevel && best != null && bestLoss < ev.loss()) {
+                        x = best;
+                        finalTerms = objective.lossOnly(x);
+                    }
+                }
+            }
+            long optimiseMs = (System.nanoTime() - optStart) / 1_000_000 - styleMs;
+            long f0 = System.nanoTime();
+            BufferedImage image = ImageOps.fromChw(toRgb(x), lastW, lastH);
+            long finishMs = (System.nanoTime() - f0) / 1_000_000;
+            return new TransferResult(image, finalTerms.content(), finalTerms.style(), finalTerms.tv(),
+                    finalTerms.total(), iteration, new PhaseTimings(prepareMs, styleMs, optimiseMs, finishMs),
+                    weights.description(), weights.sha256(), List.copyOf(usedTargets));
+        }
+
+        private VggNetwork levelNet() {
+            return spec.pooling() == Pooling.MAX ? net : new VggNetwork(weights, manager, spec.pooling());
+        }
+
+        private StyleTargets targetsFor(int longSide) {
+            long t0 = System.nanoTime();
+            List<BufferedImage> images = new ArrayList<>();
+            List<Double> blend = new ArrayList<>();
+            for (StyleImage s : spec.styles()) {
+                images.add(s.image());
+                blend.add(s.weight());
+            }
+            float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(ImageOps.toChw(spec.content())) : null;
+            StyleTargets targets = null;
+            if (!spec.styleTargets().isEmpty()) {
+                String key = styleKey(images, blend, longSide, spec, lumaRef);
+                for (StyleTargets t : spec.styleTargets()) {
+                    if (t.cacheKey().equals(key)) {
+                        targets = t;
+                    }
+                }
+            }
+            if (targets == null) {
+                targets = computeStyleTargets(images, blend, longSide, spec);
+            }
+            usedTargets.add(targets);
+            styleMs += (System.nanoTime() - t0) / 1_000_000;
+            return targets;
+        }
+
+        private float[] initialImage(float[] contentPixels, int w, int h) {
+            return switch (spec.init()) {
+                case CONTENT -> contentPixels.clone();
+                case NOISE -> {
+                    SplittableRandom random = new SplittableRandom(spec.seed());
+                    float[] noise = new float[3 * w * h];
+                    for (int i = 0; i < noise.length; i++) {
+                        noise[i] = (float) random.nextDouble();
+                    }
+                    yield noise;
+                }
+                case IMAGE -> {
+                    float[] pixels = ImageOps.toChw(ImageOps.resize(spec.initImage(), w, h));
+                    yield spec.preserveColors() ? ImageOps.grey(ImageOps.luminance(pixels)) : pixels;
+                }
+            };
+        }
+
+        /** The optimised image as displayable RGB (chroma restored when preserving colours). */
+        private float[] toRgb(float[] x) {
+            if (!spec.preserveColors() || contentChroma == null || contentChroma.length * 3 != x.length * 2) {
+                return x;
+            }
+            return ImageOps.fromLuminanceChroma(ImageOps.channelMean(x), contentChroma);
+        }
+
+        private EngineState state(int level, int iteration, int w, int h, float[] x, Adam adam) {
+            return new EngineState(level, iteration, w, h, x.clone(), spec.seed(),
+                    adam == null ? new byte[0] : adam.stateBytes());
+        }
+
+        private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev, Adam adam) {
+            GatysObjective.Terms t = (GatysObjective.Terms) ev.detail();
+            boolean[] valid = {true};
+            boolean finalLevel = level == levels - 1;
+            IterationReport r = new IterationReport(iteration, spec.iterations(), level, levels, w, h,
+                    t.content(), t.style(), t.tv(), t.total(), (System.nanoTime() - start) / 1_000_000,
+                    maxSide -> {
+                        requireValid(valid);
+                        BufferedImage img = ImageOps.fromChw(finalLevel ? toRgb(x) : x, w, h);
+                        int[] s = ImageOps.scaledSize(w, h, Math.min(maxSide, Math.max(w, h)));
+                        return ImageOps.resize(img, s[0], s[1]);
+                    },
+                    () -> {
+                        requireValid(valid);
+                        return state(level, iteration, w, h, x, adam);
+                    });
+            try {
+                listener.onIteration(r);
+            } finally {
+                valid[0] = false;
+            }
+        }
+
+        private void requireValid(boolean[] valid) {
+            if (!valid[0]) {
+                throw new IllegalStateException("preview()/snapshot() are only available during onIteration");
+            }
+        }
     }
 }

@@ -1,0 +1,78 @@
+package dev.ist.worker.engine;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes PNG/JPEG/BMP/GIF bytes into an image, checking the pixel count from the header before
+ * decoding so a huge image is refused without allocating it.
+ * Limit: {@code ist.engine.max-pixels} (default 40 megapixels).
+ */
+public final class ImageDecoder {
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    private ImageDecoder() {
+    }
+
+    public static long maxPixels() {
+        return Settings.getLong("ist.engine.max-pixels", DEFAULT_MAX_PIXELS);
+    }
+
+    public static BufferedImage read(Path file, long maxPixels) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidImageException("image " + file + " does not exist or is not a file");
+        }
+        try {
+            return decode(Files.readAllBytes(file), file.toString(), maxPixels);
+        } catch (IOException e) {
+            throw new InvalidImageException("cannot read image " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
+        if (bytes.length == 0) {
+            throw new InvalidImageException("image " + name + " is empty (0 bytes)");
+        }
+        try (InputStream raw = new ByteArrayInputStream(bytes);
+             ImageInputStream in = ImageIO.createImageInputStream(raw)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InvalidImageException("image " + name + " is not a supported image (PNG, JPEG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new InvalidImageException("image " + name + " has no pixels (" + w + "x" + h + ")");
+                }
+                if (w * h > maxPixels) {
+                    throw new InvalidImageException("image " + name + " is " + w + "x" + h + " = " + (w * h)
+                            + " pixels, above the limit of " + maxPixels + " (ist.engine.max-pixels)");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
+                    throw new InvalidImageException("image " + name + " could not be decoded");
+                }
+                return ImageOps.toRgb(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof InvalidImageException ie) {
+                throw ie;
+            }
+            throw new InvalidImageException("image " + name + " is corrupt or truncated ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ist.worker.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * VGG19 {@code features} as plain tensor operations on the engine's device. Only the image may carry a
+ * gradient: the weights never require one, so back-propagation computes input gradients only.
+ * Forward stops at the deepest layer asked for; every result belongs to the input's manager.
+ */
+final class VggNetwork {
+    private static final Shape KERNEL2 = new Shape(2, 2);
+    private static final Shape STRIDE1 = new Shape(1, 1);
+    private static final Shape PAD1 = new Shape(1, 1);
+    private static final Shape PAD0 = new Shape(0, 0);
+
+    private final NDArray[] convWeight = new NDArray[LayerNames.ALL.size()];
+    private final NDArray[] convBias = new NDArray[LayerNames.ALL.size()];
+    private final int[] outChannels = new int[LayerNames.ALL.size()];
+    private final int deepestIndex;
+    private final Pooling pooling;
+    private final NDArray inputScale;
+    private final NDArray inputShift;
+    private final boolean bgr;
+
+    VggNetwork(Vgg19Weights weights, NDManager manager, Pooling pooling) {
+        this.pooling = pooling;
+        int convs = weights.usableConvCount();
+        int channels = 3;
+        int deepest = -1;
+        int convSeen = 0;
+        for (int i = 0; i < LayerNames.ALL.size(); i++) {
+            if (LayerNames.isConv(i)) {
+                if (convSeen == convs) {
+                    break;
+                }
+                convSeen++;
+                Vgg19Weights.Tensor w = weights.weight(i);
+                Vgg19Weights.Tensor b = weights.bias(i);
+                convWeight[i] = manager.create(w.data(), new Shape(w.shape()));
+                convBias[i] = manager.create(b.data(), new Shape(b.shape()));
+                channels = (int) w.shape()[0];
+            }
+            outChannels[i] = channels;
+            deepest = i;
+        }
+        // relu after the last conv is available, pooling after it too
+        this.deepestIndex = deepest;
+        Preprocessing p = weights.preprocessing();
+        float[] mean = p.mean();
+        float[] std = p.std();
+        float[] scale = new float[3];
+        float[] shift = new float[3];
+        for (int c = 0; c < 3; c++) {
+            scale[c] = (float) (p.scale() / std[c]);
+            shift[c] = -mean[c] / std[c];
+        }
+        this.inputScale = manager.create(scale, new Shape(1, 3, 1, 1));
+        this.inputShift = manager.create(shift, new Shape(1, 3, 1, 1));
+        this.bgr = p.bgr();
+    }
+
+    /** The last layer index these weights can compute. */
+    int deepestIndex() {
+        return deepestIndex;
+    }
+
+    int channels(String layer) {
+        return outChannels[LayerNames.indexOf(layer)];
+    }
+
+    void requireLayers(Collection<String> layers, String description) {
+        for (String layer : layers) {
+            if (LayerNames.indexOf(layer) > deepestIndex) {
+                throw new InvalidSpecException("layer " + layer + " needs weights the network " + description
+                        + " does not have (it stops at " + LayerNames.ALL.get(deepestIndex) + ")");
+            }
+        }
+    }
+
+    /** RGB [0,1] image (1,3,H,W) → the network's input space. */
+    NDArray preprocess(NDArray rgb) {
+        NDArray x = bgr ? rgb.flip(1) : rgb;
+        return x.mul(inputScale).add(inputShift);
+    }
+
+    /** The activations at {@code layers}, running the network only as deep as needed. */
+    Map<String, NDArray> features(NDArray input, Collection<String> layers) {
+        int last = -1;
+        for (String layer : layers) {
+            last = Math.max(last, LayerNames.indexOf(layer));
+        }
+        Map<String, NDArray> out = new HashMap<>();
+        NDArray x = input;
+        for (int i = 0; i <= last; i++) {
+            String name = LayerNames.ALL.get(i);
+            if (LayerNames.isConv(i)) {
+                x = Conv2d.conv2d(x, convWeight[i], convBias[i], STRIDE1, PAD1, STRIDE1, 1).singletonOrThrow();
+            } else if (LayerNames.isPool(i)) {
+                x = pooling == Pooling.MAX
+                        ? Pool.maxPool2d(x, KERNEL2, KERNEL2, PAD0, false)
+                        : Pool.avgPool2d(x, KERNEL2, KERNEL2, PAD0, false, true);
+            } else {
+                x = Activation.relu(x);
+            }
+            if (layers.contains(name)) {
+                out.put(name, x);
+            }
+        }
+        return out;
+    }
+
+    /** G = F·Fᵀ/(C·H·W) of a (1,C,H,W) activation, as one matrix product. */
+    static NDArray gram(NDArray features) {
+        Shape s = features.getShape();
+        long c = s.get(1);
+        long hw = s.get(2) * s.get(3);
+        NDArray f = features.reshape(c, hw);
+        return f.matMul(f.transpose()).div(c * hw);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.ist.worker.engine.optim;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+
+/**
+ * L-BFGS with the semantics of {@code torch.optim.LBFGS}: the same two-loop recursion and curvature
+ * test ({@code y·s > 1e-10}), the same first step {@code min(1, 1/|g|₁)·lr}, the same gradient and
+ * change tolerances, and optionally the same strong-Wolfe line search (cubic interpolation, c1 = 1e-4,
+ * c2 = 0.9, at most 25 evaluations). Driven one iteration at a time so the caller can report and
+ * cancel between iterations: {@link #start} evaluates the initial point, each {@link #iterate} moves
+ * {@code x} in place and returns the evaluation at the new point (the next iteration's start).
+ * Running {@code start} + N × {@code iterate} visits the same points as one torch
+ * {@code step(closure)} with {@code max_iter = N}.
+ */
+public final class Lbfgs {
+    public record Options(double learningRate, int historySize, double toleranceGrad, double toleranceChange,
+                          boolean strongWolfe, int maxLineSearch) {
+        public static Options torchDefaults() {
+            return new Options(1.0, 100, 1e-7, 1e-9, false, 25);
+        }
+    }
+
+    private final Options options;
+    private final Deque<float[]> oldDirs = new ArrayDeque<>();
+    private final Deque<float[]> oldStps = new ArrayDeque<>();
+    private final Deque<Double> ro = new ArrayDeque<>();
+    private float[] d;
+    private double t;
+    private double hDiag = 1;
+    private float[] prevFlatGrad;
+    private double prevLoss;
+    private int nIter;
+    private int funcEvals;
+    private Evaluation current;
+    private String stopReason;
+
+    public Lbfgs(Options options) {
+        this.options = options;
+    }
+
+    /** Evaluates the starting point. */
+    public Evaluation start(float[] x, Objective f) {
+        current = f.evaluate(x);
+        funcEvals++;
+        if (Vectors.absMax(current.gradient()) <= options.toleranceGrad()) {
+            stopReason = "gradient below tolerance";
+        }
+        return current;
+    }
+
+    /** Whether the optimiser has stopped (see {@link #stopReason()}); further iterations do nothing. */
+    public boolean converged() {
+        return stopReason != null;
+    }
+
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public int functionEvaluations() {
+        return funcEvals;
+    }
+
+    /** One L-BFGS iteration; returns the evaluation at the updated {@code x}. */
+    public Evaluation iterate(float[] x, Objective f) {
+        if (current == null) {
+            throw new IllegalStateException("call start() first");
+        }
+        if (stopReason != null) {
+            return current;
+        }
+        float[] g = current.gradient();
+        double loss = current.loss();
+        nIter++;
+        if (nIter == 1) {
+            d = negate(g);
+            oldDirs.clear();
+            oldStps.clear();
+            ro.clear();
+            hDiag = 1;
+        } else {
+            float[] y = g.clone();
+            Vectors.axpy(-1f, prevFlatGrad, y);
+            float[] s = d.clone();
+            scale(s, (float) t);
+            double ys = Vectors.dot(y, s);
+            if (ys > 1e-10) {
+                if (oldDirs.size() == options.historySize()) {
+                    oldDirs.removeFirst();
+                    oldStps.removeFirst();
+                    ro.removeFirst();
+                }
+                oldDirs.addLast(y);
+                oldStps.addLast(s);
+                ro.addLast(1.0 / ys);
+                hDiag = ys / Vectors.dot(y, y);
+            }
+            d = twoLoop(g);
+        }
+        prevFlatGrad = g;
+        prevLoss = loss;
+        t = nIter == 1 ? Math.min(1.0, 1.0 / Vectors.absSum(g)) * options.learningRate() : options.learningRate();
+        double gtd = Vectors.dot(g, d);
+        if (gtd > -options.toleranceChange()) {
+            stopReason = "directional derivative below tolerance";
+            return current;
+        }
+        Evaluation next;
+        if (options.strongWolfe()) {
+            next = strongWolfe(f, x, loss, g, gtd);
+            Vectors.axpy((float) t, d, x);
+        } else {
+            Vectors.axpy((float) t, d, x);
+            next = f.evaluate(x);
+            funcEvals++;
+        }
+        current = next;
+        if (Vectors.absMax(next.gradient()) <= options.toleranceGrad()) {
+            stopReason = "gradient below tolerance";
+        } else if (Vectors.absMax(d) * Math.abs(t) <= options.toleranceChange()) {
+            stopReason = "step below tolerance";
+        } else if (Math.abs(next.loss() - prevLoss) < options.toleranceChange()) {
+            stopReason = "loss change below tolerance";
+        }
+        return next;
+    }
+
+    private float[] twoLoop(float[] g) {
+        int m = oldDirs.size();
+        double[] al = new double[m];
+        float[] q = negate(g);
+        float[][] dirs = oldDirs.toArray(new float[0][]);
+        float[][] stps = oldStps.toArray(new float[0][]);
+        double[] rho = new double[m];
+        Iterator<Double> it = ro.iterator();
+        for (int i = 0; i < m; i++) {
+            rho[i] = it.next();
+        }
+        for (int i = m - 1; i >= 0; i--) {
+            al[i] = Vectors.dot(stps[i], q) * rho[i];
+            Vectors.axpy((float) -al[i], dirs[i], q);
+        }
+        scale(q, (float) hDiag);
+        for (int i = 0; i < m; i++) {
+            double be = Vectors.dot(dirs[i], q) * rho[i];
+            Vectors.axpy((float) (al[i] - be), stps[i], q);
+        }
+        return q;
+    }
+
+    /** f at x + step·d, leaving x unchanged. */
+    private Evaluation directional(Objective f, float[] x, double step) {
+        float[] probe = x.clone();
+        Vectors.axpy((float) step, d, probe);
+        funcEvals++;
+        return f.evaluate(probe);
+    }
+
+    /** torch's _strong_wolfe; sets {@link #t} to the accepted step and returns the evaluation there. */
+    private Evaluation strongWolfe(Objective f, float[] x, double f0, float[] g0, double gtd0) {
+        final double c1 = 1e-4;
+        final double c2 = 0.9;
+        final double tolChange = 1e-9;
+        final int maxLs = options.maxLineSearch();
+        double dNorm = Vectors.absMax(d);
+        Evaluation fresh = directional(f, x, t);
+        double gtdNew = Vectors.dot(fresh.gradient(), d);
+        double tPrev = 0;
+        Evaluation prev = new Evaluation(f0, g0, current.detail());
+        double gtdPrev = gtd0;
+        boolean done = false;
+        int lsIter = 0;
+        double[] bracket;
+        Evaluation[] bracketE;
+        double[] bracketGtd;
+        while (true) {
+            if (lsIter >= maxLs) {
+                bracket = new double[] {0, t};
+                bracketE = new Evaluation[] {new Evaluation(f0, g0, current.detail()), fresh};
+                bracketGtd = new double[] {gtd0, gtdNew};
+                break;
+            }
+            if (fresh.loss() > f0 + c1 * t * gtd0 || (lsIter > 1 && fresh.loss() >= prev.loss())) {
+                bracket = new double[] {tPrev, t};
+                bracketE = new Evaluation[] {prev, fresh};
+                bracketGtd = new double[] {gtdPrev, gtdNew};
+                break;
+            }
+            if (Math.abs(gtdNew) <= -c2 * gtd0) {
+                bracket = new double[] {t};
+                bracketE = new Evaluation[] {fresh};
+                bracketGtd = new double[] {gtdNew};
+                done = true;
+                break;
+            }
+            if (gtdNew >= 0) {
+                bracket = new double[] {tPrev, t};
+                bracketE = new Evaluation[] {prev, fresh};
+                bracketGtd = new double[] {gtdPrev, gtdNew};
+                break;
+            }
+            double minStep = t + 0.01 * (t - tPrev);
+            double maxStep = t * 10;
+            double tmp = t;
+            t = cubicInterpolate(tPrev, prev.loss(), gtdPrev, t, fresh.loss(), gtdNew, minStep, maxStep);
+            tPrev = tmp;
+            prev = fresh;
+            gtdPrev = gtdNew;
+            fresh = directional(f, x, t);
+            gtdNew = Vectors.dot(fresh.gradient(), d);
+            lsIter++;
+        }
+        if (bracket.length == 1) {
+            t = bracket[0];
+            return bracketE[0];
+        }
+        boolean insufProgress = false;
+        int low = bracketE[0].loss() <= bracketE[1].loss() ? 0 : 1;
+        int high = 1 - low;
+        while (!done && lsIter < maxLs) {
+            if (Math.abs(bracket[1] - bracket[0]) * dNorm < tolChange) {
+                break;
+            }
+            t = cubicInterpolate(bracket[0], bracketE[0].loss(), bracketGtd[0], bracket[1], bracketE[1].loss(),
+                    bracketGtd[1], Double.NaN, Double.NaN);
+            double hi = Math.max(bracket[0], bracket[1]);
+            double lo = Math.min(bracket[0], bracket[1]);
+            double eps = 0.1 * (hi - lo);
+            if (Math.min(hi - t, t - lo) < eps) {
+                if (insufProgress || t >= hi || t <= lo) {
+                    t = Math.abs(t - hi) < Math.abs(t - lo) ? hi - eps : lo + eps;
+                    insufProgress = false;
+                } else {
+                    insufProgress = true;
+                }
+            } else {
+                insufProgress = false;
+            }
+            fresh = directional(f, x, t);
+            gtdNew = Vectors.dot(fresh.gradient(), d);
+            lsIter++;
+            if (fresh.loss() > f0 + c1 * t * gtd0 || fresh.loss() >= bracketE[low].loss()) {
+                bracket[high] = t;
+                bracketE[high] = fresh;
+                bracketGtd[high] = gtdNew;
+                low = bracketE[0].loss() <= bracketE[1].loss() ? 0 : 1;
+                high = 1 - low;
+            } else {
+                if (Math.abs(gtdNew) <= -c2 * gtd0) {
+                    done = true;
+                } else if (gtdNew * (bracket[high] - bracket[low]) >= 0) {
+                    bracket[high] = bracket[low];
+                    bracketE[high] = bracketE[low];
+                    bracketGtd[high] = bracketGtd[low];
+                }
+                bracket[low] = t;
+                bracketE[low] = fresh;
+                bracketGtd[low] = gtdNew;
+            }
+        }
+        t = bracket[low];
+        return bracketE[low];
+    }
+
+    /** torch's _cubic_interpolate; NaN bounds mean the interval [x1, x2]. */
+    static double cubicInterpolate(double x1, double f1, double g1, double x2, double f2, double g2,
+                                   double minBound, double maxBound) {
+        double xmin = Double.isNaN(minBound) ? Math.min(x1, x2) : minBound;
+        double xmax = Double.isNaN(maxBound) ? Math.max(x1, x2) : maxBound;
+        double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
+        double d2Square = d1 * d1 - g1 * g2;
+        if (d2Square >= 0) {
+            double d2 = Math.sqrt(d2Square);
+            double minPos = x1 <= x2
+                    ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+                    : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+            return Math.min(Math.max(minPos, xmin), xmax);
+        }
+        return (xmin + xmax) / 2;
+    }
+
+    private static float[] negate(float[] g) {
+        float[] out = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            out[i] = -g[i];
+        }
+        return out;
+    }
+
+    private static void scale(float[] v, float s) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= s;
+        }
+    }
+}
