@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Static checks of everything under deploy/, k8s/ and docker-compose.yml. No Docker engine or
+# cluster needed. Called from .ci/run as `bash deploy/check.sh`; exits non-zero on any failure.
+# Installs what it needs when missing: Debian packages prometheus (promtool) and docker-compose,
+# and the npm packages pinned in deploy/schema/package-lock.json.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCHEMA=deploy/schema
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+failures=()
+step() {  # step <name> <command...>: run, print its output indented, record a failure
+  local name=$1; shift
+  local start=$SECONDS
+  if "$@" >"$TMP/out" 2>&1; then
+    printf 'PASS  %-44s (%ss)\n' "$name" "$((SECONDS - start))"
+    [[ -n ${VERBOSE:-} ]] && sed 's/^/      /' "$TMP/out"
+  else
+    printf 'FAIL  %-44s (%ss)\n' "$name" "$((SECONDS - start))"
+    sed 's/^/      /' "$TMP/out" | tail -n 60
+    failures+=("$name")
+  fi
+  return 0
+}
+
+# ---- tools -----------------------------------------------------------------------------------
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+apt_missing=()
+command -v promtool >/dev/null || apt_missing+=(prometheus)
+command -v docker-compose >/dev/null || apt_missing+=(docker-compose)
+command -v node >/dev/null || apt_missing+=(nodejs)
+command -v npm >/dev/null || apt_missing+=(npm)
+if ((${#apt_missing[@]})); then
+  echo "installing ${apt_missing[*]} (apt)"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null \
+    || { echo "FAIL  could not install ${apt_missing[*]}"; exit 1; }
+fi
+command -v kubectl >/dev/null || { echo "FAIL  kubectl is not installed (needed for kubectl kustomize)"; exit 1; }
+
+# npm ci only when the lock file changed since the last install.
+lock_sum=$(sha256sum "$SCHEMA/package-lock.json" | cut -d' ' -f1)
+if [[ ! -f $SCHEMA/node_modules/.ist-lock-sum || $(cat "$SCHEMA/node_modules/.ist-lock-sum") != "$lock_sum" ]]; then
+  echo "installing npm packages of $SCHEMA (npm ci)"
+  (cd "$SCHEMA" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
+    || { echo "FAIL  npm ci in $SCHEMA"; exit 1; }
+  echo "$lock_sum" > "$SCHEMA/node_modules/.ist-lock-sum"
+fi
+
+# ---- docker-compose --------------------------------------------------------------------------
+# .env.example stands in for the operator's .env (the file itself requires the secrets to be set).
+step "docker-compose config" docker-compose --env-file .env.example -f docker-compose.yml config -q
+step "docker-compose config --profile gpu" docker-compose --env-file .env.example --profile gpu -f docker-compose.yml config -q
+compose_requires_secrets() {
+  # Without an env file the secrets must be refused, not defaulted.
+  local out
+  : > "$TMP/empty.env"
+  out=$(env -i PATH="$PATH" docker-compose --env-file "$TMP/empty.env" -f docker-compose.yml config -q 2>&1) && return 1
+  grep -q "IST_S3_ACCESS_KEY\|IST_S3_SECRET_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
+}
+step "docker-compose refuses missing secrets" compose_requires_secrets
+
+# ---- Kubernetes ------------------------------------------------------------------------------
+for overlay in k8s/overlays/*/; do
+  name=$(basename "$overlay")
+  step "kubectl kustomize $overlay" sh -c "kubectl kustomize '$overlay' > '$TMP/k8s-$name.yaml'"
+  flags=()
+  [[ $name == gpu ]] && flags+=(--expect-gpu)
+  step "schema + references: $name overlay" node "$SCHEMA/validate-manifests.mjs" "${flags[@]}" "$TMP/k8s-$name.yaml"
+done
+prometheusrule_is_generated() {
+  node "$SCHEMA/gen-prometheusrule.mjs" > "$TMP/prometheusrule.yaml" \
+    && diff -u k8s/base/monitoring/prometheusrule.yaml "$TMP/prometheusrule.yaml"
+}
+step "PrometheusRule == ist-alerts.yml" prometheusrule_is_generated
+
+# ---- Dockerfiles -----------------------------------------------------------------------------
+step "Dockerfile lint" node "$SCHEMA/lint-dockerfiles.mjs" deploy/gateway.Dockerfile deploy/worker.Dockerfile
+
+# ---- Prometheus ------------------------------------------------------------------------------
+promtool_config() {
+  # The config names the rules file by its path inside the container: point it at this checkout.
+  mkdir -p "$TMP/prom/rules" && cp deploy/prometheus/ist-alerts.yml "$TMP/prom/rules/" \
+    && sed "s#/etc/prometheus/rules/#$TMP/prom/rules/#" deploy/prometheus/prometheus.yml > "$TMP/prom/prometheus.yml" \
+    && promtool check config "$TMP/prom/prometheus.yml"
+}
+step "promtool check config" promtool_config
+step "promtool check rules (alerts)" promtool check rules deploy/prometheus/ist-alerts.yml
+step "promtool test rules" promtool test rules deploy/prometheus/ist-alerts.test.yml
+dashboard_exprs() {
+  node "$SCHEMA/dashboard-exprs.mjs" "$TMP/dashboard-rules.yml" && promtool check rules "$TMP/dashboard-rules.yml"
+}
+step "dashboard structure + every expr parses" dashboard_exprs
+step "metric contract + alert completeness" node "$SCHEMA/contract-coverage.mjs"
+step "e2e script syntax" bash -n deploy/check-prometheus-e2e.sh
+
+echo
+if ((${#failures[@]})); then
+  echo "deploy/check.sh: ${#failures[@]} check(s) failed: ${failures[*]}"
+  exit 1
+fi
+echo "deploy/check.sh: all checks passed in ${SECONDS}s"

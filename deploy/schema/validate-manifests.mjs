@@ -1,0 +1,214 @@
+// Validates rendered Kubernetes manifests offline.
+//   node validate-manifests.mjs [--expect-gpu] <rendered.yaml>...
+// 1. Schema: every object goes through the typed model of its apiVersion/kind (npm kubernetes-models,
+//    @kubernetes-models/keda, @kubernetes-models/prometheus-operator), which checks required fields and
+//    types. Strimzi has no model package on npm (`npm view @kubernetes-models/strimzi`: 404), so its
+//    Kafka, KafkaNodePool and KafkaTopic get the structural schema below (required fields, types, and
+//    no unknown keys at the levels IST uses). An apiVersion/kind with no schema is an error.
+// 2. Cross references the schemas cannot see: Secrets are referenced, never inlined; referenced
+//    ConfigMaps exist; Service/monitor selectors and ports match pods; the worker's grace period covers
+//    its checkpoint grace; KEDA's ceiling equals the partitions of its topic; gpu overlay requests GPUs.
+import fs from "node:fs";
+import YAML from "yaml";
+
+const args = process.argv.slice(2);
+const expectGpu = args.includes("--expect-gpu");
+const files = args.filter((a) => !a.startsWith("--"));
+if (!files.length) { console.error("usage: validate-manifests.mjs [--expect-gpu] <rendered.yaml>..."); process.exit(2); }
+
+const REFERENCED_SECRETS = new Set(["ist-s3-credentials", "ist-gateway-api-keys"]);
+
+function modulePath(apiVersion, kind) {
+  if (apiVersion === "v1") return `kubernetes-models/v1/${kind}`;
+  const [group, version] = apiVersion.split("/");
+  if (group === "keda.sh") return `@kubernetes-models/keda/keda.sh/${version}/${kind}`;
+  if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}/${kind}`;
+  if (group.includes(".") && !group.endsWith(".k8s.io")) return null;
+  return `kubernetes-models/${group}/${version}/${kind}`;
+}
+
+// ---- Strimzi structural schema (kafka.strimzi.io/v1beta2) ------------------------------------
+const T = {
+  str: { type: "string" }, int: { type: "integer" }, bool: { type: "boolean" },
+  any: { type: "any" }, map: { type: "object", open: true },
+};
+const obj = (props, required = [], open = false) => ({ type: "object", props, required, open });
+const arr = (items) => ({ type: "array", items });
+const enumOf = (...values) => ({ type: "string", enum: values });
+const resources = obj({ requests: T.map, limits: T.map });
+const volume = obj({ id: T.int, type: enumOf("ephemeral", "persistent-claim"), size: T.str, class: T.str,
+  deleteClaim: T.bool, kraftMetadata: enumOf("shared"), selector: T.map, sizeLimit: T.str }, ["type"]);
+const storage = obj({ type: enumOf("ephemeral", "persistent-claim", "jbod"), volumes: arr(volume), size: T.str,
+  class: T.str, deleteClaim: T.bool }, ["type"]);
+const listener = obj({ name: T.str, port: T.int, type: enumOf("internal", "route", "loadbalancer", "nodeport", "ingress", "cluster-ip"),
+  tls: T.bool, authentication: T.map, configuration: T.map, networkPolicyPeers: arr(T.map) }, ["name", "port", "type", "tls"]);
+const metadata = obj({ name: T.str, namespace: T.str, labels: T.map, annotations: T.map }, ["name"]);
+const STRIMZI = {
+  Kafka: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    kafka: obj({ version: T.str, metadataVersion: T.str, replicas: T.int, listeners: arr(listener), config: T.map,
+      storage, resources, authorization: T.map, rack: T.map, metricsConfig: T.map, template: T.map, logging: T.map,
+      jvmOptions: T.map }, ["listeners"]),
+    entityOperator: obj({ topicOperator: T.map, userOperator: T.map, template: T.map }),
+    cruiseControl: T.map, kafkaExporter: T.map, clientsCa: T.map, clusterCa: T.map,
+  }, ["kafka"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+  KafkaNodePool: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    replicas: T.int, roles: arr(enumOf("controller", "broker")), storage, resources, jvmOptions: T.map, template: T.map,
+  }, ["replicas", "roles", "storage"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+  KafkaTopic: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    topicName: T.str, partitions: T.int, replicas: T.int, config: T.map,
+  }, ["partitions", "replicas"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+};
+function checkShape(schema, value, where, out) {
+  if (schema.type === "any") return;
+  if (schema.type === "object") {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) { out.push(`${where}: must be an object`); return; }
+    if (schema.open) return;
+    for (const r of schema.required ?? []) if (!(r in value)) out.push(`${where}: missing required field ${r}`);
+    for (const [k, v] of Object.entries(value)) {
+      if (!schema.props[k]) out.push(`${where}: unknown field ${k}`);
+      else checkShape(schema.props[k], v, `${where}/${k}`, out);
+    }
+  } else if (schema.type === "array") {
+    if (!Array.isArray(value)) { out.push(`${where}: must be an array`); return; }
+    value.forEach((v, i) => checkShape(schema.items, v, `${where}/${i}`, out));
+  } else if (schema.type === "integer") {
+    if (!Number.isInteger(value)) out.push(`${where}: must be an integer`);
+  } else if (schema.type === "boolean") {
+    if (typeof value !== "boolean") out.push(`${where}: must be a boolean`);
+  } else if (schema.type === "string") {
+    if (typeof value !== "string") out.push(`${where}: must be a string`);
+    else if (schema.enum && !schema.enum.includes(value)) out.push(`${where}: must be one of ${schema.enum.join(", ")}`);
+  }
+}
+
+// ---- cross-reference checks ------------------------------------------------------------------
+function podSpecOf(o) {
+  if (["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"].includes(o.kind)) return o.spec?.template;
+  if (o.kind === "Job") return o.spec?.template;
+  return null;
+}
+const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+const durationSeconds = (s) => { const m = /^(\d+)(ms|s|m|h)?$/.exec(String(s)); if (!m) return NaN;
+  return Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? "s"]); };
+
+function crossCheck(objs, out) {
+  const byKind = (k) => objs.filter((o) => o.kind === k);
+  const configMaps = new Set(byKind("ConfigMap").map((o) => o.metadata.name));
+  for (const s of byKind("Secret")) out.push(`Secret ${s.metadata.name} is inlined in the manifests: reference an existing Secret instead`);
+  const workloads = objs.filter(podSpecOf);
+  for (const w of workloads) {
+    const tpl = podSpecOf(w); const spec = tpl.spec ?? {}; const where = `${w.kind}/${w.metadata.name}`;
+    const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    for (const c of containers) {
+      for (const e of c.env ?? []) {
+        const sk = e.valueFrom?.secretKeyRef; const ck = e.valueFrom?.configMapKeyRef;
+        if (sk && !REFERENCED_SECRETS.has(sk.name)) out.push(`${where}: env ${e.name} references unknown Secret ${sk.name}`);
+        if (ck && !configMaps.has(ck.name)) out.push(`${where}: env ${e.name} references missing ConfigMap ${ck.name}`);
+        if (ck) { const cm = byKind("ConfigMap").find((m) => m.metadata.name === ck.name);
+          if (cm && !(ck.key in (cm.data ?? {}))) out.push(`${where}: env ${e.name} references missing key ${ck.key} of ConfigMap ${ck.name}`); }
+        if (/KEY|SECRET|PASSWORD|TOKEN/.test(e.name) && typeof e.value === "string" && !e.name.endsWith("_FILE"))
+          out.push(`${where}: env ${e.name} has an inline value; secrets must come from a Secret`);
+      }
+      for (const ef of c.envFrom ?? []) {
+        if (ef.configMapRef && !configMaps.has(ef.configMapRef.name)) out.push(`${where}: envFrom references missing ConfigMap ${ef.configMapRef.name}`);
+        if (ef.secretRef && !REFERENCED_SECRETS.has(ef.secretRef.name)) out.push(`${where}: envFrom references unknown Secret ${ef.secretRef.name}`);
+      }
+      if (!c.resources?.requests) out.push(`${where}: container ${c.name} has no resource requests`);
+      if (c.securityContext?.allowPrivilegeEscalation !== false) out.push(`${where}: container ${c.name} does not set allowPrivilegeEscalation: false`);
+      for (const p of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+        const port = c[p]?.httpGet?.port;
+        if (typeof port === "string" && !(c.ports ?? []).some((cp) => cp.name === port)) out.push(`${where}: ${p} uses unknown port name ${port}`);
+      }
+    }
+    for (const v of spec.volumes ?? []) {
+      if (v.secret && !REFERENCED_SECRETS.has(v.secret.secretName)) out.push(`${where}: volume ${v.name} references unknown Secret ${v.secret.secretName}`);
+      if (v.configMap && !configMaps.has(v.configMap.name)) out.push(`${where}: volume ${v.name} references missing ConfigMap ${v.configMap.name}`);
+      if (v.persistentVolumeClaim && !byKind("PersistentVolumeClaim").some((p) => p.metadata.name === v.persistentVolumeClaim.claimName))
+        out.push(`${where}: volume ${v.name} references missing PVC ${v.persistentVolumeClaim.claimName}`);
+    }
+    if (spec.securityContext?.runAsNonRoot !== true) out.push(`${where}: pod does not set runAsNonRoot: true`);
+    if (w.kind !== "Job" && w.spec.selector && !matches(w.spec.selector.matchLabels, tpl.metadata?.labels)) out.push(`${where}: selector does not match its pod template labels`);
+  }
+  const podsMatching = (selector) => workloads.filter((w) => w.kind !== "Job" && matches(selector, podSpecOf(w).metadata?.labels));
+  for (const s of byKind("Service")) {
+    const targets = podsMatching(s.spec.selector);
+    if (!targets.length) out.push(`Service/${s.metadata.name}: selector matches no workload`);
+    for (const p of s.spec.ports ?? []) {
+      if (typeof p.targetPort === "string" && !targets.some((w) => podSpecOf(w).spec.containers.some((c) => (c.ports ?? []).some((cp) => cp.name === p.targetPort))))
+        out.push(`Service/${s.metadata.name}: targetPort ${p.targetPort} is no container port name`);
+    }
+  }
+  for (const m of byKind("ServiceMonitor")) {
+    const svcs = byKind("Service").filter((s) => matches(m.spec.selector?.matchLabels, s.metadata.labels));
+    if (!svcs.length) out.push(`ServiceMonitor/${m.metadata.name}: selector matches no Service`);
+    for (const e of m.spec.endpoints ?? []) if (e.port && !svcs.some((s) => s.spec.ports.some((p) => p.name === e.port))) out.push(`ServiceMonitor/${m.metadata.name}: port ${e.port} is on no selected Service`);
+    if (m.spec.jobLabel && !svcs.every((s) => s.metadata.labels?.[m.spec.jobLabel])) out.push(`ServiceMonitor/${m.metadata.name}: jobLabel ${m.spec.jobLabel} missing on a Service`);
+  }
+  for (const m of byKind("PodMonitor")) {
+    const ws = podsMatching(m.spec.selector?.matchLabels);
+    if (!ws.length) out.push(`PodMonitor/${m.metadata.name}: selector matches no workload`);
+    for (const e of m.spec.podMetricsEndpoints ?? []) if (e.port && !ws.some((w) => podSpecOf(w).spec.containers.some((c) => (c.ports ?? []).some((cp) => cp.name === e.port)))) out.push(`PodMonitor/${m.metadata.name}: port ${e.port} is no container port name`);
+    if (m.spec.jobLabel && !ws.every((w) => podSpecOf(w).metadata.labels?.[m.spec.jobLabel])) out.push(`PodMonitor/${m.metadata.name}: jobLabel ${m.spec.jobLabel} missing on pods`);
+  }
+  for (const h of [...byKind("HorizontalPodAutoscaler"), ...byKind("ScaledObject")]) {
+    const ref = h.spec.scaleTargetRef;
+    if (!workloads.some((w) => w.kind === (ref.kind ?? "Deployment") && w.metadata.name === ref.name)) out.push(`${h.kind}/${h.metadata.name}: scale target ${ref.name} does not exist`);
+  }
+  for (const p of byKind("PodDisruptionBudget")) if (!podsMatching(p.spec.selector?.matchLabels).length) out.push(`PodDisruptionBudget/${p.metadata.name}: selector matches no workload`);
+  const topics = new Map(byKind("KafkaTopic").map((t) => [t.spec.topicName ?? t.metadata.name, t]));
+  const clusters = new Set(byKind("Kafka").map((k) => k.metadata.name));
+  for (const t of byKind("KafkaTopic")) if (!clusters.has(t.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaTopic/${t.metadata.name}: strimzi.io/cluster label names no Kafka`);
+  for (const n of byKind("KafkaNodePool")) if (!clusters.has(n.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaNodePool/${n.metadata.name}: strimzi.io/cluster label names no Kafka`);
+  for (const name of ["ist.jobs", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
+  for (const so of byKind("ScaledObject")) {
+    for (const t of so.spec.triggers ?? []) {
+      if (t.type !== "kafka") continue;
+      const topic = topics.get(t.metadata.topic);
+      if (!topic) out.push(`ScaledObject/${so.metadata.name}: topic ${t.metadata.topic} has no KafkaTopic`);
+      else if (so.spec.maxReplicaCount !== topic.spec.partitions) out.push(`ScaledObject/${so.metadata.name}: maxReplicaCount ${so.spec.maxReplicaCount} != partitions of ${t.metadata.topic} (${topic.spec.partitions})`);
+      if (t.metadata.consumerGroup !== "ist-workers") out.push(`ScaledObject/${so.metadata.name}: consumerGroup must be ist-workers`);
+      if (!/kafka-bootstrap/.test(t.metadata.bootstrapServers ?? "")) out.push(`ScaledObject/${so.metadata.name}: bootstrapServers does not point at the Strimzi bootstrap service`);
+    }
+  }
+  const worker = byKind("Deployment").find((d) => d.metadata.name === "ist-worker");
+  if (!worker) out.push("no Deployment ist-worker");
+  else {
+    const c = worker.spec.template.spec.containers[0];
+    const grace = durationSeconds((c.env ?? []).find((e) => e.name === "IST_WORKER_SHUTDOWN_GRACE")?.value);
+    const tgps = worker.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    if (!(tgps > grace)) out.push(`Deployment/ist-worker: terminationGracePeriodSeconds ${tgps} must exceed IST_WORKER_SHUTDOWN_GRACE (${grace}s)`);
+    const gpus = c.resources?.limits?.["nvidia.com/gpu"];
+    if (expectGpu && !(Number(gpus) >= 1)) out.push("Deployment/ist-worker: gpu overlay must request nvidia.com/gpu");
+    if (!expectGpu && gpus) out.push("Deployment/ist-worker: only the gpu overlay requests nvidia.com/gpu");
+    if (expectGpu && !/cuda/.test(c.image)) out.push(`Deployment/ist-worker: gpu overlay must run the cuda image, not ${c.image}`);
+  }
+  if (!byKind("ConfigMap").some((m) => m.metadata.labels?.grafana_dashboard === "1" && m.data?.["ist.json"])) out.push("no Grafana dashboard ConfigMap (label grafana_dashboard=1, key ist.json)");
+}
+
+let failed = 0;
+for (const file of files) {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8"));
+  const objs = [];
+  const problems = [];
+  for (const d of docs) {
+    if (d.errors.length) { problems.push(`YAML: ${d.errors[0].message}`); continue; }
+    const o = d.toJS();
+    if (!o) continue;
+    objs.push(o);
+    const id = `${o.kind}/${o.metadata?.name}`;
+    if (!o.apiVersion || !o.kind) { problems.push(`${id}: missing apiVersion or kind`); continue; }
+    if (o.apiVersion === "kafka.strimzi.io/v1beta2" && STRIMZI[o.kind]) {
+      const out = []; checkShape(STRIMZI[o.kind], o, id, out); problems.push(...out); continue;
+    }
+    const mod = modulePath(o.apiVersion, o.kind);
+    if (!mod) { problems.push(`${id}: no schema for ${o.apiVersion} ${o.kind}`); continue; }
+    let Model;
+    try { Model = (await import(mod))[o.kind]; } catch { Model = null; }
+    if (!Model) { problems.push(`${id}: no model for ${o.apiVersion} ${o.kind} (${mod})`); continue; }
+    try { new Model(o).validate(); } catch (e) { problems.push(`${id}: ${e.message}`); }
+  }
+  crossCheck(objs, problems);
+  if (problems.length) { failed += problems.length; for (const p of problems) console.log(`FAIL ${file}: ${p}`); }
+  else console.log(`ok   ${file}: ${objs.length} objects valid (${[...new Set(objs.map((o) => o.kind))].sort().join(", ")})`);
+}
+process.exit(failed ? 1 : 0);
