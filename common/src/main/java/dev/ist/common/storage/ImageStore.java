@@ -76,7 +76,7 @@ public final class ImageStore implements AutoCloseable {
 
     /** Creates the bucket when it is missing and {@code ist.s3.create-bucket} allows; fails clearly otherwise. */
     public void ensureBucket() {
-        retrying("check bucket " + bucket(), () -> {
+        retrying("check bucket " + bucket(), null, () -> {
             boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
             if (!exists) {
                 if (!config.createBucket()) {
@@ -119,7 +119,7 @@ public final class ImageStore implements AutoCloseable {
     }
 
     public void put(String key, byte[] bytes, String contentType, Map<String, String> metadata) {
-        retrying("put " + key, () -> {
+        retrying("put", key, () -> {
             try (InputStream in = new ByteArrayInputStream(bytes)) {
                 client.putObject(PutObjectArgs.builder()
                         .bucket(bucket())
@@ -135,7 +135,7 @@ public final class ImageStore implements AutoCloseable {
 
     /** The whole object. Throws {@link ObjectNotFoundException} when it does not exist. */
     public byte[] get(String key) {
-        return retrying("get " + key, () -> {
+        return retrying("get", key, () -> {
             try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
                 return in.readAllBytes();
             }
@@ -151,7 +151,7 @@ public final class ImageStore implements AutoCloseable {
         if (info.size() > maxBytes) {
             throw new ObjectTooLargeException(key, info.size(), maxBytes);
         }
-        return retrying("get " + key, () -> {
+        return retrying("get", key, () -> {
             try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
                 byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
                 if (data.length > maxBytes) {
@@ -164,7 +164,7 @@ public final class ImageStore implements AutoCloseable {
 
     public Optional<StoredObject> stat(String key) {
         try {
-            return Optional.of(retrying("stat " + key, () -> {
+            return Optional.of(retrying("stat", key, () -> {
                 StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build());
                 return new StoredObject(key, r.size(), r.contentType(), r.etag(),
                         r.lastModified() == null ? null : r.lastModified().toInstant(), r.userMetadata(), false);
@@ -179,7 +179,7 @@ public final class ImageStore implements AutoCloseable {
     }
 
     public void delete(String key) {
-        retrying("delete " + key, () -> {
+        retrying("delete", key, () -> {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
             return null;
         });
@@ -187,7 +187,7 @@ public final class ImageStore implements AutoCloseable {
 
     /** Keys under a prefix, in key order. */
     public List<String> list(String prefix) {
-        return retrying("list " + prefix, () -> {
+        return retrying("list", prefix, () -> {
             List<String> keys = new ArrayList<>();
             for (Result<Item> r : client.listObjects(
                     ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(true).build())) {
@@ -200,7 +200,7 @@ public final class ImageStore implements AutoCloseable {
     /** A GET URL that works without credentials until it expires (1 s to 7 days). */
     public String presignedGet(String key, Duration expiry) {
         long seconds = Math.max(1, Math.min(expiry.toSeconds(), MAX_PRESIGN_SECONDS));
-        return retrying("presign " + key, () -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+        return retrying("presign", key, () -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
                 .method(Method.GET)
                 .bucket(bucket())
                 .object(key)
@@ -228,7 +228,9 @@ public final class ImageStore implements AutoCloseable {
         T run() throws Exception;
     }
 
-    private <T> T retrying(String what, Call<T> call) {
+    /** Runs {@code call}, retrying transient failures; {@code key} names the object in errors (null for none). */
+    private <T> T retrying(String action, String key, Call<T> call) {
+        String what = key == null ? action : action + " " + key;
         StorageConfig.RetryPolicy policy = config.retry();
         StorageException last = null;
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
@@ -237,7 +239,7 @@ public final class ImageStore implements AutoCloseable {
             } catch (StorageException e) {
                 throw e;
             } catch (Exception e) {
-                last = classify(what, e);
+                last = classify(what, key, e);
                 if (!last.isTransient()) {
                     throw last;
                 }
@@ -250,13 +252,14 @@ public final class ImageStore implements AutoCloseable {
                 true, last.getCause());
     }
 
-    private StorageException classify(String what, Exception e) {
+    private StorageException classify(String what, String requestedKey, Exception e) {
         String where = " at " + config.endpoint() + " (bucket " + bucket() + ")";
         if (e instanceof ErrorResponseException ere) {
             String code = ere.errorResponse().code();
             switch (code) {
                 case "NoSuchKey", "NoSuchObject" -> {
-                    String key = ere.errorResponse().objectName();
+                    // S3Proxy (and HEAD responses) carry no object name, so name the key we asked for
+                    String key = requestedKey != null ? requestedKey : ere.errorResponse().objectName();
                     return new ObjectNotFoundException(bucket(), key == null ? what : key);
                 }
                 case "NoSuchBucket" -> {
