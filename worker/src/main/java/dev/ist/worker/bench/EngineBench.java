@@ -1,0 +1,217 @@
+package dev.ist.worker.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ist.worker.engine.LayerNames;
+import dev.ist.worker.engine.StyleTransferEngine;
+import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.engine.Vgg19Weights;
+import dev.ist.worker.engine.weights.RandomWeights;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Prints the engine's figures: per size, the median ms per iteration, peak RSS and achieved GFLOP/s
+ * (convolutions forward + input-gradient, Gram products forward + backward, counted from the layer
+ * shapes) against a same-run fp32 4096² matrix product; RSS over a long run at the largest size;
+ * and the wall time multi-scale vs single-scale needs to reach the same total loss.
+ * It uses a seeded random VGG19 (same shapes, same FLOPs as the real one).
+ */
+public final class EngineBench {
+    /** What to run. */
+    public record Options(List<Integer> sizes, int warmup, int measured, int flatIterations, int multiscaleIterations) {
+        public static Options defaults() {
+            return new Options(List.of(128, 256, 512), 2, 8, 200, 120);
+        }
+    }
+
+    private final PrintStream out;
+
+    public EngineBench(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        new EngineBench(System.out).run(Options.defaults());
+    }
+
+    public void run(Options o) {
+        Vgg19Weights weights = RandomWeights.vgg19(1);
+        out.printf(Locale.ROOT, "IST engine benchmark: DJL %s, PyTorch CPU, %d intra-op threads (ai.djl.pytorch.num_threads), %d cores%n",
+                Engine.getDjlVersion(), Integer.getInteger("ai.djl.pytorch.num_threads", 0),
+                Runtime.getRuntime().availableProcessors());
+        double matmul = matmulGflops();
+        out.printf(Locale.ROOT, "fp32 matmul 4096x4096: %.1f GFLOP/s%n%n", matmul);
+        out.println("| size | ms/iter (median) | GFLOP/iter | GFLOP/s | % of matmul | peak RSS MiB |");
+        out.println("|---:|---:|---:|---:|---:|---:|");
+        try (StyleTransferEngine engine = new StyleTransferEngine(weights, "auto")) {
+            for (int size : o.sizes()) {
+                List<Long> stamps = new ArrayList<>();
+                TransferSpec spec = spec(size, o.warmup() + o.measured(), false);
+                engine.stylize(spec, r -> stamps.add(System.nanoTime()), () -> false);
+                double[] diffs = new double[o.measured()];
+                for (int i = 0; i < o.measured(); i++) {
+                    diffs[i] = (stamps.get(o.warmup() + i + 1) - stamps.get(o.warmup() + i)) / 1e6;
+                }
+                Arrays.sort(diffs);
+                double ms = diffs[diffs.length / 2];
+                double gflop = flopsPerIteration(weights, size, size) / 1e9;
+                double rate = gflop / (ms / 1000);
+                out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f%% | %d |%n", size, ms, gflop, rate,
+                        100 * rate / matmul, peakRssMiB());
+            }
+            int largest = o.sizes().get(o.sizes().size() - 1);
+            if (o.flatIterations() > 0) {
+                flatness(engine, largest, o.flatIterations());
+            }
+            if (o.multiscaleIterations() > 0) {
+                multiscale(engine, largest, o.multiscaleIterations());
+            }
+        }
+    }
+
+    private void flatness(StyleTransferEngine engine, int size, int iterations) {
+        long[] rss = new long[iterations + 1];
+        engine.stylize(spec(size, iterations, false), r -> rss[r.iteration()] = rssMiB("VmRSS"), () -> false);
+        long max = Arrays.stream(rss).max().orElse(0);
+        int early = Math.min(10, iterations);
+        out.printf(Locale.ROOT, "%nmemory over %d iterations at %d px: RSS at iteration %d = %d MiB, at %d = %d MiB,"
+                        + " max %d MiB (growth %+d MiB); peak RSS %d MiB%n",
+                iterations, size, early, rss[early], iterations, rss[iterations], max, rss[iterations] - rss[early],
+                peakRssMiB());
+    }
+
+    private void multiscale(StyleTransferEngine engine, int size, int iterations) {
+        List<double[]> single = new ArrayList<>();
+        long t0 = System.nanoTime();
+        engine.stylize(spec(size, iterations, false),
+                r -> single.add(new double[] {r.totalLoss(), (System.nanoTime() - t0) / 1e6}), () -> false);
+        double[] target = single.get(single.size() - 1);
+        List<double[]> multi = new ArrayList<>();
+        long t1 = System.nanoTime();
+        engine.stylize(spec(size, iterations, true), r -> {
+            if (r.scaleIndex() == r.scaleCount() - 1) {
+                multi.add(new double[] {r.totalLoss(), (System.nanoTime() - t1) / 1e6});
+            }
+        }, () -> false);
+        double reached = Double.NaN;
+        for (double[] m : multi) {
+            if (m[0] <= target[0]) {
+                reached = m[1];
+                break;
+            }
+        }
+        double[] multiEnd = multi.get(multi.size() - 1);
+        out.printf(Locale.ROOT, "%nsingle-scale %d px, %d iterations: total loss %.4g after %.1f s%n", size,
+                iterations, target[0], target[1] / 1000);
+        out.printf(Locale.ROOT, "multi-scale (%d iterations over the pyramid): %s; its final loss %.4g after %.1f s%n",
+                iterations, Double.isNaN(reached) ? "did not reach that loss"
+                        : String.format(Locale.ROOT, "reached that loss after %.1f s (%.2fx faster)", reached / 1000,
+                        target[1] / reached), multiEnd[0], multiEnd[1] / 1000);
+    }
+
+    private static TransferSpec spec(int size, int iterations, boolean multiScale) {
+        return TransferSpec.builder().content(pattern(size, size, 1)).style(pattern(size, size, 2)).size(size)
+                .iterations(iterations).multiScale(multiScale).minScaleLongSide(Math.min(128, size))
+                .toleranceChange(0).toleranceGrad(0).build();
+    }
+
+    /** A smooth gradient plus seeded noise blobs: a stand-in photo. */
+    static BufferedImage pattern(int w, int h, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        double fx = 2 + random.nextDouble() * 6;
+        double fy = 2 + random.nextDouble() * 6;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double u = (double) x / w;
+                double v = (double) y / h;
+                int r = clamp(128 + 100 * Math.sin(fx * u * Math.PI * 2) + random.nextInt(40) - 20);
+                int g = clamp(128 + 100 * Math.cos(fy * v * Math.PI * 2) + random.nextInt(40) - 20);
+                int b = clamp(255 * u * v + random.nextInt(40) - 20);
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    private static int clamp(double v) {
+        return (int) Math.max(0, Math.min(255, v));
+    }
+
+    /** FLOPs of one loss+gradient evaluation with the default layers (up to relu5_1). */
+    static double flopsPerIteration(Vgg19Weights weights, int width, int height) {
+        double total = 0;
+        int w = width;
+        int h = height;
+        int deepest = LayerNames.indexOf("relu5_1");
+        List<String> style = List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
+        int channels = 3;
+        for (int i = 0; i <= deepest; i++) {
+            String name = LayerNames.ALL.get(i);
+            if (LayerNames.isConv(i)) {
+                long[] s = weights.weight(i).shape();
+                double forward = 2.0 * s[1] * 9 * s[0] * w * h;
+                total += 2 * forward; // forward + gradient w.r.t. the input
+                channels = (int) s[0];
+            } else if (LayerNames.isPool(i)) {
+                w /= 2;
+                h /= 2;
+            }
+            if (style.contains(name)) {
+                total += 3 * 2.0 * channels * channels * w * h; // F·Fᵀ forward, two products backward
+            }
+        }
+        return total;
+    }
+
+    private double matmulGflops() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 4096;
+            NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
+            double[] times = new double[5];
+            for (int i = 0; i < times.length + 1; i++) {
+                try (NDManager sub = m.newSubManager()) {
+                    a.tempAttach(sub);
+                    long t = System.nanoTime();
+                    NDArray c = a.matMul(b);
+                    c.getFloat(0, 0);
+                    if (i > 0) {
+                        times[i - 1] = (System.nanoTime() - t) / 1e9;
+                    }
+                }
+            }
+            Arrays.sort(times);
+            return 2.0 * n * n * n / times[times.length / 2] / 1e9;
+        }
+    }
+
+    static long peakRssMiB() {
+        return rssMiB("VmHWM");
+    }
+
+    static long rssMiB(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.ist.worker.cli;
+
+import dev.ist.worker.engine.ImageDecoder;
+import dev.ist.worker.engine.InitKind;
+import dev.ist.worker.engine.IterationListener;
+import dev.ist.worker.engine.IterationReport;
+import dev.ist.worker.engine.OptimizerKind;
+import dev.ist.worker.engine.Pooling;
+import dev.ist.worker.engine.Preprocessing;
+import dev.ist.worker.engine.StyleTransferEngine;
+import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.engine.Vgg19Weights;
+import dev.ist.worker.engine.weights.RandomWeights;
+import dev.ist.worker.engine.weights.WeightsLoader;
+import dev.ist.worker.engine.weights.WeightsResolver;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+
+/** {@code ist transfer}: one style transfer on this machine, with a progress bar or JSON lines. */
+@Command(name = "transfer", mixinStandardHelpOptions = true,
+        description = "Render the content image in the style of the style image(s).")
+public final class TransferCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--content", required = true, paramLabel = "FILE", description = "content image")
+    Path content;
+
+    @Option(names = "--style", required = true, paramLabel = "FILE", description = "style image (repeatable)")
+    List<Path> styles = new ArrayList<>();
+
+    @Option(names = "--style-weights", split = ",", paramLabel = "W",
+            description = "blend weight per style image, e.g. 0.7,0.3 (default equal)")
+    List<Double> styleWeights;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "output image (.png, .jpg, .bmp)")
+    Path output;
+
+    @Option(names = "--size", defaultValue = "512", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--iterations", defaultValue = "500", description = "iterations (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--optimizer", defaultValue = "lbfgs", description = "lbfgs or adam (default ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = {"--lr", "--learning-rate"}, description = "learning rate (default 1 for lbfgs, 0.02 for adam)")
+    Double learningRate;
+
+    @Option(names = "--history", defaultValue = "20", description = "L-BFGS history size (default ${DEFAULT-VALUE})")
+    int history;
+
+    @Option(names = "--strong-wolfe", description = "L-BFGS with strong-Wolfe line search")
+    boolean strongWolfe;
+
+    @Option(names = "--init", defaultValue = "content", description = "content, noise or an image FILE (default ${DEFAULT-VALUE})")
+    String init;
+
+    @Option(names = "--content-weight", defaultValue = "1", description = "α (default ${DEFAULT-VALUE})")
+    double contentWeight;
+
+    @Option(names = "--style-weight", defaultValue = "1e5", description = "β (default ${DEFAULT-VALUE})")
+    double styleWeight;
+
+    @Option(names = "--tv-weight", defaultValue = "0", description = "γ, total variation (default ${DEFAULT-VALUE})")
+    double tvWeight;
+
+    @Option(names = "--content-layers", split = ",", description = "default conv4_2")
+    List<String> contentLayers;
+
+    @Option(names = "--style-layers", split = ",", description = "default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1")
+    List<String> styleLayers;
+
+    @Option(names = "--style-layer-weights", split = ",", description = "one weight per style layer (default 1 each)")
+    List<Double> styleLayerWeights;
+
+    @Option(names = "--style-scale", defaultValue = "1", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
+    double styleScale;
+
+    @Option(names = "--pooling", defaultValue = "max", description = "max or avg (default ${DEFAULT-VALUE})")
+    String pooling;
+
+    @Option(names = "--preserve-colors", description = "transfer on luminance only and keep the content's colours")
+    boolean preserveColors;
+
+    @Option(names = "--multiscale", description = "coarse-to-fine pyramid up to --size")
+    boolean multiScale;
+
+    @Option(names = "--keep-best", description = "output the iterate with the lowest loss")
+    boolean keepBest;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed for noise init (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "VGG19 weights (.pth or .safetensors)")
+    Path weightsFile;
+
+    @Option(names = "--random-weights", paramLabel = "SEED", description = "use a seeded RANDOM network (tests, demos)")
+    Long randomWeights;
+
+    @Option(names = "--preprocessing", defaultValue = "auto", description = "auto, torchvision or caffe (default ${DEFAULT-VALUE})")
+    String preprocessing;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--log-json", description = "one JSON object per iteration on stdout")
+    boolean logJson;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        PrintWriter err = commandSpec.commandLine().getErr();
+        if (weightsFile != null && randomWeights != null) {
+            throw new UserInputException("--weights and --random-weights are mutually exclusive");
+        }
+        String format = outputFormat(output);
+        Path outDir = output.toAbsolutePath().getParent();
+        if (outDir == null || !Files.isDirectory(outDir)) {
+            throw new UserInputException("output folder " + outDir + " does not exist");
+        }
+        long maxPixels = ImageDecoder.maxPixels();
+        BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
+        if (styleWeights != null && styleWeights.size() != styles.size()) {
+            throw new UserInputException("--style-weights has " + styleWeights.size() + " values for "
+                    + styles.size() + " --style images");
+        }
+        TransferSpec.Builder builder = TransferSpec.builder().content(contentImage);
+        for (int i = 0; i < styles.size(); i++) {
+            builder.style(ImageDecoder.read(styles.get(i), maxPixels), styleWeights == null ? 1.0 : styleWeights.get(i));
+        }
+        builder.size(size).iterations(iterations)
+                .optimizer(parseEnum(OptimizerKind.class, optimizer, "--optimizer"))
+                .learningRate(learningRate == null ? Double.NaN : learningRate)
+                .lbfgsHistory(history).strongWolfe(strongWolfe)
+                .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
+                .styleScale(styleScale).pooling(parseEnum(Pooling.class, pooling, "--pooling"))
+                .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed);
+        if (contentLayers != null) {
+            builder.contentLayers(contentLayers);
+        }
+        if (styleLayers != null) {
+            builder.styleLayers(styleLayers);
+        }
+        builder.styleLayerWeights(styleLayerWeights);
+        switch (init.toLowerCase(Locale.ROOT)) {
+            case "content" -> builder.init(InitKind.CONTENT);
+            case "noise" -> builder.init(InitKind.NOISE);
+            default -> builder.initImage(ImageDecoder.read(Path.of(init), maxPixels));
+        }
+        TransferSpec spec = builder.build();
+        Vgg19Weights weights = loadWeights();
+        Progress progress = new Progress(err, logJson ? null : out, System.console() != null && !logJson);
+        IterationListener listener = logJson ? report -> out.println(JsonLines.iteration(report)) : progress;
+        TransferResult result;
+        try (StyleTransferEngine engine = new StyleTransferEngine(weights, device)) {
+            result = engine.stylize(spec, listener, () -> false);
+        }
+        progress.finish();
+        write(result.image(), format, output);
+        if (!logJson) {
+            out.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s, total loss %.4g%n", output,
+                    result.image().getWidth(), result.image().getHeight(), result.timings().totalMs() / 1000.0,
+                    result.totalLoss());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Vgg19Weights loadWeights() {
+        Preprocessing p = switch (preprocessing.toLowerCase(Locale.ROOT)) {
+            case "auto" -> null;
+            case "torchvision" -> Preprocessing.TORCHVISION;
+            case "caffe" -> Preprocessing.CAFFE;
+            default -> throw new UserInputException("--preprocessing must be auto, torchvision or caffe, got '"
+                    + preprocessing + "'");
+        };
+        Vgg19Weights w;
+        if (randomWeights != null) {
+            w = RandomWeights.vgg19(randomWeights);
+        } else if (weightsFile != null) {
+            w = WeightsLoader.load(weightsFile, p);
+        } else {
+            w = WeightsLoader.load(WeightsResolver.fromSettings().resolve(), p);
+        }
+        return p == null ? w : w.withPreprocessing(p);
+    }
+
+    private static String outputFormat(Path output) {
+        String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) {
+            return "png";
+        }
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+            return "jpg";
+        }
+        if (name.endsWith(".bmp")) {
+            return "bmp";
+        }
+        throw new UserInputException("output " + output + " must end in .png, .jpg, .jpeg or .bmp");
+    }
+
+    private static void write(BufferedImage image, String format, Path output) throws IOException {
+        Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".ist-", "." + format);
+        try {
+            if (!ImageIO.write(image, format, tmp.toFile())) {
+                throw new UserInputException("no image writer for " + format);
+            }
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new UserInputException(option + " must be one of " + allowed + ", got '" + value + "'");
+        }
+    }
+
+    /** A one-line progress bar with losses and ETA on a terminal; silent otherwise. */
+    static final class Progress implements IterationListener {
+        private final PrintWriter err;
+        private final boolean enabled;
+
+        Progress(PrintWriter err, PrintWriter out, boolean enabled) {
+            this.err = err;
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void onIteration(IterationReport r) {
+            if (!enabled) {
+                return;
+            }
+            int width = 30;
+            double done = r.totalIterations() == 0 ? 1 : (double) r.iteration() / r.totalIterations();
+            int filled = (int) Math.round(done * width);
+            long etaS = r.iteration() == 0 ? -1
+                    : Math.round(r.elapsedMs() / 1000.0 * (r.totalIterations() - r.iteration()) / r.iteration());
+            err.printf(Locale.ROOT, "\r[%s%s] %d/%d scale %d/%d content %.3g style %.3g tv %.3g total %.4g ETA %s ",
+                    "#".repeat(filled), ".".repeat(width - filled), r.iteration(), r.totalIterations(),
+                    r.scaleIndex() + 1, r.scaleCount(), r.contentLoss(), r.styleLoss(), r.tvLoss(), r.totalLoss(),
+                    etaS < 0 ? "--" : (etaS / 60) + "m" + (etaS % 60) + "s");
+            err.flush();
+        }
+
+        void finish() {
+            if (enabled) {
+                err.println();
+            }
+        }
+    }
+}
