@@ -1,0 +1,75 @@
+package dev.ist.gateway.api;
+
+import dev.ist.common.image.ImageInfo;
+import dev.ist.gateway.auth.CurrentCaller;
+import dev.ist.gateway.submit.ImageIntake;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+
+/** Uploads one image to content-addressed storage; jobs can then refer to it by id. */
+@Path("/v1/images")
+@Tag(name = "images")
+public class ImagesResource {
+
+    private final ImageIntake intake;
+    private final CurrentCaller caller;
+
+    public ImagesResource(ImageIntake intake, CurrentCaller caller) {
+        this.intake = intake;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes({"image/png", "image/jpeg", MediaType.APPLICATION_OCTET_STREAM})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload one image as the request body",
+            description = "The type is judged from the bytes, never from Content-Type. The same bytes get the same id.")
+    @APIResponse(responseCode = "201", description = "Stored (or already stored: created=false)",
+            content = @Content(schema = @Schema(implementation = StoredImageResponse.class)))
+    public Response upload(byte[] body) {
+        caller.get();
+        return store("image", body == null ? new byte[0] : body);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload one image as the multipart field 'image'")
+    public Response uploadForm(@RestForm("image") FileUpload image) {
+        caller.get();
+        if (image == null) {
+            throw ProblemException.invalid("the multipart field 'image' is required",
+                    java.util.List.of(new dev.ist.common.job.FieldError("image", "is required")), "missing_image");
+        }
+        intake.checkSize("image", image.size());
+        try {
+            return store("image", Files.readAllBytes(image.uploadedFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the upload", e);
+        }
+    }
+
+    private Response store(String field, byte[] bytes) {
+        ImageInfo info = intake.inspect(field, bytes);
+        ImageIntake.StoredImage s = intake.store(bytes, info);
+        StoredImageResponse body = new StoredImageResponse(s.ref().sha256(), s.ref().sha256(),
+                info.format().mediaType(), info.width(), info.height(), s.size(), s.created());
+        return Response.created(URI.create("/v1/images/" + s.ref().sha256())).entity(body).build();
+    }
+}

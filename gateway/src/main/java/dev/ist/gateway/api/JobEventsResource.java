@@ -1,0 +1,77 @@
+package dev.ist.gateway.api;
+
+import dev.ist.gateway.auth.CurrentCaller;
+import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.view.JobView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code GET /v1/jobs/{id}/events}: the job's events as Server-Sent Events. */
+@Path("/v1/jobs/{id}/events")
+@Tag(name = "jobs")
+public class JobEventsResource {
+
+    private final JobAccess access;
+    private final JobView view;
+    private final SseHub hub;
+    private final CurrentCaller caller;
+
+    public JobEventsResource(JobAccess access, JobView view, SseHub hub, CurrentCaller caller) {
+        this.access = access;
+        this.view = view;
+        this.hub = hub;
+        this.caller = caller;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Follow a job's events",
+            description = "Each SSE event has id = the event's seq and data = the JobEvent JSON. Reconnecting with "
+                    + "Last-Event-ID (header, or the lastEventId query parameter) replays what was missed. The stream "
+                    + "ends after the terminal event; asking again after it answers 204, which tells EventSource "
+                    + "clients to stop reconnecting.")
+    @APIResponse(responseCode = "200", description = "The event stream")
+    @APIResponse(responseCode = "204", description = "The job has finished and the client has seen every event")
+    public void events(@PathParam("id") String id,
+                       @HeaderParam("Last-Event-ID") String lastEventHeader,
+                       @QueryParam("lastEventId") String lastEventQuery,
+                       @Context SseEventSink sink,
+                       @Context Sse sse) {
+        JobSnapshot job = access.require(caller.get(), id);
+        long after = parseLastEventId(lastEventHeader != null ? lastEventHeader : lastEventQuery);
+        if (job.state().isTerminal() && view.eventsAfter(id, after).isEmpty()) {
+            throw new WebApplicationException(Response.noContent().build());
+        }
+        if (!hub.open(id, after, sink, sse)) {
+            throw ProblemException.notFound(id);
+        }
+    }
+
+    private static long parseLastEventId(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return -1;
+        }
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v >= -1) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ProblemException.malformed("Last-Event-ID", "must be the id (a sequence number) of an event");
+    }
+}

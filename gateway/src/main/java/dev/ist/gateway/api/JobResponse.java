@@ -1,0 +1,66 @@
+package dev.ist.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ist.common.event.Failure;
+import dev.ist.common.event.Losses;
+import dev.ist.common.event.Progress;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.StyleRef;
+import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.view.JobState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as the API shows it.
+ *
+ * @param id              the job id
+ * @param status          QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED
+ * @param cancelRequested a cancel was requested and the worker has not answered it yet (or just did)
+ * @param lastSeq         sequence number of the latest event (the SSE id)
+ * @param progress        iteration/total, scale, size, loss terms, elapsed time of the latest progress report
+ * @param losses          the latest loss terms (also inside progress)
+ * @param timingsMs       per-phase timings reported by the worker
+ * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
+ * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobResponse(
+        String id,
+        JobState status,
+        boolean cancelRequested,
+        Instant submittedAt,
+        Instant updatedAt,
+        long lastSeq,
+        String workerId,
+        Progress progress,
+        Losses losses,
+        Map<String, Long> timingsMs,
+        Failure failure,
+        String content,
+        List<StyleRef> styles,
+        JobOptions options,
+        Map<String, String> links) {
+
+    public static JobResponse of(JobSnapshot s) {
+        String self = "/v1/jobs/" + s.jobId();
+        Map<String, String> links = new java.util.LinkedHashMap<>();
+        links.put("self", self);
+        links.put("events", self + "/events");
+        if (!s.state().isTerminal()) {
+            links.put("cancel", self);
+        }
+        if (s.previewKey() != null) {
+            links.put("preview", self + "/preview");
+        }
+        if (s.resultKey() != null) {
+            links.put("result", self + "/result");
+        }
+        return new JobResponse(s.jobId(), s.state(), s.cancelRequested(), s.request().submittedAt(), s.updatedAt(),
+                s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
+                s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
+                s.request().styles(), s.request().options(), links);
+    }
+}

@@ -1,0 +1,339 @@
+package dev.ist.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ist.common.codec.InvalidMessageException;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.job.FieldError;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.storage.ImageStore;
+import dev.ist.common.storage.ObjectNotFoundException;
+import dev.ist.gateway.auth.Caller;
+import dev.ist.gateway.auth.CurrentCaller;
+import dev.ist.gateway.config.GatewaySettings;
+import dev.ist.gateway.kafka.JobPublisher;
+import dev.ist.gateway.submit.ImageIntake;
+import dev.ist.gateway.submit.ImageSource;
+import dev.ist.gateway.submit.JobDraft;
+import dev.ist.gateway.submit.Submission;
+import dev.ist.gateway.submit.SubmissionService;
+import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.view.JobState;
+import dev.ist.gateway.view.JobView;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The job API: submit, status, list, cancel, result and preview. */
+@Path("/v1/jobs")
+@Tag(name = "jobs")
+public class JobsResource {
+
+    private final SubmissionService submissions;
+    private final ImageIntake intake;
+    private final JobView view;
+    private final JobAccess access;
+    private final JobPublisher publisher;
+    private final ImageStore store;
+    private final CurrentCaller caller;
+    private final GatewaySettings settings;
+    private final JsonCodec codec = JsonCodec.shared();
+
+    public JobsResource(SubmissionService submissions, ImageIntake intake, JobView view, JobAccess access,
+                        JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings) {
+        this.submissions = submissions;
+        this.intake = intake;
+        this.view = view;
+        this.access = access;
+        this.publisher = publisher;
+        this.store = store;
+        this.caller = caller;
+        this.settings = settings;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job with its images",
+            description = "Multipart: 'content' (one PNG/JPEG), 'style' (one or more), optional 'options' (JSON "
+                    + "object, omitted fields take defaults) and 'styleWeights' (comma-separated, one per style).")
+    @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "413", description = "An image has too many bytes")
+    @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
+    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles")
+    @APIResponse(responseCode = "429", description = "Key limits reached; see Retry-After")
+    public Response submitForm(@RestForm("content") FileUpload content,
+                               @RestForm("style") List<FileUpload> styles,
+                               @RestForm("options") String options,
+                               @RestForm("styleWeights") String styleWeights,
+                               @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        Caller who = caller.get();
+        Submission s = submissions.submit(who, idempotencyKey, () -> {
+            List<FileUpload> styleFiles = styles == null ? List.of() : styles;
+            ImageSource c = content == null ? null : ImageSource.upload("content", read("content", content));
+            List<ImageSource> st = new ArrayList<>();
+            if (styleFiles.size() <= submissions.limits().maxStyles()) {
+                for (int i = 0; i < styleFiles.size(); i++) {
+                    st.add(ImageSource.upload("styles[" + i + "]", read("styles[" + i + "]", styleFiles.get(i))));
+                }
+            } else {
+                // refused by count before any of them is read
+                styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
+            }
+            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options));
+        });
+        return accepted(s);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job that refers to images uploaded with POST /v1/images")
+    @RequestBody(content = @Content(schema = @Schema(implementation = JsonJobRequest.class)))
+    @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    public Response submitJson(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        Caller who = caller.get();
+        Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body));
+        return accepted(s);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The caller's jobs, newest first")
+    public JobPage list(@QueryParam("status") String status,
+                        @QueryParam("page") @DefaultValue("0") int page,
+                        @QueryParam("size") @DefaultValue("20") int size) {
+        JobState state = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                state = JobState.valueOf(status.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.malformed("status", "must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, "
+                        + "CANCELLED");
+            }
+        }
+        if (page < 0) {
+            throw ProblemException.malformed("page", "must be >= 0");
+        }
+        if (size < 1 || size > 100) {
+            throw ProblemException.malformed("size", "must be between 1 and 100");
+        }
+        List<JobSnapshot> all = view.list(caller.get().owner(), state);
+        int from = (int) Math.min((long) page * size, all.size());
+        int to = Math.min(from + size, all.size());
+        List<JobResponse> items = all.subList(from, to).stream().map(JobResponse::of).toList();
+        Map<String, String> links = new HashMap<>();
+        String filter = state == null ? "" : "&status=" + state.name();
+        links.put("self", "/v1/jobs?page=" + page + "&size=" + size + filter);
+        if (to < all.size()) {
+            links.put("next", "/v1/jobs?page=" + (page + 1) + "&size=" + size + filter);
+        }
+        return new JobPage(items, page, size, all.size(), links);
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Status, progress, losses, timings and links of one job")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such job for this caller")
+    public JobResponse get(@PathParam("id") String id) {
+        return JobResponse.of(access.require(caller.get(), id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a job (idempotent)",
+            description = "Publishes a cancel command that reaches whichever worker holds or will take the job; "
+                    + "the job reaches CANCELLED when the worker confirms. A finished job is answered as it is.")
+    @APIResponse(responseCode = "202", description = "Cancel requested")
+    @APIResponse(responseCode = "200", description = "The job had already finished")
+    public Response cancel(@PathParam("id") String id) {
+        Caller who = caller.get();
+        JobSnapshot job = access.require(who, id);
+        if (job.state().isTerminal()) {
+            return Response.ok(JobResponse.of(job)).build();
+        }
+        ControlMessage message = ControlMessage.cancel(id, Instant.now(), who.owner());
+        publisher.cancel(message);
+        view.apply(message);
+        return Response.accepted(JobResponse.of(view.find(id).orElse(job))).build();
+    }
+
+    @GET
+    @Path("{id}/result")
+    @Operation(summary = "The result image",
+            description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
+    @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
+    @APIResponse(responseCode = "200", description = "The image (download=stream)")
+    @APIResponse(responseCode = "409", description = "The job has no result (yet)")
+    public Response result(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
+        JobSnapshot job = access.require(caller.get(), id);
+        if (job.resultKey() == null) {
+            throw new ProblemException(409, "no-result", "The job has no result",
+                    "job " + id + " is " + job.state() + (job.state().isTerminal() ? "" : "; wait for SUCCEEDED"))
+                    .with("status", job.state().name());
+        }
+        String ext = job.resultKey().endsWith(".jpg") ? "jpg" : "png";
+        return object(job.resultKey(), mode, "attachment; filename=\"ist-" + id + "." + ext + "\"");
+    }
+
+    @GET
+    @Path("{id}/preview")
+    @Operation(summary = "The latest preview image",
+            description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
+    public Response preview(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
+        JobSnapshot job = access.require(caller.get(), id);
+        if (job.previewKey() == null) {
+            throw new ProblemException(404, "no-preview", "No preview yet",
+                    "job " + id + " has not reported a preview yet");
+        }
+        return object(job.previewKey(), mode, "inline");
+    }
+
+    private Response object(String key, String mode, String disposition) {
+        switch (mode) {
+            case "redirect" -> {
+                return Response.seeOther(URI.create(store.presignedGet(key, settings.presignExpiry())))
+                        .header("Cache-Control", "no-store").build();
+            }
+            case "stream" -> {
+                byte[] bytes;
+                try {
+                    bytes = store.get(key);
+                } catch (ObjectNotFoundException e) {
+                    throw new ProblemException(404, "object-missing", "The image is gone",
+                            "the image was reported but is no longer in storage");
+                }
+                String type = key.endsWith(".png") ? "image/png" : "image/jpeg";
+                return Response.ok(bytes, type).header("Content-Disposition", disposition)
+                        .header("Cache-Control", "no-store").build();
+            }
+            default -> throw ProblemException.malformed("download", "must be redirect or stream");
+        }
+    }
+
+    private Response accepted(Submission s) {
+        JobResponse body = JobResponse.of(s.job());
+        Response.ResponseBuilder b = Response.accepted(body).location(URI.create("/v1/jobs/" + body.id()));
+        if (s.duplicate()) {
+            b.header("Idempotent-Replayed", "true");
+        }
+        return b.build();
+    }
+
+    private byte[] read(String field, FileUpload upload) {
+        intake.checkSize(field, upload.size());
+        try {
+            return Files.readAllBytes(upload.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the uploaded " + field, e);
+        }
+    }
+
+    private JobOptions parseOptions(String json) {
+        if (json == null || json.isBlank()) {
+            return JobOptions.defaults();
+        }
+        try {
+            return codec.decodeOptions(json.getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidMessageException e) {
+            String field = "$".equals(e.field()) ? "options" : "options." + e.field();
+            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+            throw ProblemException.invalid(field + ": " + message, List.of(new FieldError(field, message)),
+                    "invalid_option");
+        }
+    }
+
+    private static List<Double> parseWeights(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return null;
+        }
+        List<Double> weights = new ArrayList<>();
+        for (String part : csv.split(",")) {
+            try {
+                weights.add(Double.parseDouble(part.trim()));
+            } catch (NumberFormatException e) {
+                throw ProblemException.invalid("styleWeights must be comma-separated numbers",
+                        List.of(new FieldError("styleWeights", "not a number: '" + part.trim() + "'")),
+                        "invalid_option");
+            }
+        }
+        return weights;
+    }
+
+    private JobDraft parseJsonDraft(byte[] body) {
+        JsonNode root;
+        try {
+            root = codec.mapper().readTree(body);
+        } catch (IOException e) {
+            throw ProblemException.malformed("$", "the body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ProblemException.malformed("$", "the body must be a JSON object");
+        }
+        ImageSource content = root.hasNonNull("content") ? ImageSource.stored("content", imageId("content",
+                root.get("content"))) : null;
+        List<ImageSource> styles = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        JsonNode st = root.get("styles");
+        if (st != null && !st.isNull()) {
+            if (!st.isArray()) {
+                throw ProblemException.malformed("styles", "must be an array");
+            }
+            for (int i = 0; i < st.size(); i++) {
+                String f = "styles[" + i + "]";
+                JsonNode s = st.get(i);
+                JsonNode image = s.has("image") ? s.get("image") : s;
+                styles.add(ImageSource.stored(f, imageId(f + ".image", image)));
+                weights.add(s.hasNonNull("weight") ? s.get("weight").asDouble(Double.NaN) : 1.0);
+            }
+        }
+        JsonNode options = root.get("options");
+        JobOptions o = options == null || options.isNull() ? JobOptions.defaults()
+                : parseOptions(options.toString());
+        return new JobDraft(content, styles, weights, o);
+    }
+
+    private static ImageRef imageId(String field, JsonNode node) {
+        JsonNode sha = node.isTextual() ? node : node.get("sha256");
+        if (sha == null || !sha.isTextual() || !sha.asText().matches("[0-9a-f]{64}")) {
+            throw ProblemException.invalid(field + ".sha256 must be the id returned by POST /v1/images",
+                    List.of(new FieldError(field + ".sha256", "must be 64 lower-case hex digits")), "invalid_option");
+        }
+        return new ImageRef(sha.asText());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.ist.gateway.api;
+
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.JobEvent;
+import dev.ist.gateway.config.GatewaySettings;
+import dev.ist.gateway.metrics.GatewayMetrics;
+import dev.ist.gateway.view.JobEventListener;
+import dev.ist.gateway.view.JobView;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Open event streams: each one replays a job's events after the client's Last-Event-ID, then follows the job
+ * live, and ends after the terminal event. A comment line every heartbeat interval keeps proxies from cutting idle
+ * streams and reveals clients that went away.
+ */
+@Singleton
+public class SseHub {
+
+    private final JobView view;
+    private final GatewayMetrics metrics;
+    private final GatewaySettings settings;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ist-sse-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SseHub(JobView view, GatewayMetrics metrics, GatewaySettings settings) {
+        this.view = view;
+        this.metrics = metrics;
+        this.settings = settings;
+        long every = Math.max(1, settings.sse().heartbeat().toMillis());
+        heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens a stream of {@code jobId}'s events after {@code afterSeq}; false when the job is unknown. */
+    public boolean open(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+        Session session = new Session(jobId, sink, sse, afterSeq);
+        synchronized (session) {
+            Optional<List<JobEvent>> replay = view.subscribe(jobId, afterSeq, session);
+            if (replay.isEmpty()) {
+                return false;
+            }
+            sessions.add(session);
+            metrics.sseOpened();
+            sink.send(sse.newEventBuilder()
+                    .comment("events of job " + jobId)
+                    .reconnectDelay(settings.sse().retry().toMillis())
+                    .build());
+            for (JobEvent e : replay.get()) {
+                session.onEvent(e);
+            }
+        }
+        return true;
+    }
+
+    public int openStreams() {
+        return sessions.size();
+    }
+
+    private void beat() {
+        for (Session s : sessions) {
+            s.heartbeat();
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        heartbeats.shutdownNow();
+        for (Session s : sessions) {
+            s.close();
+        }
+    }
+
+    private final class Session implements JobEventListener {
+
+        private final String jobId;
+        private final SseEventSink sink;
+        private final Sse sse;
+        private long lastSent;
+        private boolean closed;
+
+        Session(String jobId, SseEventSink sink, Sse sse, long afterSeq) {
+            this.jobId = jobId;
+            this.sink = sink;
+            this.sse = sse;
+            this.lastSent = afterSeq;
+        }
+
+        @Override
+        public synchronized void onEvent(JobEvent e) {
+            if (closed || e.seq() <= lastSent) {
+                return;
+            }
+            lastSent = e.seq();
+            OutboundSseEvent out = sse.newEventBuilder()
+                    .id(Long.toString(e.seq()))
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                    .data(String.class, JsonCodec.shared().encodeToString(e))
+                    .build();
+            boolean terminal = e.isTerminal();
+            sink.send(out).whenComplete((ok, err) -> {
+                if (err != null || terminal) {
+                    close();
+                }
+            });
+        }
+
+        synchronized void heartbeat() {
+            if (closed) {
+                return;
+            }
+            if (sink.isClosed()) {
+                close();
+                return;
+            }
+            sink.send(sse.newEventBuilder().comment("keep-alive").build())
+                    .whenComplete((ok, err) -> {
+                        if (err != null) {
+                            close();
+                        }
+                    });
+        }
+
+        void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            view.unsubscribe(jobId, this);
+            if (sessions.remove(this)) {
+                metrics.sseClosed();
+            }
+            try {
+                sink.close();
+            } catch (RuntimeException ignored) {
+                // the client is already gone
+            }
+        }
+    }
+}

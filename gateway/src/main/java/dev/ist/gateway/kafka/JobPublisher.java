@@ -1,0 +1,67 @@
+package dev.ist.gateway.kafka;
+
+import dev.ist.common.Topics;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.job.JobRequest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes what the gateway decides: a job request (jobs topic) with its QUEUED event (events topic), and cancel
+ * commands (control topic). Every record is keyed by job id, so all messages of a job keep their order.
+ */
+public final class JobPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Topics topics;
+    private final Duration timeout;
+    private final JsonCodec codec = JsonCodec.shared();
+
+    public JobPublisher(KafkaProducer<String, byte[]> producer, Topics topics, Duration timeout) {
+        this.producer = producer;
+        this.topics = topics;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Sends the request and its QUEUED event together and waits for both acknowledgements. The request is what makes
+     * the job exist (workers run it, the view lists it); should only the QUEUED event be lost, status still reads
+     * QUEUED from the request, and a retry with the same Idempotency-Key republishes both under the same id.
+     */
+    public void submit(JobRequest request, JobEvent queued) {
+        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(topics.jobs(), request.jobId(),
+                codec.encode(request)));
+        Future<RecordMetadata> e = producer.send(new ProducerRecord<>(topics.events(), queued.jobId(),
+                codec.encode(queued)));
+        await(r, "job request");
+        await(e, "QUEUED event");
+    }
+
+    public void cancel(ControlMessage message) {
+        await(producer.send(new ProducerRecord<>(topics.control(), message.jobId(), codec.encode(message))),
+                "cancel command");
+    }
+
+    private void await(Future<RecordMetadata> f, String what) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing the " + what, ex);
+        } catch (ExecutionException ex) {
+            throw new PublishException("Kafka refused the " + what + ": " + ex.getCause().getMessage(), ex.getCause());
+        } catch (TimeoutException ex) {
+            throw new PublishException("Kafka did not acknowledge the " + what + " within " + timeout.toSeconds()
+                    + " s", ex);
+        }
+    }
+}

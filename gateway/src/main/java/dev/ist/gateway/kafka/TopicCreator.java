@@ -1,0 +1,49 @@
+package dev.ist.gateway.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Creates the IST topics that are missing; existing topics are left exactly as they are. */
+public final class TopicCreator {
+
+    private static final Logger LOG = Logger.getLogger(TopicCreator.class);
+
+    private TopicCreator() {
+    }
+
+    public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, partitions, replication)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                // another replica or a worker created them meanwhile
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create topics: " + e.getCause(), e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not reach Kafka at " + bootstrapServers + " to check topics: " + e,
+                    e);
+        }
+    }
+}

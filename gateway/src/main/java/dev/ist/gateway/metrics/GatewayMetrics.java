@@ -1,0 +1,92 @@
+package dev.ist.gateway.metrics;
+
+import dev.ist.gateway.view.JobState;
+import dev.ist.gateway.view.JobView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's own meters (names fixed by the metrics contract): submissions by outcome, refusals by reason,
+ * connected SSE clients, and jobs by state from the materialised view.
+ */
+@Singleton
+public class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> submissions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+    private final AtomicInteger sseClients = new AtomicInteger();
+    private final Map<JobState, Integer> lastCounts = new EnumMap<>(JobState.class);
+    private long countsAt;
+
+    public GatewayMetrics(MeterRegistry registry, JobView view) {
+        this.registry = registry;
+        Gauge.builder("ist.gateway.sse.clients", sseClients, AtomicInteger::get)
+                .description("Server-sent event streams currently open")
+                .register(registry);
+        for (JobState state : JobState.values()) {
+            Gauge.builder("ist.gateway.jobs", () -> countOf(view, state))
+                    .tag("state", state.label())
+                    .description("Jobs by state in the materialised job view")
+                    .register(registry);
+        }
+        for (String outcome : new String[] {"accepted", "refused", "duplicate"}) {
+            submission(outcome);
+        }
+    }
+
+    // one pass over the view serves all five gauges of a scrape
+    private synchronized int countOf(JobView view, JobState state) {
+        long now = System.nanoTime();
+        if (lastCounts.isEmpty() || now - countsAt > 1_000_000_000L) {
+            lastCounts.putAll(view.countByState());
+            countsAt = now;
+        }
+        return lastCounts.getOrDefault(state, 0);
+    }
+
+    private Counter submission(String outcome) {
+        return submissions.computeIfAbsent(outcome, o -> Counter.builder("ist.gateway.submissions")
+                .tag("outcome", o)
+                .description("Job submissions by outcome")
+                .register(registry));
+    }
+
+    public void accepted() {
+        submission("accepted").increment();
+    }
+
+    public void duplicate() {
+        submission("duplicate").increment();
+    }
+
+    /** A refused submission or request, by reason (unsupported_type, too_many_bytes, rate_limited, …). */
+    public void refused(String reason) {
+        refusals.computeIfAbsent(reason, r -> Counter.builder("ist.gateway.refusals")
+                .tag("reason", r)
+                .description("Refused requests by reason")
+                .register(registry)).increment();
+        if (!"unauthorized".equals(reason) && !"not_found".equals(reason)) {
+            submission("refused").increment();
+        }
+    }
+
+    public void sseOpened() {
+        sseClients.incrementAndGet();
+    }
+
+    public void sseClosed() {
+        sseClients.decrementAndGet();
+    }
+
+    public int sseClients() {
+        return sseClients.get();
+    }
+}

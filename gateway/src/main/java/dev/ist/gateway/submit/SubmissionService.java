@@ -1,0 +1,221 @@
+package dev.ist.gateway.submit;
+
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.image.ImageInfo;
+import dev.ist.common.job.FieldError;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.JobLimits;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.JobValidator;
+import dev.ist.common.job.StyleRef;
+import dev.ist.gateway.api.ProblemException;
+import dev.ist.gateway.auth.Caller;
+import dev.ist.gateway.config.GatewaySettings;
+import dev.ist.gateway.kafka.JobPublisher;
+import dev.ist.gateway.metrics.GatewayMetrics;
+import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.view.JobView;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Accepts a job: idempotency, caller limits, every input check, storage of the inputs, and only then publication.
+ * Nothing is published for a refused job, and a job only ever refers to stored objects.
+ */
+@Singleton
+public class SubmissionService {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    private final ImageIntake intake;
+    private final JobValidator validator;
+    private final JobPublisher publisher;
+    private final JobView view;
+    private final GatewayMetrics metrics;
+    private final GatewaySettings settings;
+    private final SubmissionLimiter limiter = new SubmissionLimiter();
+    private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
+    private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
+
+    public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
+                             GatewayMetrics metrics, GatewaySettings settings) {
+        this.intake = intake;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.view = view;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    public JobLimits limits() {
+        return validator.limits();
+    }
+
+    /**
+     * Submits the job that {@code draft} describes (read lazily, so an idempotent retry or a refused caller costs
+     * no upload parsing).
+     */
+    public Submission submit(Caller caller, String idempotencyKey, Supplier<JobDraft> draft) {
+        String jobId;
+        if (idempotencyKey != null) {
+            if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+                throw ProblemException.malformed("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+            }
+            jobId = JobIds.forIdempotencyKey(caller.owner(), idempotencyKey);
+            awaitView();
+            Optional<JobSnapshot> existing = view.find(jobId);
+            if (existing.isPresent()) {
+                metrics.duplicate();
+                return new Submission(existing.get(), true);
+            }
+        } else {
+            jobId = JobIds.random();
+        }
+        Object lock = idLocks.computeIfAbsent(jobId, id -> new Object());
+        try {
+            synchronized (lock) {
+                // a concurrent retry with the same key may have won the race while we waited
+                Optional<JobSnapshot> existing = view.find(jobId);
+                if (existing.isPresent()) {
+                    metrics.duplicate();
+                    return new Submission(existing.get(), true);
+                }
+                return submitNew(caller, jobId, draft);
+            }
+        } finally {
+            idLocks.remove(jobId);
+        }
+    }
+
+    private Submission submitNew(Caller caller, String jobId, Supplier<JobDraft> draftSupplier) {
+        OptionalLong wait = limiter.tryAcquire(caller);
+        if (wait.isPresent()) {
+            throw new ProblemException(429, "rate-limited", "Too many submissions",
+                    "at most " + caller.submissionsPerMinute() + " submissions per minute are allowed for this key",
+                    List.of(), "rate_limited")
+                    .with("limit", caller.submissionsPerMinute()).retryAfter(wait.getAsLong());
+        }
+        AtomicInteger pending = reserved.computeIfAbsent(caller.owner(), o -> new AtomicInteger());
+        synchronized (pending) {
+            int inFlight = view.inFlight(caller.owner()) + pending.get();
+            if (inFlight >= caller.maxInFlight()) {
+                throw new ProblemException(429, "too-many-jobs-in-flight", "Too many jobs in flight",
+                        "this key has " + inFlight + " unfinished jobs; at most " + caller.maxInFlight()
+                                + " are allowed at once", List.of(), "rate_limited")
+                        .with("limit", caller.maxInFlight())
+                        .retryAfter(settings.limits().inFlightRetryAfter().toSeconds());
+            }
+            pending.incrementAndGet();
+        }
+        try {
+            JobRequest request = prepare(caller, jobId, draftSupplier.get());
+            JobEvent queued = JobEvent.queued(jobId, request.submittedAt());
+            publisher.submit(request, queued);
+            // read-your-writes on this replica; the feeder applies the same records again, idempotently
+            view.apply(request);
+            view.apply(queued);
+            metrics.accepted();
+            return new Submission(view.find(jobId).orElseThrow(), false);
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    private JobRequest prepare(Caller caller, String jobId, JobDraft draft) {
+        JobLimits limits = validator.limits();
+        List<FieldError> errors = new ArrayList<>();
+        if (draft.content() == null) {
+            errors.add(new FieldError("content", "a content image is required"));
+        }
+        if (draft.styles().isEmpty()) {
+            errors.add(new FieldError("styles", "at least one style image is required"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("the job is missing images", errors, "missing_image");
+        }
+        if (draft.styles().size() > limits.maxStyles()) {
+            throw new ProblemException(422, "too-many-styles", "Too many style images",
+                    draft.styles().size() + " style images were sent; at most " + limits.maxStyles()
+                            + " are allowed",
+                    List.of(new FieldError("styles", "at most " + limits.maxStyles() + " style images are allowed")),
+                    "too_many_styles")
+                    .with("field", "styles").with("limit", limits.maxStyles());
+        }
+        List<Double> weights = draft.styleWeights();
+        if (weights != null && weights.size() != draft.styles().size()) {
+            throw ProblemException.invalid("styleWeights must have one weight per style image",
+                    List.of(new FieldError("styleWeights", "expected " + draft.styles().size() + " weights, got "
+                            + weights.size())), "invalid_option");
+        }
+        List<FieldError> optionErrors = validator.validateOptions(draft.options());
+        if (!optionErrors.isEmpty()) {
+            throw invalidOptions(optionErrors);
+        }
+
+        // check every image before storing any, so a refused job leaves nothing behind
+        List<ImageSource> sources = new ArrayList<>();
+        sources.add(draft.content());
+        sources.addAll(draft.styles());
+        List<ImageInfo> infos = new ArrayList<>();
+        for (ImageSource s : sources) {
+            if (s.bytes() != null) {
+                infos.add(intake.inspect(s.field(), s.bytes()));
+            } else {
+                intake.checkStored(s.field(), s.ref());
+                infos.add(null);
+            }
+        }
+        if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
+            intake.checkStored("options.initImage", draft.options().initImage());
+        }
+        List<ImageRef> refs = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            ImageSource s = sources.get(i);
+            refs.add(s.bytes() != null ? intake.store(s.bytes(), infos.get(i)).ref() : s.ref());
+        }
+        List<StyleRef> styles = new ArrayList<>();
+        for (int i = 1; i < refs.size(); i++) {
+            styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
+        }
+        JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
+                caller.owner());
+        List<FieldError> all = validator.validate(request);
+        if (!all.isEmpty()) {
+            throw invalidOptions(all);
+        }
+        return request;
+    }
+
+    private static ProblemException invalidOptions(List<FieldError> errors) {
+        ProblemException p = ProblemException.invalid(
+                errors.size() == 1 ? errors.get(0).toString() : errors.size() + " fields are invalid", errors,
+                "invalid_option");
+        return p;
+    }
+
+    private void awaitView() {
+        try {
+            long ms = settings.view().readyTimeout().toMillis();
+            if (!view.awaitCaughtUp(ms, TimeUnit.MILLISECONDS)) {
+                throw new ProblemException(503, "not-ready", "The gateway is starting",
+                        "the job view is still reading the event history; retry shortly").retryAfter(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "not-ready", "The gateway is stopping", "retry shortly").retryAfter(2);
+        }
+    }
+}

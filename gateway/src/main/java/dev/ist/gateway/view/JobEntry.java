@@ -1,0 +1,137 @@
+package dev.ist.gateway.view;
+
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.event.EventType;
+import dev.ist.common.event.Failure;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.event.Progress;
+import dev.ist.common.job.JobRequest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Mutable state of one job inside {@link JobView}; every method runs under the entry's monitor. */
+final class JobEntry {
+
+    private final String jobId;
+    private final int maxEvents;
+    private JobRequest request;
+    private final NavigableMap<Long, JobEvent> events = new TreeMap<>();
+    private boolean cancelRequested;
+    private final List<JobEventListener> listeners = new CopyOnWriteArrayList<>();
+
+    JobEntry(String jobId, int maxEvents) {
+        this.jobId = jobId;
+        this.maxEvents = maxEvents;
+    }
+
+    synchronized boolean setRequest(JobRequest r) {
+        if (request != null) {
+            return false;
+        }
+        request = r;
+        return true;
+    }
+
+    synchronized boolean hasRequest() {
+        return request != null;
+    }
+
+    /** Applies an event unless its seq was seen; returns whether it was new. Listeners hear new events only. */
+    synchronized boolean apply(JobEvent e) {
+        if (events.containsKey(e.seq()) || (!events.isEmpty() && e.seq() < events.firstKey() && dropped(e))) {
+            return false;
+        }
+        events.put(e.seq(), e);
+        trim();
+        for (JobEventListener l : listeners) {
+            l.onEvent(e);
+        }
+        return true;
+    }
+
+    // a seq below the oldest kept event was trimmed earlier: it is a PROGRESS tick seen before
+    private boolean dropped(JobEvent e) {
+        return e.type() == EventType.PROGRESS;
+    }
+
+    synchronized void requestCancel(ControlMessage m) {
+        if (m.action() == ControlMessage.Action.CANCEL) {
+            cancelRequested = true;
+        }
+    }
+
+    /** Events with seq > {@code afterSeq}, and the listener registered, atomically: nothing is missed or doubled. */
+    synchronized List<JobEvent> subscribe(long afterSeq, JobEventListener listener) {
+        List<JobEvent> replay = new ArrayList<>(events.tailMap(afterSeq, false).values());
+        listeners.add(listener);
+        return replay;
+    }
+
+    void unsubscribe(JobEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    synchronized List<JobEvent> eventsAfter(long afterSeq) {
+        return new ArrayList<>(events.tailMap(afterSeq, false).values());
+    }
+
+    /** Drops the oldest PROGRESS ticks beyond the cap; lifecycle events are always kept. */
+    private void trim() {
+        int excess = events.size() - maxEvents;
+        if (excess <= 0) {
+            return;
+        }
+        Iterator<JobEvent> it = events.values().iterator();
+        while (excess > 0 && it.hasNext()) {
+            if (it.next().type() == EventType.PROGRESS) {
+                it.remove();
+                excess--;
+            }
+        }
+    }
+
+    synchronized JobSnapshot snapshot() {
+        if (request == null) {
+            return null;
+        }
+        JobEvent terminal = null;
+        JobEvent latest = null;
+        Progress progress = null;
+        String previewKey = null;
+        Map<String, Long> timings = new HashMap<>();
+        for (JobEvent e : events.values()) {
+            latest = e;
+            if (e.isTerminal()) {
+                terminal = e;
+            }
+            if (e.progress() != null) {
+                progress = e.progress();
+                if (e.progress().previewKey() != null) {
+                    previewKey = e.progress().previewKey();
+                }
+            }
+            if (e.timingsMs() != null) {
+                timings.putAll(e.timingsMs());
+            }
+        }
+        // once a job has finished, a late or re-published non-terminal event does not revive it
+        JobEvent decisive = terminal != null ? terminal : latest;
+        JobState state = decisive == null ? JobState.QUEUED : JobState.of(decisive.type());
+        Failure failure = terminal != null ? terminal.failure() : null;
+        String resultKey = terminal != null && terminal.type() == EventType.SUCCEEDED ? terminal.resultKey() : null;
+        return new JobSnapshot(request, state, latest == null ? -1 : latest.seq(),
+                latest == null ? request.submittedAt() : latest.at(), progress, previewKey, resultKey, failure,
+                Map.copyOf(timings), cancelRequested, latest == null ? null : latest.workerId());
+    }
+
+    String jobId() {
+        return jobId;
+    }
+}

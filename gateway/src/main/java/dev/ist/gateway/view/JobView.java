@@ -1,0 +1,137 @@
+package dev.ist.gateway.view;
+
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.job.JobRequest;
+
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Job status materialised from the Kafka topics (requests, events, control), never from what this gateway
+ * instance happened to accept. Applying is idempotent: a request per job id once, an event per (job id, seq) once,
+ * so replaying the topics from the beginning (a restart, a second replica) rebuilds the same answers.
+ *
+ * <p>A job exists for clients once its request is known; events that arrive before it (topics are read in
+ * parallel) wait in the entry.
+ */
+public final class JobView {
+
+    private final Map<String, JobEntry> jobs = new ConcurrentHashMap<>();
+    private final int maxEventsPerJob;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+
+    public JobView(int maxEventsPerJob) {
+        if (maxEventsPerJob < 8) {
+            throw new IllegalArgumentException("ist.gateway.view.max-events-per-job must be >= 8");
+        }
+        this.maxEventsPerJob = maxEventsPerJob;
+    }
+
+    private JobEntry entry(String jobId) {
+        return jobs.computeIfAbsent(jobId, id -> new JobEntry(id, maxEventsPerJob));
+    }
+
+    public boolean apply(JobRequest request) {
+        return entry(request.jobId()).setRequest(request);
+    }
+
+    public boolean apply(JobEvent event) {
+        return entry(event.jobId()).apply(event);
+    }
+
+    public void apply(ControlMessage message) {
+        entry(message.jobId()).requestCancel(message);
+    }
+
+    public Optional<JobSnapshot> find(String jobId) {
+        JobEntry e = jobs.get(jobId);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.snapshot());
+    }
+
+    /** Jobs of one owner (all owners when null), newest first, optionally in one state. */
+    public List<JobSnapshot> list(String owner, JobState state) {
+        return jobs.values().stream()
+                .map(JobEntry::snapshot)
+                .filter(Objects::nonNull)
+                .filter(s -> owner == null || owner.equals(s.owner()))
+                .filter(s -> state == null || s.state() == state)
+                .sorted(Comparator.comparing((JobSnapshot s) -> s.request().submittedAt()).reversed()
+                        .thenComparing(JobSnapshot::jobId))
+                .toList();
+    }
+
+    /** Jobs of {@code owner} that have not reached a terminal state. */
+    public int inFlight(String owner) {
+        int n = 0;
+        for (JobEntry e : jobs.values()) {
+            JobSnapshot s = e.snapshot();
+            if (s != null && owner.equals(s.owner()) && !s.state().isTerminal()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public Map<JobState, Integer> countByState() {
+        Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
+        for (JobState s : JobState.values()) {
+            counts.put(s, 0);
+        }
+        for (JobEntry e : jobs.values()) {
+            JobSnapshot s = e.snapshot();
+            if (s != null) {
+                counts.merge(s.state(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Registers {@code listener} for events after {@code afterSeq} and returns those already known, atomically.
+     * Empty when the job is unknown.
+     */
+    public Optional<List<JobEvent>> subscribe(String jobId, long afterSeq, JobEventListener listener) {
+        JobEntry e = jobs.get(jobId);
+        if (e == null || !e.hasRequest()) {
+            return Optional.empty();
+        }
+        return Optional.of(e.subscribe(afterSeq, listener));
+    }
+
+    public void unsubscribe(String jobId, JobEventListener listener) {
+        JobEntry e = jobs.get(jobId);
+        if (e != null) {
+            e.unsubscribe(listener);
+        }
+    }
+
+    public List<JobEvent> eventsAfter(String jobId, long afterSeq) {
+        JobEntry e = jobs.get(jobId);
+        return e == null ? List.of() : e.eventsAfter(afterSeq);
+    }
+
+    public int size() {
+        return jobs.size();
+    }
+
+    /** Called by the feeder once everything that was on the topics at start-up has been applied. */
+    public void markCaughtUp() {
+        caughtUp.countDown();
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    public boolean awaitCaughtUp(long timeout, TimeUnit unit) throws InterruptedException {
+        return caughtUp.await(timeout, unit);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.ist.gateway.view;
+
+import dev.ist.common.Topics;
+import dev.ist.common.codec.InvalidMessageException;
+import dev.ist.common.codec.JsonCodec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the jobs, events and control topics from the beginning into a {@link JobView}. It assigns every partition
+ * itself (no consumer group, no committed offsets): each gateway instance always sees everything, which is what
+ * makes replicas agree and restarts lossless. Undecodable records are logged and skipped, never fatal.
+ */
+public final class JobViewFeeder implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JobViewFeeder.class);
+
+    private final JobView view;
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final JsonCodec codec = JsonCodec.shared();
+    private volatile boolean running = true;
+    private volatile boolean alive;
+    private volatile Throwable failure;
+    private Thread thread;
+
+    public JobViewFeeder(JobView view, Topics topics, String bootstrapServers, String clientId) {
+        this.view = view;
+        this.topics = topics;
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(c);
+    }
+
+    public synchronized void start() {
+        thread = new Thread(this, "ist-job-view-feeder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public boolean isAlive() {
+        return alive && failure == null;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void run() {
+        alive = true;
+        try {
+            List<TopicPartition> partitions = awaitPartitions();
+            if (partitions == null) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
+            checkCaughtUp(target);
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    applyRecord(r);
+                }
+                if (!view.isCaughtUp()) {
+                    checkCaughtUp(target);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                failure = e;
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.errorf("the job view stopped reading Kafka: %s", e.toString());
+        } finally {
+            alive = false;
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions() {
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : List.of(topics.jobs(), topics.events(), topics.control())) {
+            List<PartitionInfo> infos = List.of();
+            while (running) {
+                try {
+                    infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    LOG.warnf("waiting for Kafka to describe topic %s", topic);
+                }
+                if (infos != null && !infos.isEmpty()) {
+                    break;
+                }
+                sleep(500);
+            }
+            if (!running) {
+                return null;
+            }
+            for (PartitionInfo p : infos) {
+                all.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        }
+        return all;
+    }
+
+    private void checkCaughtUp(Map<TopicPartition, Long> target) {
+        for (Map.Entry<TopicPartition, Long> t : target.entrySet()) {
+            if (consumer.position(t.getKey()) < t.getValue()) {
+                return;
+            }
+        }
+        if (!view.isCaughtUp()) {
+            LOG.infof("job view caught up with %d jobs", view.size());
+            view.markCaughtUp();
+        }
+    }
+
+    private void applyRecord(ConsumerRecord<String, byte[]> r) {
+        try {
+            if (r.topic().equals(topics.events())) {
+                view.apply(codec.decodeEvent(r.value()));
+            } else if (r.topic().equals(topics.jobs())) {
+                view.apply(codec.decodeRequest(r.value()));
+            } else if (r.topic().equals(topics.control())) {
+                view.apply(codec.decodeControl(r.value()));
+            }
+        } catch (InvalidMessageException e) {
+            LOG.warnf("skipping an undecodable record at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warnf("skipping a record at %s-%d@%d that could not be applied: %s", r.topic(), r.partition(),
+                    r.offset(), e.toString());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t == null) {
+            consumer.close(Duration.ofSeconds(2));
+            return;
+        }
+        consumer.wakeup();
+        {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
