@@ -1,0 +1,179 @@
+package dev.ist.worker.runtime;
+
+import dev.ist.common.storage.ImageStore;
+import dev.ist.common.storage.StorageConfig;
+import dev.ist.worker.runtime.job.JobRunner;
+import dev.ist.worker.runtime.job.StyleTargetsCache;
+import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.kafka.CancelRegistry;
+import dev.ist.worker.runtime.kafka.ControlListener;
+import dev.ist.worker.runtime.kafka.EventPublisher;
+import dev.ist.worker.runtime.kafka.JobConsumer;
+import dev.ist.worker.runtime.metrics.ManagementServer;
+import dev.ist.worker.runtime.metrics.WorkerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker: the jobs consumer, the control listener, the event publisher, storage, the engine and the management
+ * port, started and stopped in the right order. {@link #close()} is the SIGTERM path (stop the job at its next
+ * iteration, checkpoint, leave the group without committing it).
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final Duration STORAGE_PROBE_EVERY = Duration.ofSeconds(5);
+
+    private final WorkerConfig config;
+    private final TransferEngine engine;
+    private final Clock clock;
+    private WorkerMetrics metrics;
+    private ImageStore store;
+    private ImageStore quickStore;
+    private EventPublisher publisher;
+    private ControlListener control;
+    private JobConsumer consumer;
+    private ManagementServer management;
+    private volatile boolean storageReachable;
+    private volatile long storageProbedAt;
+    private boolean closed;
+
+    public Worker(WorkerConfig config, TransferEngine engine) {
+        this(config, engine, Clock.systemUTC());
+    }
+
+    public Worker(WorkerConfig config, TransferEngine engine, Clock clock) {
+        this.config = config;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    public synchronized Worker start() {
+        metrics = new WorkerMetrics(config.workerId(), engine.device());
+        store = new ImageStore(config.storage());
+        // previews and probes must not hold up an iteration for long: two quick attempts, then skip
+        quickStore = new ImageStore(config.storage().withRetry(
+                new StorageConfig.RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(300))));
+        try {
+            store.ensureBucket();
+            storageReachable = true;
+        } catch (RuntimeException e) {
+            LOG.warn("storage not ready at start ({}); jobs will retry", e.getMessage());
+        }
+        storageProbedAt = System.nanoTime();
+        publisher = EventPublisher.create(config.bootstrapServers(), config.workerId() + "-events", config.topics(),
+                config.publishTimeout());
+        CancelRegistry cancels = new CancelRegistry(config.cancelMemoryEntries(), config.cancelMemory(), clock);
+        control = new ControlListener(config.bootstrapServers(), config.workerId() + "-control",
+                config.topics().control(), cancels, config.cancelMemory(), clock);
+        control.start();
+        try {
+            // cancels sent while no worker was up must be known before the first job starts
+            control.initialCatchUp().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("control topic {} not read up to its end within 30 s; continuing", config.topics().control());
+        }
+        JobRunner runner = new JobRunner(config, engine, store, quickStore, publisher, cancels,
+                () -> control.awaitCaughtUp(config.controlSyncTimeout()),
+                new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics, clock);
+        consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
+                config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
+                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace()), runner);
+        metrics.bindConsumer(consumer.kafkaConsumer());
+        consumer.start();
+        management = new ManagementServer(config.metricsPort(), metrics, this::readiness);
+        LOG.info("worker {} started: device {}, weights {}, group {}, topic {}, management port {}",
+                config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
+                config.topics().jobs(), management.port());
+        return this;
+    }
+
+    /** The management port actually bound (useful with {@code ist.worker.metrics-port=0}). */
+    public int managementPort() {
+        return management.port();
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Named checks behind {@code /health/ready}. */
+    public Map<String, Boolean> readiness() {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("jobs-consumer", consumer != null && consumer.isHealthy());
+        checks.put("control-listener", control != null && control.isHealthy());
+        checks.put("storage", probeStorage());
+        checks.put("weights", engine.weightsSha256() != null);
+        return checks;
+    }
+
+    private boolean probeStorage() {
+        if (System.nanoTime() - storageProbedAt > STORAGE_PROBE_EVERY.toNanos()) {
+            storageProbedAt = System.nanoTime();
+            try {
+                quickStore.exists("health/probe");
+                storageReachable = true;
+            } catch (RuntimeException e) {
+                storageReachable = false;
+            }
+        }
+        return storageReachable;
+    }
+
+    /** Graceful stop (SIGTERM): the running job stops at its next iteration and checkpoints; no commit for it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("worker {} stopping", config.workerId());
+        if (consumer != null) {
+            consumer.close();
+        }
+        closeRest();
+    }
+
+    /** Simulates a crash for tests: the job stops without checkpoint or events, the consumer closes without commit. */
+    synchronized void haltAbruptly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (consumer != null) {
+            consumer.halt();
+        }
+        closeRest();
+    }
+
+    private void closeRest() {
+        if (control != null) {
+            control.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (management != null) {
+            management.close();
+        }
+        if (quickStore != null) {
+            quickStore.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

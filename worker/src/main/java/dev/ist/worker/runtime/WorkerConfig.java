@@ -1,0 +1,144 @@
+package dev.ist.worker.runtime;
+
+import dev.ist.common.IstConfig;
+import dev.ist.common.Topics;
+import dev.ist.common.job.JobLimits;
+import dev.ist.common.storage.StorageConfig;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything a worker process is configured with. Every key is read by {@link #from(IstConfig)} as a system property
+ * ({@code -Dist.worker.device=cpu}) or environment variable ({@code IST_WORKER_DEVICE=cpu}); the full table with
+ * defaults is in {@code worker/README-config.md}.
+ *
+ * <table>
+ * <caption>Worker keys (storage {@code ist.s3.*} and limits {@code ist.limits.*} are documented with
+ * {@link StorageConfig} and {@link JobLimits})</caption>
+ * <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>ist.kafka.bootstrap-servers</td><td>127.0.0.1:9092</td><td>Kafka brokers</td></tr>
+ * <tr><td>ist.topics.jobs / events / dlq / control</td><td>ist.jobs / ist.events / ist.jobs.dlq / ist.control</td><td>topic names</td></tr>
+ * <tr><td>ist.worker.group-id</td><td>ist-workers</td><td>consumer group shared by all workers</td></tr>
+ * <tr><td>ist.worker.id</td><td>hostname-pid</td><td>name in events, manifests and metrics</td></tr>
+ * <tr><td>ist.worker.weights</td><td>(none)</td><td>VGG19 weights file (.pth / .safetensors)</td></tr>
+ * <tr><td>ist.worker.random-weights</td><td>(none)</td><td>seed of a random network; only when asked for by name</td></tr>
+ * <tr><td>ist.worker.device</td><td>auto</td><td>auto, cpu, gpu, gpu:N</td></tr>
+ * <tr><td>ist.worker.threads</td><td>0</td><td>intra-op threads of the engine (0 = engine default)</td></tr>
+ * <tr><td>ist.worker.metrics-port</td><td>9400</td><td>port of /metrics, /health/live, /health/ready (0 = any)</td></tr>
+ * <tr><td>ist.worker.checkpoint-every</td><td>50</td><td>iterations between checkpoints (0 = only on stop)</td></tr>
+ * <tr><td>ist.worker.progress-every-iterations</td><td>1</td><td>at most one PROGRESS event per this many iterations</td></tr>
+ * <tr><td>ist.worker.progress-min-interval</td><td>500ms</td><td>and no more often than this</td></tr>
+ * <tr><td>ist.worker.preview-every</td><td>25</td><td>iterations between preview JPEGs (0 = none)</td></tr>
+ * <tr><td>ist.worker.preview-size</td><td>256</td><td>long side of a preview in pixels</td></tr>
+ * <tr><td>ist.worker.shutdown-grace</td><td>30s</td><td>SIGTERM: time to stop, checkpoint and leave the group</td></tr>
+ * <tr><td>ist.worker.revoke-grace</td><td>10s</td><td>how long a revocation waits for the running job to checkpoint</td></tr>
+ * <tr><td>ist.worker.session-timeout</td><td>45s</td><td>Kafka session timeout (how fast a dead worker's jobs move)</td></tr>
+ * <tr><td>ist.worker.max-poll-interval</td><td>5m</td><td>Kafka max.poll.interval.ms (the worker keeps polling while a job runs)</td></tr>
+ * <tr><td>ist.worker.poll-timeout</td><td>200ms</td><td>one poll of the jobs consumer</td></tr>
+ * <tr><td>ist.worker.publish-timeout</td><td>30s</td><td>wait for an acknowledged terminal event / dead letter</td></tr>
+ * <tr><td>ist.worker.style-cache-entries</td><td>64</td><td>style-target cache entries</td></tr>
+ * <tr><td>ist.worker.style-cache-max-bytes</td><td>268435456</td><td>style-target cache size bound</td></tr>
+ * <tr><td>ist.worker.cancel-memory</td><td>6h</td><td>how long a cancelled job id is remembered (and how much control history is read at start)</td></tr>
+ * <tr><td>ist.worker.cancel-memory-entries</td><td>100000</td><td>bound on remembered cancelled job ids</td></tr>
+ * <tr><td>ist.worker.control-sync-timeout</td><td>2s</td><td>before starting a job, wait this long at most for the control topic to be read up to its end</td></tr>
+ * <tr><td>ist.worker.job-retry.max-attempts</td><td>3</td><td>attempts of a job phase after transient storage failures</td></tr>
+ * <tr><td>ist.worker.job-retry.backoff</td><td>2s</td><td>first wait between those attempts (doubles)</td></tr>
+ * </table>
+ */
+public record WorkerConfig(
+        String bootstrapServers,
+        Topics topics,
+        String groupId,
+        String workerId,
+        StorageConfig storage,
+        JobLimits limits,
+        Optional<String> weightsPath,
+        Optional<String> randomWeights,
+        String device,
+        int threads,
+        int metricsPort,
+        int checkpointEvery,
+        int progressEveryIterations,
+        Duration progressMinInterval,
+        int previewEvery,
+        int previewSize,
+        Duration shutdownGrace,
+        Duration revokeGrace,
+        Duration sessionTimeout,
+        Duration maxPollInterval,
+        Duration pollTimeout,
+        Duration publishTimeout,
+        int styleCacheEntries,
+        long styleCacheMaxBytes,
+        Duration cancelMemory,
+        int cancelMemoryEntries,
+        Duration controlSyncTimeout,
+        int jobRetryAttempts,
+        Duration jobRetryBackoff) {
+
+    public WorkerConfig {
+        require(checkpointEvery >= 0, "ist.worker.checkpoint-every must be >= 0");
+        require(progressEveryIterations >= 1, "ist.worker.progress-every-iterations must be >= 1");
+        require(previewEvery >= 0, "ist.worker.preview-every must be >= 0");
+        require(previewSize >= 16 && previewSize <= 2048, "ist.worker.preview-size must be between 16 and 2048");
+        require(metricsPort >= 0 && metricsPort <= 65535, "ist.worker.metrics-port must be a port number");
+        require(threads >= 0, "ist.worker.threads must be >= 0");
+        require(jobRetryAttempts >= 1, "ist.worker.job-retry.max-attempts must be >= 1");
+        require(styleCacheEntries >= 0, "ist.worker.style-cache-entries must be >= 0");
+        require(cancelMemoryEntries >= 1, "ist.worker.cancel-memory-entries must be >= 1");
+        require(weightsPath.isEmpty() || randomWeights.isEmpty(),
+                "set either ist.worker.weights or ist.worker.random-weights, not both");
+    }
+
+    public static WorkerConfig from(IstConfig c) {
+        return new WorkerConfig(
+                c.get("ist.kafka.bootstrap-servers", "127.0.0.1:9092"),
+                Topics.from(c),
+                c.get("ist.worker.group-id", "ist-workers"),
+                c.get("ist.worker.id").orElseGet(WorkerConfig::defaultWorkerId),
+                StorageConfig.from(c),
+                JobLimits.from(c),
+                c.get("ist.worker.weights"),
+                c.get("ist.worker.random-weights"),
+                c.get("ist.worker.device", "auto"),
+                c.getInt("ist.worker.threads", 0),
+                c.getInt("ist.worker.metrics-port", 9400),
+                c.getInt("ist.worker.checkpoint-every", 50),
+                c.getInt("ist.worker.progress-every-iterations", 1),
+                c.getDuration("ist.worker.progress-min-interval", Duration.ofMillis(500)),
+                c.getInt("ist.worker.preview-every", 25),
+                c.getInt("ist.worker.preview-size", 256),
+                c.getDuration("ist.worker.shutdown-grace", Duration.ofSeconds(30)),
+                c.getDuration("ist.worker.revoke-grace", Duration.ofSeconds(10)),
+                c.getDuration("ist.worker.session-timeout", Duration.ofSeconds(45)),
+                c.getDuration("ist.worker.max-poll-interval", Duration.ofMinutes(5)),
+                c.getDuration("ist.worker.poll-timeout", Duration.ofMillis(200)),
+                c.getDuration("ist.worker.publish-timeout", Duration.ofSeconds(30)),
+                c.getInt("ist.worker.style-cache-entries", 64),
+                c.getLong("ist.worker.style-cache-max-bytes", 256L * 1024 * 1024),
+                c.getDuration("ist.worker.cancel-memory", Duration.ofHours(6)),
+                c.getInt("ist.worker.cancel-memory-entries", 100_000),
+                c.getDuration("ist.worker.control-sync-timeout", Duration.ofSeconds(2)),
+                c.getInt("ist.worker.job-retry.max-attempts", 3),
+                c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)));
+    }
+
+    /** {@code hostname-pid}: unique per process, readable in logs and dashboards. */
+    static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("worker");
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.common.event.Losses;
+import dev.ist.common.job.JobOptions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code jobs/<id>/manifest.json} records about a finished job: enough to reproduce it (options, seed, input
+ * hashes, weights checksum, versions) and to see where its time went.
+ *
+ * @param timingsMs        queueWait, fetch, targets, optimise, store, total
+ * @param resumedFrom      the checkpoint iteration this run continued from, or null
+ * @param styleCache       "hit" or "miss"
+ */
+public record JobManifest(
+        int v,
+        String jobId,
+        String workerId,
+        String device,
+        Instant submittedAt,
+        Instant finishedAt,
+        String contentSha256,
+        List<String> styleSha256,
+        JobOptions options,
+        long seed,
+        Weights weights,
+        Map<String, String> versions,
+        Map<String, Long> timingsMs,
+        Integer resumedFrom,
+        int iterations,
+        int width,
+        int height,
+        Losses finalLosses,
+        String styleCache,
+        String resultKey) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public record Weights(String description, String sha256) {
+    }
+}

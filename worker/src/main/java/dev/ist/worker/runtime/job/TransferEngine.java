@@ -1,0 +1,54 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.worker.engine.IterationListener;
+import dev.ist.worker.engine.StyleTransferEngine;
+import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.engine.TransferSpec;
+
+import java.util.function.BooleanSupplier;
+
+/** What the runtime needs from the engine: one transfer at a time, and what the network is (for manifests). */
+public interface TransferEngine extends AutoCloseable {
+
+    TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled);
+
+    /** e.g. "cpu" or "gpu:0". */
+    String device();
+
+    String weightsDescription();
+
+    String weightsSha256();
+
+    @Override
+    void close();
+
+    /** The DJL engine behind the interface. */
+    static TransferEngine of(StyleTransferEngine engine) {
+        return new TransferEngine() {
+            @Override
+            public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
+                return engine.stylize(spec, listener, cancelled);
+            }
+
+            @Override
+            public String device() {
+                return engine.device();
+            }
+
+            @Override
+            public String weightsDescription() {
+                return engine.weights().description();
+            }
+
+            @Override
+            public String weightsSha256() {
+                return engine.weights().sha256();
+            }
+
+            @Override
+            public void close() {
+                engine.close();
+            }
+        };
+    }
+}

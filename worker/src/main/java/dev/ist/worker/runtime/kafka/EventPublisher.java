@@ -1,0 +1,116 @@
+package dev.ist.worker.runtime.kafka;
+
+import dev.ist.common.Topics;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.DeadLetter;
+import dev.ist.common.event.JobEvent;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Puts job events (key = job id, so one job's events stay in order on one partition) and dead letters on Kafka with
+ * an idempotent, acks=all producer. Progress ticks are sent without waiting; terminal events and dead letters are
+ * waited for, because the job's offset is committed only after they are acknowledged.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final Duration timeout;
+    private final JsonCodec codec = JsonCodec.shared();
+
+    public EventPublisher(Producer<String, byte[]> producer, Topics topics, Duration timeout) {
+        this.producer = producer;
+        this.topics = topics;
+        this.timeout = timeout;
+    }
+
+    public static EventPublisher create(String bootstrapServers, String clientId, Topics topics, Duration timeout) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new EventPublisher(new KafkaProducer<>(c), topics, timeout);
+    }
+
+    /** Fire and forget (progress ticks): a lost tick is superseded by the next one. */
+    public void publish(JobEvent event) {
+        try {
+            producer.send(record(event), (meta, error) -> {
+                if (error != null) {
+                    LOG.warn("event {} #{} of job {} not published: {}", event.type(), event.seq(), event.jobId(),
+                            error.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("event {} #{} of job {} not published: {}", event.type(), event.seq(), event.jobId(), e.toString());
+        }
+    }
+
+    /** Sends and waits for the broker's acknowledgement; throws {@link PublishException} when it does not come. */
+    public void publishAndWait(JobEvent event) throws PublishException {
+        sendAndWait(record(event), "event " + event.type() + " of job " + event.jobId());
+    }
+
+    public void deadLetter(DeadLetter letter) throws PublishException {
+        sendAndWait(new ProducerRecord<>(topics.dlq(), letter.jobId(), codec.encode(letter)),
+                "dead letter for " + letter.sourceTopic() + "/" + letter.partition() + "@" + letter.offset());
+    }
+
+    private ProducerRecord<String, byte[]> record(JobEvent event) {
+        return new ProducerRecord<>(topics.events(), event.jobId(), codec.encode(event));
+    }
+
+    private void sendAndWait(ProducerRecord<String, byte[]> record, String what) throws PublishException {
+        try {
+            Future<RecordMetadata> sent = producer.send(record);
+            sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KafkaException e) {
+            throw new PublishException("could not publish " + what + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("interrupted while publishing " + what, e);
+        } catch (ExecutionException e) {
+            throw new PublishException("broker refused or lost " + what + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("no acknowledgement for " + what + " within " + timeout, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** The broker did not acknowledge a message the worker must not lose. */
+    public static final class PublishException extends Exception {
+        public PublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

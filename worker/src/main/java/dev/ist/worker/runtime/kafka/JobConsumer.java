@@ -1,0 +1,321 @@
+package dev.ist.worker.runtime.kafka;
+
+import dev.ist.worker.runtime.job.JobControl;
+import dev.ist.worker.runtime.job.JobHandler;
+import dev.ist.worker.runtime.job.JobOutcome;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The jobs-topic consumer: one job at a time, run off the polling thread. While a job runs every assigned partition
+ * is paused and the thread keeps polling, so the group membership stays alive however long the job takes, without a
+ * huge {@code max.poll.interval.ms}. The offset of a job is committed only after the runner says its terminal event
+ * (or dead letter) is acknowledged. A revoked partition stops the job it holds (the runner checkpoints and publishes
+ * nothing terminal); a job that finished just before the revocation is committed inside the callback, while the
+ * partition is still ours. Cooperative-sticky assignment: a worker joining does not interrupt jobs whose partition
+ * stays put.
+ */
+public final class JobConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobConsumer.class);
+
+    /** Settings of the poll loop. */
+    public record Settings(String bootstrapServers, String groupId, String clientId, String topic,
+                           Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
+                           Duration revokeGrace, Duration shutdownGrace) {
+    }
+
+    private final Settings settings;
+    private final Consumer<String, byte[]> consumer;
+    private final JobHandler handler;
+    private final ExecutorService jobThread;
+    private final Thread pollThread;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private volatile boolean halting;
+    private volatile boolean joined;
+    private volatile long lastPollNanos;
+    private InFlight current;
+
+    private record InFlight(ConsumerRecord<String, byte[]> record, TopicPartition partition, JobControl control,
+                            CompletableFuture<JobOutcome> outcome) {
+    }
+
+    public JobConsumer(Settings settings, JobHandler handler) {
+        this.settings = settings;
+        this.handler = handler;
+        this.consumer = new KafkaConsumer<>(consumerConfig(settings));
+        this.jobThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ist-worker-job");
+            t.setDaemon(true);
+            return t;
+        });
+        this.pollThread = new Thread(this::run, "ist-worker-poll");
+    }
+
+    static Map<String, Object> consumerConfig(Settings s) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // one job per poll: the rest of a fetch waits in the buffer until the partitions are resumed
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) s.sessionTimeout().toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, s.sessionTimeout().toMillis() / 3));
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) s.maxPollInterval().toMillis());
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return c;
+    }
+
+    /** The Kafka consumer, for metrics binding only. */
+    public Consumer<String, byte[]> kafkaConsumer() {
+        return consumer;
+    }
+
+    public void start() {
+        pollThread.start();
+    }
+
+    /** Joined the group and polled within the last 30 s. */
+    public boolean isHealthy() {
+        return running && joined && System.nanoTime() - lastPollNanos < 30_000_000_000L;
+    }
+
+    public boolean isBusy() {
+        return current != null;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+            while (running) {
+                var records = consumer.poll(settings.pollTimeout());
+                lastPollNanos = System.nanoTime();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    if (current != null) {
+                        // a partition assigned during the job was not paused in time: read it again later
+                        consumer.seek(tp, record.offset());
+                    } else {
+                        begin(record, tp);
+                    }
+                }
+                if (current != null) {
+                    consumer.pause(consumer.assignment());
+                    if (current.outcome().isDone()) {
+                        finish();
+                    }
+                } else if (!consumer.paused().isEmpty()) {
+                    // the job ended inside a rebalance callback
+                    consumer.resume(consumer.paused());
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us up
+        } catch (RuntimeException e) {
+            LOG.error("jobs consumer stopped: {}", e.toString(), e);
+        } finally {
+            leave();
+        }
+    }
+
+    private void begin(ConsumerRecord<String, byte[]> record, TopicPartition tp) {
+        JobControl control = new JobControl();
+        CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+        current = new InFlight(record, tp, control, outcome);
+        consumer.pause(consumer.assignment());
+        jobThread.execute(() -> {
+            try {
+                outcome.complete(handler.handle(record, control));
+            } catch (Throwable t) {
+                LOG.error("job at {}@{} failed unexpectedly; it will be read again", tp, record.offset(), t);
+                outcome.complete(JobOutcome.redeliver("unexpected " + t));
+            }
+        });
+    }
+
+    /** Called on the polling thread once the current job's outcome is known. */
+    private void finish() {
+        InFlight job = current;
+        JobOutcome outcome = job.outcome().join();
+        current = null;
+        boolean owned = consumer.assignment().contains(job.partition()) && !job.control().isRevoked();
+        switch (outcome.action()) {
+            case COMMIT -> {
+                if (owned) {
+                    commit(job);
+                } else {
+                    LOG.info("job at {}@{} finished after its partition moved; the new owner re-publishes its"
+                            + " terminal event", job.partition(), job.record().offset());
+                }
+            }
+            case REDELIVER -> {
+                if (owned && !halting) {
+                    consumer.seek(job.partition(), job.record().offset());
+                    LOG.warn("job at {}@{} will be read again: {}", job.partition(), job.record().offset(),
+                            outcome.detail());
+                }
+            }
+            case ABANDON -> LOG.info("job at {}@{} abandoned without commit: {}", job.partition(),
+                    job.record().offset(), outcome.detail());
+            default -> throw new IllegalStateException();
+        }
+        if (running) {
+            consumer.resume(consumer.assignment());
+        }
+    }
+
+    private void commit(InFlight job) {
+        try {
+            consumer.commitSync(Map.of(job.partition(), new OffsetAndMetadata(job.record().offset() + 1)));
+        } catch (CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            // the partition is being moved; its new owner sees the terminal marker and re-publishes the same event
+            LOG.warn("commit of job at {}@{} refused ({}); the next owner will skip it", job.partition(),
+                    job.record().offset(), e.getMessage());
+        }
+    }
+
+    /** Graceful stop: the running job stops at its next iteration and checkpoints; nothing uncommitted is committed. */
+    private void leave() {
+        InFlight job = current;
+        if (job != null) {
+            if (halting) {
+                job.control().halt();
+            } else {
+                job.control().shutdown();
+                try {
+                    job.outcome().get(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+                    finish();
+                } catch (TimeoutException e) {
+                    LOG.warn("job at {}@{} did not stop within {}; leaving without commit", job.partition(),
+                            job.record().offset(), settings.shutdownGrace());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | KafkaException e) {
+                    LOG.warn("while stopping the job: {}", e.toString());
+                }
+            }
+        }
+        try {
+            consumer.close(halting ? Duration.ZERO : Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the jobs consumer: {}", e.toString());
+        }
+        jobThread.shutdownNow();
+        stopped.complete(null);
+    }
+
+    /** SIGTERM path: stop the job at its next iteration, checkpoint, leave the group without committing it. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        awaitStopped(settings.shutdownGrace().plusSeconds(10));
+    }
+
+    /** Simulates a crash (tests): the job stops without checkpoint or events and nothing is committed. */
+    public void halt() {
+        halting = true;
+        InFlight job = current;
+        if (job != null) {
+            job.control().halt();
+        }
+        running = false;
+        consumer.wakeup();
+        awaitStopped(Duration.ofSeconds(30));
+    }
+
+    private void awaitStopped(Duration timeout) {
+        if (!pollThread.isAlive() && !stopped.isDone()) {
+            return;
+        }
+        try {
+            stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("jobs consumer did not stop within {}", timeout);
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joined = true;
+            if (current != null && !partitions.isEmpty()) {
+                consumer.pause(partitions);
+            }
+            if (!partitions.isEmpty()) {
+                LOG.info("assigned {}", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.info("revoked {}", partitions);
+            }
+            InFlight job = current;
+            if (job == null || !partitions.contains(job.partition())) {
+                return;
+            }
+            if (!job.outcome().isDone()) {
+                job.control().revoke();
+                try {
+                    // give the job one iteration to stop and checkpoint, so the new owner resumes from here
+                    job.outcome().get(settings.revokeGrace().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.warn("job at {}@{} still stopping after {}", job.partition(), job.record().offset(),
+                            settings.revokeGrace());
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    return;
+                }
+            }
+            if (job.outcome().join().action() == JobOutcome.Action.COMMIT) {
+                // its terminal event is out: commit while the partition is still ours inside this callback
+                commit(job);
+            }
+            current = null;
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            InFlight job = current;
+            if (job != null && partitions.contains(job.partition())) {
+                // no longer ours and no commit possible: stop without a terminal event
+                job.control().revoke();
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ist.worker.runtime.metrics;
+
+import dev.ist.common.event.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker's meters, named as the metrics contract fixes them (Micrometer turns {@code ist.worker.jobs} into
+ * {@code ist_worker_jobs_total} and timers into {@code _seconds} histograms with the buckets below).
+ */
+public final class WorkerMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry;
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final Timer jobDuration;
+    private final Timer queueWait;
+    private final Timer iteration;
+    private final Counter iterations;
+    private final Counter checkpointsWritten;
+    private final Counter checkpointsResumed;
+    private final Counter styleCacheHits;
+    private final Counter styleCacheMisses;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private KafkaClientMetrics consumerMetrics;
+
+    public WorkerMetrics(String workerId, String device) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Gauge.builder("ist.worker.info", () -> 1).description("Constant 1, labelled with this worker's id and device")
+                .tag("worker_id", workerId).tag("device", device).register(registry);
+        Gauge.builder("ist.worker.jobs.in.progress", inProgress, AtomicInteger::get)
+                .description("Jobs running on this worker now").register(registry);
+        jobDuration = Timer.builder("ist.worker.job.duration")
+                .description("RUNNING to terminal event, per job")
+                .serviceLevelObjectives(seconds(1), seconds(5), seconds(15), seconds(30), seconds(60), seconds(120),
+                        seconds(300), seconds(600), seconds(1200), seconds(1800), seconds(3600))
+                .register(registry);
+        queueWait = Timer.builder("ist.worker.queue.wait")
+                .description("Submitted to started, per job")
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), seconds(1), seconds(5),
+                        seconds(15), seconds(60), seconds(300), seconds(900), seconds(3600))
+                .register(registry);
+        iteration = Timer.builder("ist.worker.iteration")
+                .description("Wall time of one optimiser iteration")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+                        seconds(1), seconds(2), seconds(5), seconds(10))
+                .register(registry);
+        iterations = Counter.builder("ist.worker.iterations").description("Optimiser iterations run")
+                .register(registry);
+        checkpointsWritten = Counter.builder("ist.worker.checkpoints.written")
+                .description("Checkpoints stored").register(registry);
+        checkpointsResumed = Counter.builder("ist.worker.checkpoints.resumed")
+                .description("Jobs resumed from a checkpoint").register(registry);
+        styleCacheHits = styleCache("hit");
+        styleCacheMisses = styleCache("miss");
+        // outcomes show as 0 from the start, so rate() works before the first failure
+        for (String outcome : new String[] {"succeeded", "cancelled"}) {
+            jobs(outcome, "none");
+        }
+    }
+
+    private Counter styleCache(String result) {
+        return Counter.builder("ist.worker.style.cache.requests").description("Style-target cache look-ups")
+                .tag("result", result).register(registry);
+    }
+
+    private Counter jobs(String outcome, String errorCode) {
+        return Counter.builder("ist.worker.jobs").description("Jobs finished by this worker")
+                .tag("outcome", outcome).tag("error_code", errorCode).register(registry);
+    }
+
+    private static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public String contentType() {
+        return "text/plain; version=0.0.4; charset=utf-8";
+    }
+
+    public void bindConsumer(Consumer<?, ?> consumer) {
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+    }
+
+    public void jobStarted() {
+        inProgress.incrementAndGet();
+    }
+
+    public void jobStopped() {
+        inProgress.decrementAndGet();
+    }
+
+    public int jobsInProgress() {
+        return inProgress.get();
+    }
+
+    public void succeeded(Duration duration) {
+        jobs("succeeded", "none").increment();
+        jobDuration.record(duration);
+    }
+
+    public void failed(ErrorCode code, Duration durationOrNull) {
+        jobs("failed", code.name()).increment();
+        if (durationOrNull != null) {
+            jobDuration.record(durationOrNull);
+        }
+    }
+
+    public void cancelled(Duration durationOrNull) {
+        jobs("cancelled", "none").increment();
+        if (durationOrNull != null) {
+            jobDuration.record(durationOrNull);
+        }
+    }
+
+    public void queueWait(Duration d) {
+        queueWait.record(d.isNegative() ? Duration.ZERO : d);
+    }
+
+    public void iteration(Duration d) {
+        iteration.record(d);
+        iterations.increment();
+    }
+
+    public void checkpointWritten() {
+        checkpointsWritten.increment();
+    }
+
+    public void checkpointResumed() {
+        checkpointsResumed.increment();
+    }
+
+    public void styleCache(boolean hit) {
+        (hit ? styleCacheHits : styleCacheMisses).increment();
+    }
+
+    public void deadLetter(ErrorCode reason) {
+        Counter.builder("ist.worker.dlq.messages").description("Messages copied to the dead-letter topic")
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+    }
+
+    @Override
+    public void close() {
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+        gcMetrics.close();
+        registry.close();
+    }
+}
