@@ -27,27 +27,11 @@ step() {  # step <name> <command...>: run, print its output indented, record a f
 }
 
 # ---- tools -----------------------------------------------------------------------------------
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-apt_missing=()
-command -v promtool >/dev/null || apt_missing+=(prometheus)
-command -v docker-compose >/dev/null || apt_missing+=(docker-compose)
-command -v node >/dev/null || apt_missing+=(nodejs)
-command -v npm >/dev/null || apt_missing+=(npm)
-if ((${#apt_missing[@]})); then
-  echo "installing ${apt_missing[*]} (apt)"
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null \
-    || { echo "FAIL  could not install ${apt_missing[*]}"; exit 1; }
-fi
+# shellcheck source=deploy/schema/ensure.sh
+source "$SCHEMA/ensure.sh"
+ensure_apt promtool=prometheus docker-compose=docker-compose node=nodejs npm=npm || exit 1
 command -v kubectl >/dev/null || { echo "FAIL  kubectl is not installed (needed for kubectl kustomize)"; exit 1; }
-
-# npm ci only when the lock file changed since the last install.
-lock_sum=$(sha256sum "$SCHEMA/package-lock.json" | cut -d' ' -f1)
-if [[ ! -f $SCHEMA/node_modules/.ist-lock-sum || $(cat "$SCHEMA/node_modules/.ist-lock-sum") != "$lock_sum" ]]; then
-  echo "installing npm packages of $SCHEMA (npm ci)"
-  (cd "$SCHEMA" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
-    || { echo "FAIL  npm ci in $SCHEMA"; exit 1; }
-  echo "$lock_sum" > "$SCHEMA/node_modules/.ist-lock-sum"
-fi
+ensure_npm || exit 1
 
 # ---- docker-compose --------------------------------------------------------------------------
 # .env.example stands in for the operator's .env (the file itself requires the secrets to be set).

@@ -22,7 +22,7 @@ RUN --mount=type=cache,target=/root/.m2 \
  && find worker/target -maxdepth 1 -name 'ist-worker-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' \
         -exec cp {} /out/ist-worker.jar \;
 # Main class of the worker command line; the container runs "<main> worker".
-ARG WORKER_MAIN_CLASS=dev.ist.worker.cli.Main
+ARG WORKER_MAIN_CLASS=dev.ist.worker.cli.IstCli
 RUN printf '#!/bin/sh\nexec java -cp "/app/ist-worker.jar:/app/lib/*" %s "$@"\n' "${WORKER_MAIN_CLASS}" > /out/bin/ist-worker \
  && chmod 0755 /out/bin/ist-worker
 
