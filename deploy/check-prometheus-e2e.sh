@@ -15,7 +15,7 @@
 # is down. The exit status of --run's command is passed on when it fails.
 set -uo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2; }
 gateway=""; workers=(); run_cmd=""; node_args=(); timeout=90; scrape=2s
 while (($#)); do
   case $1 in

@@ -72,6 +72,7 @@ promtool_config() {
 }
 step "promtool check config" promtool_config
 step "promtool check rules (alerts)" promtool check rules deploy/prometheus/ist-alerts.yml
+step "alert tests generated from their cases" node "$SCHEMA/gen-alert-tests.mjs" --check
 step "promtool test rules" promtool test rules deploy/prometheus/ist-alerts.test.yml
 dashboard_exprs() {
   node "$SCHEMA/dashboard-exprs.mjs" "$TMP/dashboard-rules.yml" && promtool check rules "$TMP/dashboard-rules.yml"
