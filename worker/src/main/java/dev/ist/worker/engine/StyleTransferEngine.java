@@ -92,7 +92,7 @@ public final class StyleTransferEngine implements AutoCloseable {
     private static RuntimeException translateOom(Throwable e, int size) {
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (e instanceof OutOfMemoryError || message.contains("out of memory") || message.contains("can't allocate")
-                || message.contains("alloc")) {
+                || message.contains("failed to allocate")) {
             int suggested = Math.max(16, (int) (size * 0.7));
             return new EngineOutOfMemoryException("out of memory at size " + size + "; try --size " + suggested,
                     suggested, e);
@@ -109,24 +109,36 @@ public final class StyleTransferEngine implements AutoCloseable {
         net.requireLayers(spec.styleLayers(), weights.description());
         float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(ImageOps.toChw(spec.content())) : null;
         String key = styleKey(styles, blendWeights, outputLongSide, spec, lumaRef);
+        int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
+        List<float[]> pixels = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
+        for (BufferedImage style : styles) {
+            int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
+            float[] p = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
+            if (lumaRef != null) {
+                p = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(p), lumaRef));
+            }
+            pixels.add(p);
+            sizes.add(size);
+        }
+        return gramTargets(pixels, sizes, blendWeights, outputLongSide, spec, key);
+    }
+
+    /** Blended Gram targets of style images given as CHW pixels with their (w, h). */
+    StyleTargets gramTargets(List<float[]> pixels, List<int[]> sizes, List<Double> blendWeights, int outputLongSide,
+                             TransferSpec spec, String key) {
         double sum = 0;
         for (double w : blendWeights) {
             sum += w;
         }
         Map<String, float[]> grams = new LinkedHashMap<>();
         Map<String, Integer> channels = new LinkedHashMap<>();
-        int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
         VggNetwork styleNet = spec.pooling() == Pooling.MAX ? net : new VggNetwork(weights, manager, spec.pooling());
         try (NDManager sub = manager.newSubManager()) {
             Map<String, NDArray> blended = new LinkedHashMap<>();
-            for (int k = 0; k < styles.size(); k++) {
-                BufferedImage style = styles.get(k);
-                int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
-                float[] pixels = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
-                if (lumaRef != null) {
-                    pixels = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(pixels), lumaRef));
-                }
-                NDArray image = sub.create(pixels, new Shape(1, 3, size[1], size[0]));
+            for (int k = 0; k < pixels.size(); k++) {
+                int[] size = sizes.get(k);
+                NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
                 Map<String, NDArray> features = styleNet.features(styleNet.preprocess(image), spec.styleLayers());
                 double w = blendWeights.get(k) / sum;
                 for (String layer : spec.styleLayers()) {
@@ -140,6 +152,15 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
         }
         return new StyleTargets(key, outputLongSide, grams, channels);
+    }
+
+    /** The network and manager, for tests of the objective in this package. */
+    VggNetwork network(Pooling pooling) {
+        return pooling == Pooling.MAX ? net : new VggNetwork(weights, manager, pooling);
+    }
+
+    NDManager manager() {
+        return manager;
     }
 
     private String styleKey(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
