@@ -132,6 +132,14 @@ public final class KafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Settings that point IST components at this broker: {@code ist.kafka.bootstrap-servers} (worker, CLI) and
+     * {@code kafka.bootstrap.servers} (Quarkus).
+     */
+    public Map<String, String> istConfig() {
+        return Map.of("ist.kafka.bootstrap-servers", bootstrapServers, "kafka.bootstrap.servers", bootstrapServers);
+    }
+
     /** A topic name no other test uses: {@code prefix-<n>-<random>}. */
     public static String uniqueTopic(String prefix) {
         return prefix + "-" + TOPIC_COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -120,6 +120,16 @@ public final class S3Server implements AutoCloseable {
         return REGION;
     }
 
+    /** Settings that point IST's image store at this server and {@code bucket} ({@code ist.s3.*} keys). */
+    public java.util.Map<String, String> istConfig(String bucket) {
+        return java.util.Map.of(
+                "ist.s3.endpoint", endpoint(),
+                "ist.s3.access-key", ACCESS_KEY,
+                "ist.s3.secret-key", SECRET_KEY,
+                "ist.s3.region", REGION,
+                "ist.s3.bucket", bucket);
+    }
+
     public synchronized boolean isRunning() {
         return proxy != null;
     }

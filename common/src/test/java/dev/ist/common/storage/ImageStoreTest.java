@@ -63,6 +63,15 @@ class ImageStoreTest {
     }
 
     @Test
+    void aStoreConfiguredFromIstSettingsReachesTheServer() {
+        StorageConfig fromSettings = StorageConfig.from(dev.ist.common.IstConfig.of(s3.istConfig(bucket)));
+        try (ImageStore configured = new ImageStore(fromSettings)) {
+            String key = configured.putContentAddressed(new byte[]{4, 2}, "application/octet-stream").key();
+            assertArrayEquals(new byte[]{4, 2}, store.get(key));
+        }
+    }
+
+    @Test
     void ensureBucketRefusesToCreateWhenNotAllowed() {
         StorageConfig c = configFor(s3, bucket + "-absent");
         StorageConfig noCreate = new StorageConfig(c.endpoint(), c.accessKey(), c.secretKey(), c.bucket(),
