@@ -1,0 +1,53 @@
+// Tests of the checkers themselves: each must reject a known-bad input, or a passing check.sh
+// would prove nothing. Run by deploy/check.sh:  node selftest.mjs <rendered-cpu-overlay.yaml>
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { metricNames } from "./queries.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ist-selftest-"));
+const run = (script, ...args) => spawnSync(process.execPath, [path.join(here, script), ...args], { encoding: "utf8" });
+let passed = 0;
+const test = (name, fn) => { fn(); passed++; console.log(`ok   ${name}`); };
+
+try {
+  test("metricNames finds selectors, not functions, labels, keywords or durations", () => {
+    assert.deepEqual(metricNames('sum by (le, instance) (rate(foo_bucket{job="x", le!="1"}[5m])) > 0.5').sort(), ["foo_bucket"]);
+    assert.deepEqual(metricNames('(sum(a{s="q"}) > 0) unless on() (sum(up{job="w"}) > 0)').sort(), ["a", "up"]);
+    assert.deepEqual(metricNames("deriv(sum(lag_max)[10m:1m]) > 1e3 and b offset 15m or vector(0)").sort(), ["b", "lag_max"]);
+    assert.deepEqual(metricNames('histogram_quantile(0.95, sum without (pod) (rate(x_seconds_bucket[$__rate_interval])))'), ["x_seconds_bucket"]);
+  });
+
+  test("Dockerfile lint rejects root, missing HEALTHCHECK, bad syntax and unknown stages", () => {
+    const f = path.join(tmp, "bad.Dockerfile");
+    fs.writeFileSync(f, 'FROM debian:12 AS base\nRUNN true\nFROM base\nCOPY --from=nowhere /a /b\nUSER root\nEXPOSE 1\nCMD ["x"]\n');
+    const r = run("lint-dockerfiles.mjs", f);
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["Unknown instruction: RUNN", "USER root is root", "no HEALTHCHECK", "COPY --from=nowhere", "MaxRAMPercentage"]) assert.match(r.stdout, new RegExp(m));
+  });
+
+  const rendered = process.argv[2];
+  if (rendered) {
+    test("manifest validation rejects wrong types, inlined Secrets, unknown kinds and a KEDA ceiling off the partitions", () => {
+      const bad = fs.readFileSync(rendered, "utf8")
+        .replace("containerPort: 9400", 'containerPort: "9400"')
+        .replace("maxReplicaCount: 12", "maxReplicaCount: 20")
+        .replace("kraftMetadata: shared", "kraftMetadta: shared")
+        + "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\nstringData:\n  k: v\n"
+        + "---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+      const f = path.join(tmp, "bad.yaml");
+      fs.writeFileSync(f, bad);
+      const r = run("validate-manifests.mjs", f);
+      assert.equal(r.status, 1, r.stdout);
+      for (const m of ["containerPort must be integer", "maxReplicaCount 20 != partitions", "unknown field kraftMetadta",
+        "Secret leaked is inlined", "no schema for example.com/v1 Widget"]) assert.match(r.stdout, new RegExp(m));
+    });
+  }
+  console.log(`selftest: ${passed} passed`);
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
