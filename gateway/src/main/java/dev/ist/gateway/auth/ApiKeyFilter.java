@@ -1,13 +1,11 @@
 package dev.ist.gateway.auth;
 
 import dev.ist.gateway.api.ProblemException;
-import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.metrics.GatewayMetrics;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.util.Optional;
@@ -19,24 +17,21 @@ import java.util.Optional;
 @Singleton
 public class ApiKeyFilter {
 
-    private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
-
-    private final ApiKeyRegistry keys;
+    private final ApiKeys keys;
     private final CurrentCaller current;
     private final GatewayMetrics metrics;
 
-    public ApiKeyFilter(GatewaySettings settings, CurrentCaller current, GatewayMetrics metrics) {
-        this.keys = ApiKeyRegistry.from(settings);
+    // the filter is built while RESTEasy deploys (static init); its collaborators are lazy proxies
+    public ApiKeyFilter(ApiKeys keys, CurrentCaller current, GatewayMetrics metrics) {
+        this.keys = keys;
         this.current = current;
         this.metrics = metrics;
-        LOG.infof("API keys configured: %d; anonymous access %s", keys.size(),
-                keys.allowAnonymous() ? "ENABLED" : "disabled");
     }
 
     @ServerRequestFilter
     public Optional<Response> authenticate(ContainerRequestContext ctx) {
         String presented = presentedKey(ctx);
-        Optional<Caller> caller = presented == null ? keys.anonymous() : keys.lookup(presented);
+        Optional<Caller> caller = presented == null ? keys.registry().anonymous() : keys.registry().lookup(presented);
         if (caller.isPresent()) {
             current.set(caller.get());
             return Optional.empty();

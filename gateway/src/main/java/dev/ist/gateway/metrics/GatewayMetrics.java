@@ -5,7 +5,7 @@ import dev.ist.gateway.view.JobView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The gateway's own meters (names fixed by the metrics contract): submissions by outcome, refusals by reason,
  * connected SSE clients, and jobs by state from the materialised view.
  */
-@Singleton
+@ApplicationScoped
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
@@ -26,6 +26,12 @@ public class GatewayMetrics {
     private final Map<JobState, Integer> lastCounts = new EnumMap<>(JobState.class);
     private long countsAt;
 
+    /** For the CDI proxy only. */
+    protected GatewayMetrics() {
+        this.registry = null;
+    }
+
+    @jakarta.inject.Inject
     public GatewayMetrics(MeterRegistry registry, JobView view) {
         this.registry = registry;
         Gauge.builder("ist.gateway.sse.clients", sseClients, AtomicInteger::get)

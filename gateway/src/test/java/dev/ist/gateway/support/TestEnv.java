@@ -1,0 +1,58 @@
+package dev.ist.gateway.support;
+
+import dev.ist.common.Topics;
+import dev.ist.common.storage.ImageStore;
+import dev.ist.common.storage.StorageConfig;
+import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.S3Server;
+
+/** What the test resource started, for tests that talk to Kafka or S3 directly. */
+public final class TestEnv {
+
+    /** API keys the test gateway knows (their SHA-256 hashes are configured, never the keys). */
+    public static final String ALICE_KEY = "alice-secret-key-0001";
+    public static final String BOB_KEY = "bob-secret-key-0002";
+    /** At most 2 jobs in flight; the worker stand-in never starts its jobs. */
+    public static final String LIMITED_KEY = "limited-secret-key-0003";
+    /** At most 3 submissions per minute. */
+    public static final String BURST_KEY = "burst-secret-key-0004";
+    /** High limits; the stand-in leaves its jobs queued (submit latency bench). */
+    public static final String BENCH_KEY = "bench-secret-key-0005";
+    /** For the browser test. */
+    public static final String PAGE_KEY = "page-secret-key-0006";
+
+    public static final long MAX_INPUT_BYTES = 300_000;
+    public static final long MAX_INPUT_PIXELS = 4_000_000;
+
+    static volatile Topics topics;
+    static volatile String bucket;
+    static volatile WorkerStandIn worker;
+
+    private TestEnv() {
+    }
+
+    public static Topics topics() {
+        return topics;
+    }
+
+    public static KafkaBroker kafka() {
+        return KafkaBroker.shared();
+    }
+
+    public static S3Server s3() {
+        return S3Server.shared();
+    }
+
+    public static String bucket() {
+        return bucket;
+    }
+
+    public static WorkerStandIn worker() {
+        return worker;
+    }
+
+    /** A fresh storage client on the test bucket (close it). */
+    public static ImageStore newStore() {
+        return new ImageStore(StorageConfig.of(s3().endpoint(), s3().accessKey(), s3().secretKey(), bucket));
+    }
+}
