@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ist.common.event.ControlMessage;
@@ -179,6 +180,12 @@ public final class JsonCodec {
         try {
             return mapper.treeToValue(node, type);
         } catch (JsonMappingException e) {
+            if (e instanceof MismatchedInputException mie && mie.getTargetType() != null
+                    && isAbsent(node, e.getPath())) {
+                // a missing or null primitive: say so rather than "wrong type"
+                throw new InvalidMessageException(ErrorCode.MALFORMED_MESSAGE, path(e.getPath()),
+                        "is required (" + expectedShape(mie.getTargetType()) + ")");
+            }
             throw new InvalidMessageException(ErrorCode.MALFORMED_MESSAGE, path(e.getPath()), describe(e));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidMessageException(ErrorCode.MALFORMED_MESSAGE, "$", e.getMessage());
@@ -203,8 +210,25 @@ public final class JsonCodec {
             }
             return "wrong type: expected " + expected;
         }
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            // a record constructor refused the values; its message (not its class) is what the sender needs
+            String why = e.getCause().getMessage();
+            return why == null ? "invalid value" : "invalid value: " + why;
+        }
         String msg = e.getOriginalMessage();
         return msg == null ? "invalid value" : msg.replaceAll("\\s+", " ");
+    }
+
+    /** Whether the JSON at {@code refs} is missing or an explicit null. */
+    private static boolean isAbsent(JsonNode root, List<JsonMappingException.Reference> refs) {
+        JsonNode n = root;
+        for (JsonMappingException.Reference ref : refs) {
+            if (n == null) {
+                return true;
+            }
+            n = ref.getFieldName() != null ? n.get(ref.getFieldName()) : n.get(ref.getIndex());
+        }
+        return n == null || n.isNull() || n.isMissingNode();
     }
 
     /** What a JSON sender must put there, in words rather than Java types. */

@@ -38,7 +38,14 @@ public record JobEvent(
     public static final int SCHEMA_VERSION = 1;
 
     public JobEvent {
-        timingsMs = timingsMs == null ? null : Map.copyOf(timingsMs);
+        if (timingsMs != null) {
+            for (Map.Entry<String, Long> t : timingsMs.entrySet()) {
+                if (t.getKey() == null || t.getValue() == null) {
+                    throw new IllegalArgumentException("timingsMs." + t.getKey() + " must be a number of milliseconds");
+                }
+            }
+            timingsMs = Map.copyOf(timingsMs);
+        }
     }
 
     /** Derived from {@link #type}; kept out of the JSON, where it would read back as an unknown field. */

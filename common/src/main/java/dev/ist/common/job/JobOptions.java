@@ -1,5 +1,7 @@
 package dev.ist.common.job;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -48,8 +50,9 @@ public record JobOptions(
             List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
 
     public JobOptions {
-        contentLayers = contentLayers == null ? null : List.copyOf(contentLayers);
-        styleLayers = styleLayers == null ? null : List.copyOf(styleLayers);
+        // null-tolerant copies so JobValidator, not the constructor, reports a null layer name
+        contentLayers = contentLayers == null ? null : Collections.unmodifiableList(new ArrayList<>(contentLayers));
+        styleLayers = styleLayers == null ? null : Collections.unmodifiableList(new ArrayList<>(styleLayers));
     }
 
     public static JobOptions defaults() {

@@ -1,6 +1,8 @@
 package dev.ist.common.job;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,7 +28,9 @@ public record JobRequest(
     public static final int SCHEMA_VERSION = 1;
 
     public JobRequest {
-        styles = styles == null ? null : List.copyOf(styles);
+        // unmodifiable but null-tolerant: a null entry from JSON must reach JobValidator ("styles[1]: is null"),
+        // not fail construction with a bare NullPointerException
+        styles = styles == null ? null : Collections.unmodifiableList(new ArrayList<>(styles));
     }
 
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,

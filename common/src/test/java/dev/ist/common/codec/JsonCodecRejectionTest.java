@@ -9,8 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -188,6 +191,62 @@ class JsonCodecRejectionTest {
         ObjectNode flag = request();
         ((ObjectNode) flag.get("options")).put("preserveColors", 1);
         rejected(ErrorCode.MALFORMED_MESSAGE, "options.preserveColors", () -> codec.decodeRequest(bytes(flag)));
+    }
+
+    @Test
+    void aMissingOrNullNumberIsReportedAsRequiredNotAsAWrongType() {
+        ObjectNode missing = request();
+        ((ObjectNode) missing.get("styles").get(0)).remove("weight");
+        InvalidMessageException e = rejected(ErrorCode.MALFORMED_MESSAGE, "styles[0].weight",
+                () -> codec.decodeRequest(bytes(missing)));
+        assertEquals("styles[0].weight: is required (a number)", e.getMessage());
+
+        ObjectNode nullSeq = event().putNull("seq");
+        rejected(ErrorCode.MALFORMED_MESSAGE, "seq", () -> codec.decodeEvent(bytes(nullSeq)));
+        ObjectNode nullLoss = event();
+        ((ObjectNode) nullLoss.get("progress").get("losses")).putNull("style");
+        InvalidMessageException loss = rejected(ErrorCode.MALFORMED_MESSAGE, "progress.losses.style",
+                () -> codec.decodeEvent(bytes(nullLoss)));
+        assertTrue(loss.getMessage().contains("is required"), loss.getMessage());
+    }
+
+    @Test
+    void nullEntriesInListsDecodeSoTheValidatorCanNameThem() throws Exception {
+        ObjectNode r = request();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) r.get("styles")).addNull();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) r.get("options").get("styleLayers")).addNull();
+        var decoded = codec.decodeRequest(bytes(r));
+        var errors = new dev.ist.common.job.JobValidator(dev.ist.common.job.JobLimits.defaults()).validate(decoded);
+        assertEquals(List.of("styles[2]: is null", "options.styleLayers: unknown layer null"
+                + " (use VGG19 names such as conv4_2, relu1_1 … relu5_4)"),
+                errors.stream().map(Object::toString).toList());
+    }
+
+    @Test
+    void noJavaClassNamesLeakIntoMessages() {
+        List<Executable> decodes = new ArrayList<>();
+        ObjectNode a = request();
+        ((ObjectNode) a.get("options")).put("pooling", "median");
+        decodes.add(() -> codec.decodeRequest(bytes(a)));
+        ObjectNode b = event();
+        b.putObject("timingsMs").putNull("total");
+        decodes.add(() -> codec.decodeEvent(bytes(b)));
+        ObjectNode c = request();
+        c.putArray("content");
+        decodes.add(() -> codec.decodeRequest(bytes(c)));
+        ObjectNode d = request();
+        ((ObjectNode) d.get("options")).putObject("seed");
+        decodes.add(() -> codec.decodeRequest(bytes(d)));
+        ObjectNode e = event();
+        ((ObjectNode) e.get("progress")).put("losses", "low");
+        decodes.add(() -> codec.decodeEvent(bytes(e)));
+        InvalidMessageException timing = assertThrows(InvalidMessageException.class, decodes.get(1));
+        assertTrue(timing.getMessage().contains("timingsMs.total"), timing.getMessage());
+        for (Executable decode : decodes) {
+            InvalidMessageException thrown = assertThrows(InvalidMessageException.class, decode);
+            assertFalse(thrown.getMessage().matches("(?s).*(dev\\.ist|java\\.|com\\.fasterxml|Exception).*"),
+                    thrown.getMessage());
+        }
     }
 
     @Test
