@@ -82,7 +82,7 @@ WORKDIR /app
 COPY --from=native-cuda /out/ /app/
 COPY --from=native-cuda /opt/djl /opt/djl
 ENV JAVA_HOME=/opt/java/openjdk \
-    PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/opt/java/openjdk/bin:${PATH} \
     ENGINE_CACHE_DIR=/opt/djl \
     DJL_CACHE_DIR=/tmp/djl \
     PYTORCH_FLAVOR=cu128 \
