@@ -67,6 +67,8 @@ ist_start() { # name, log file, command...
   "$@" >"$log" 2>&1 &
   IST_PIDS+=($!)
   IST_NAMES+=("$name")
+  # the e2e test reads this to prove every process it started has exited
+  echo "$! $name" >>"$IST_STATE/pids"
 }
 
 ist_stop_all() {
@@ -191,6 +193,7 @@ ist_up_start() {
     ist_check_port "$IST_S3_PORT" "embedded S3 server" IST_S3_PORT
   fi
   ist_build_if_missing
+  : >"$IST_STATE/pids"
   trap 'ist_stop_all' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -227,4 +230,99 @@ ist_up() {
     done
     sleep 1
   done
+}
+
+IST_WEIGHTS_URL="${IST_WEIGHTS_URL:-https://download.pytorch.org/models/vgg19-dcbb9e9d.pth}"
+
+# Which network the demo's worker uses: the one given, the cached official file, a download, or — only when none
+# is reachable — a seeded random network, announced in a banner and recorded in the job's manifest.
+ist_demo_pick_weights() {
+  [[ -n ${IST_WORKER_WEIGHTS:-} || -n ${IST_WORKER_RANDOM_WEIGHTS:-} ]] && return 0
+  local name=${IST_WEIGHTS_URL##*/} dir
+  for dir in "${IST_WEIGHTS_CACHE_DIR:-$HOME/.cache/ist/weights}" "${TORCH_HOME:-$HOME/.cache/torch}/hub/checkpoints"; do
+    if [[ -f $dir/$name ]]; then
+      export IST_WORKER_WEIGHTS="$dir/$name"
+      ist_say "using the VGG19 weights at $IST_WORKER_WEIGHTS"
+      return 0
+    fi
+  done
+  if curl -fsI --max-time 5 -o /dev/null "$IST_WEIGHTS_URL" 2>/dev/null; then
+    ist_say "the official VGG19 weights will be downloaded once (548 MB) by the worker into ~/.cache/ist/weights"
+    export IST_DJL_OFFLINE=false IST_HEALTH_TIMEOUT=$((IST_HEALTH_TIMEOUT + 1200))
+    return 0
+  fi
+  export IST_WORKER_RANDOM_WEIGHTS=1
+  cat >&2 <<BANNER
+
+  ################################################################################################
+  #  OFFLINE: no VGG19 weights found (given, cached in ~/.cache/ist/weights, or downloadable from  #
+  #  $IST_WEIGHTS_URL).
+  #  This demo runs with a SEEDED RANDOM NETWORK (seed 1): the pipeline is real, the picture     #
+  #  will not look like a trained style transfer. The job's manifest records "random weights".    #
+  #  Get the real file: see README.md, "VGG19 weights".                                           #
+  ################################################################################################
+
+BANNER
+}
+
+# Pulls "key":value out of one JSON line (flat fields are enough for the progress display).
+ist_json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$2" | head -1; }
+
+ist_demo() {
+  local size=256 iterations=60 output="ist-demo-result.png" content="$IST_HOME/samples/content.png" style="$IST_HOME/samples/style.png"
+  while (($#)); do
+    case $1 in
+      --size) size=$2; shift 2 ;;
+      --iterations) iterations=$2; shift 2 ;;
+      --output|-o) output=$2; shift 2 ;;
+      --content) content=$2; shift 2 ;;
+      --style) style=$2; shift 2 ;;
+      --weights) export IST_WORKER_WEIGHTS=$2; shift 2 ;;
+      --random-weights) export IST_WORKER_RANDOM_WEIGHTS=$2; shift 2 ;;
+      -h|--help) echo "usage: ./ist demo [--size N] [--iterations N] [--output FILE] [--content IMG] [--style IMG] [--weights FILE | --random-weights SEED]"; return 0 ;;
+      *) ist_die "unknown option for demo: $1 (see ./ist demo --help)" ;;
+    esac
+  done
+  [[ -r $content ]] || ist_die "content image not readable: $content"
+  [[ -r $style ]] || ist_die "style image not readable: $style"
+  if [[ -n ${IST_WORKER_RANDOM_WEIGHTS:-} ]]; then
+    ist_say "running with a seeded random network (seed $IST_WORKER_RANDOM_WEIGHTS), as asked; the manifest records it"
+  fi
+  ist_demo_pick_weights
+  export IST_GATEWAY_ALLOW_ANONYMOUS=true
+  local started=$SECONDS
+  ist_up_start
+
+  local base="http://127.0.0.1:$IST_GATEWAY_PORT" reply id
+  reply=$(curl -sS -X POST "$base/v1/jobs" -F "content=@$content" -F "style=@$style" \
+    -F "options={\"size\":$size,\"iterations\":$iterations}" -w '\n%{http_code}') || ist_die "could not reach the gateway at $base"
+  [[ ${reply##*$'\n'} == 202 ]] || ist_die "the gateway refused the job: ${reply%$'\n'*}"
+  id=$(ist_json_field id "${reply%$'\n'*}")
+  ist_say "submitted job $id ($size px, $iterations iterations); following its events…"
+
+  local line data type final="" shown=""
+  while IFS= read -r line; do
+    [[ $line == data:* ]] || continue
+    data=${line#data:}
+    type=$(ist_json_field type "$data")
+    case $type in
+      PROGRESS)
+        printf '\r[ist] iteration %s/%s  loss %s   ' "$(sed -n 's/.*"iteration":\([0-9]*\).*/\1/p' <<<"$data")" \
+          "$(sed -n 's/.*"total":\([0-9]*\),"scale".*/\1/p' <<<"$data")" \
+          "$(sed -n 's/.*"total":\([^,}]*\)}.*/\1/p' <<<"$data")" >&2
+        shown=1 ;;
+      RUNNING) ist_say "running on worker $(ist_json_field workerId "$data")" ;;
+      SUCCEEDED|FAILED|CANCELLED) final=$type; [[ -n $shown ]] && echo >&2; break ;;
+    esac
+  done < <(curl -sN --max-time "${IST_DEMO_TIMEOUT:-1800}" -H 'Accept: text/event-stream' "$base/v1/jobs/$id/events")
+
+  case $final in
+    SUCCEEDED)
+      curl -fsS -o "$output" "$base/v1/jobs/$id/result?download=stream" || ist_die "could not download the result of job $id"
+      ist_say "result saved to $output ($(wc -c <"$output") bytes) in $((SECONDS - started)) s"
+      ;;
+    "") ist_die "the event stream of job $id ended without a result (see $IST_LOGS/worker.log)" ;;
+    *)
+      ist_die "job $id ended $final: $(curl -s "$base/v1/jobs/$id" | sed -n 's/.*"message":"\([^"]*\)".*/\1/p')" ;;
+  esac
 }
