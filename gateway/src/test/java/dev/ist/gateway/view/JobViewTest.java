@@ -1,0 +1,117 @@
+package dev.ist.gateway.view;
+
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.event.ErrorCode;
+import dev.ist.common.event.Failure;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.event.Losses;
+import dev.ist.common.event.Progress;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.StyleRef;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobViewTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final JobView view = new JobView(16);
+
+    private static JobRequest request(String id, String owner) {
+        ImageRef img = new ImageRef("a".repeat(64));
+        return JobRequest.of(id, T0, img, List.of(new StyleRef(img, 1)), JobOptions.defaults(), owner);
+    }
+
+    private static JobEvent progress(String id, long seq, int it) {
+        return JobEvent.progress(id, seq, T0.plusSeconds(seq), "w", new Progress(it, 100, 0, 1, 8, 8,
+                new Losses(1, 2, 0, 3), 10, "jobs/" + id + "/previews/" + it));
+    }
+
+    @Test
+    void eventsAreAppliedOncePerSequenceNumberWhateverTheDeliveryOrder() {
+        String id = UUID.randomUUID().toString();
+        JobEvent running = JobEvent.running(id, 1, T0, "w", null);
+        assertTrue(view.apply(running), "events before their request are kept");
+        assertTrue(view.find(id).isEmpty(), "a job exists once its request is known");
+        view.apply(request(id, "alice"));
+        assertTrue(view.apply(JobEvent.queued(id, T0)));
+        assertFalse(view.apply(running), "a redelivered event is ignored");
+        assertTrue(view.apply(progress(id, 2, 40)));
+        assertFalse(view.apply(progress(id, 2, 40)));
+
+        JobSnapshot s = view.find(id).orElseThrow();
+        assertEquals(JobState.RUNNING, s.state());
+        assertEquals(2, s.lastSeq());
+        assertEquals(40, s.progress().iteration());
+        assertEquals(1, view.inFlight("alice"));
+    }
+
+    @Test
+    void aFinishedJobIsNotRevivedByALateEvent() {
+        String id = UUID.randomUUID().toString();
+        view.apply(request(id, "alice"));
+        view.apply(JobEvent.failed(id, 3, T0, "w", new Failure(ErrorCode.OUT_OF_MEMORY, "smaller"), Map.of("total", 5L)));
+        view.apply(progress(id, 4, 50));
+        JobSnapshot s = view.find(id).orElseThrow();
+        assertEquals(JobState.FAILED, s.state());
+        assertEquals(ErrorCode.OUT_OF_MEMORY, s.failure().code());
+        assertEquals(5L, s.timingsMs().get("total"));
+        assertEquals(0, view.inFlight("alice"));
+    }
+
+    @Test
+    void subscribersGetTheReplayThenLiveEventsWithoutGapsOrDoubles() {
+        String id = UUID.randomUUID().toString();
+        view.apply(request(id, "bob"));
+        view.apply(JobEvent.queued(id, T0));
+        view.apply(JobEvent.running(id, 1, T0, "w", null));
+        List<Long> live = new ArrayList<>();
+        List<JobEvent> replay = view.subscribe(id, 0, e -> live.add(e.seq())).orElseThrow();
+        view.apply(progress(id, 2, 10));
+        view.apply(progress(id, 2, 10));
+        assertEquals(List.of(1L), replay.stream().map(JobEvent::seq).toList());
+        assertEquals(List.of(2L), live);
+        assertTrue(view.subscribe(UUID.randomUUID().toString(), -1, e -> { }).isEmpty());
+    }
+
+    @Test
+    void oldProgressTicksAreDroppedBeyondTheCapButLifecycleEventsStay() {
+        String id = UUID.randomUUID().toString();
+        view.apply(request(id, "bob"));
+        view.apply(JobEvent.queued(id, T0));
+        view.apply(JobEvent.running(id, 1, T0, "w", null));
+        for (int seq = 2; seq < 40; seq++) {
+            view.apply(progress(id, seq, seq));
+        }
+        view.apply(progress(id, 3, 3)); // a redelivered, already trimmed tick stays out
+        List<JobEvent> kept = view.eventsAfter(id, -1);
+        assertEquals(16, kept.size());
+        assertEquals(0, kept.get(0).seq());
+        assertEquals(1, kept.get(1).seq());
+        assertEquals(39, kept.get(kept.size() - 1).seq());
+    }
+
+    @Test
+    void cancelRequestsAndCountsByStateAreVisible() {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        view.apply(request(a, "alice"));
+        view.apply(request(b, "alice"));
+        view.apply(JobEvent.cancelled(b, 1, T0, "w", "user"));
+        view.apply(ControlMessage.cancel(a, T0, "alice"));
+        assertTrue(view.find(a).orElseThrow().cancelRequested());
+        assertEquals(1, view.countByState().get(JobState.QUEUED));
+        assertEquals(1, view.countByState().get(JobState.CANCELLED));
+        assertEquals(List.of(a), view.list("alice", JobState.QUEUED).stream().map(JobSnapshot::jobId).toList());
+    }
+}
