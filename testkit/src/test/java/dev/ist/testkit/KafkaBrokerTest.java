@@ -40,6 +40,15 @@ class KafkaBrokerTest {
 
     @Test
     void recordsProducedAreConsumedInOrderWithTheirKeysByAGroupMember() throws Exception {
+        roundTrip(java.util.Map.of());
+    }
+
+    @Test
+    void consumersOfTheKip848GroupProtocolJoinAndReadToo() throws Exception {
+        roundTrip(java.util.Map.of("group.protocol", "consumer"));
+    }
+
+    private void roundTrip(java.util.Map<String, Object> consumerConfig) throws Exception {
         KafkaBroker broker = KafkaBroker.shared();
         String topic = KafkaBroker.uniqueTopic("roundtrip");
         broker.createTopic(topic, 1);
@@ -50,7 +59,7 @@ class KafkaBrokerTest {
             }
         }
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = broker.newConsumer("testkit-" + topic)) {
+        try (KafkaConsumer<String, byte[]> consumer = broker.newConsumer("testkit-" + topic, consumerConfig)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (received.size() < 5 && System.nanoTime() < deadline) {
