@@ -201,6 +201,24 @@ public final class StyleTransferEngine implements AutoCloseable {
         manager.close();
     }
 
+    /** 2^(poolings before the deepest layer used): the smallest short side that keeps every map non-empty. */
+    static int minimumShortSide(TransferSpec spec) {
+        int deepest = 0;
+        for (String layer : spec.contentLayers()) {
+            deepest = Math.max(deepest, LayerNames.indexOf(layer));
+        }
+        for (String layer : spec.styleLayers()) {
+            deepest = Math.max(deepest, LayerNames.indexOf(layer));
+        }
+        int side = 1;
+        for (int i = 0; i < deepest; i++) {
+            if (LayerNames.isPool(i)) {
+                side *= 2;
+            }
+        }
+        return Math.max(side, LayerNames.isPool(deepest) ? side * 2 : side);
+    }
+
     /** Sizes (w, h) of the pyramid levels, coarse to fine. */
     static List<int[]> pyramid(int width, int height, boolean multiScale, int minLongSide) {
         List<int[]> levels = new ArrayList<>();
@@ -259,7 +277,13 @@ public final class StyleTransferEngine implements AutoCloseable {
                 throw new InvalidImageException("content image has no pixels");
             }
             int[] out = ImageOps.scaledSize(content.getWidth(), content.getHeight(), spec.size());
+            int minSide = minimumShortSide(spec);
+            if (Math.min(out[0], out[1]) < minSide) {
+                throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " is too small for the chosen layers:"
+                        + " the short side must be at least " + minSide + " pixels");
+            }
             List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
+            levels.removeIf(l -> Math.min(l[0], l[1]) < minSide); // the final level passed the check above
             int[] split = iterationSplit(spec.iterations(), levels.size());
             int[] levelEnd = new int[levels.size()];
             int acc = 0;
