@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# End-to-end checks of what `./ist demo` and `./ist up` promise, on real processes (Kafka broker, S3Proxy, worker,
+# gateway) and a real Prometheus. Run by `./ist test` after the Maven build, so the modules are already packaged.
+#   1. `./ist demo` with a random network, small size and few iterations: the result file is an image of the
+#      asked size, and every process the demo started has exited.
+#   2. `./ist up` with a port already taken fails with the explained one-line message.
+#   3. `./ist up`, then a real Prometheus scrapes the gateway and the worker while jobs run, and every dashboard
+#      query and alert expression is evaluated through its HTTP API (deploy/check-prometheus-e2e.sh).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+WORK=$(mktemp -d)
+FAILS=0
+PASSES=0
+BG=()
+cleanup() {
+  local p
+  for p in "${BG[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+say() { printf '\n--- e2e: %s\n' "$*"; }
+pass() { PASSES=$((PASSES + 1)); printf 'PASS %s\n' "$*"; }
+fail() { FAILS=$((FAILS + 1)); printf 'FAIL %s\n' "$*"; }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    port_busy "$p" || { echo "$p"; return; }
+  done
+}
+use_fresh_ports() {
+  export IST_GATEWAY_PORT IST_KAFKA_PORT IST_KAFKA_CONTROLLER_PORT IST_S3_PORT IST_WORKER_METRICS_PORT
+  IST_GATEWAY_PORT=$(free_port); IST_KAFKA_PORT=$(free_port); IST_KAFKA_CONTROLLER_PORT=$(free_port)
+  IST_S3_PORT=$(free_port); IST_WORKER_METRICS_PORT=$(free_port)
+}
+
+# width and height of a PNG from its IHDR chunk
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}'; }
+
+all_exited() { # pid file
+  local pid name alive=0
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then echo "still running: $name (pid $pid)"; alive=1; fi
+  done <"$1"
+  return $alive
+}
+
+# ---- 1. ./ist demo -----------------------------------------------------------------------------------------
+say "./ist demo (random network, 64 px, 8 iterations)"
+use_fresh_ports
+export IST_STATE="$WORK/demo"
+demo_start=$SECONDS
+if ./ist demo --random-weights 1 --size 64 --iterations 8 --output "$WORK/result.png" >"$WORK/demo.out" 2>&1; then
+  pass "./ist demo exited 0 in $((SECONDS - demo_start)) s"
+else
+  fail "./ist demo failed:"; tail -30 "$WORK/demo.out"
+fi
+if [[ -f $WORK/result.png ]] && [[ $(od -An -tx1 -N8 "$WORK/result.png" | tr -d ' \n') == 89504e470d0a1a0a ]]; then
+  read -r w h < <(png_size "$WORK/result.png")
+  if (( (w > h ? w : h) == 64 )); then pass "result is a ${w}x${h} PNG"; else fail "result is ${w}x${h}, long side should be 64"; fi
+else
+  fail "no PNG result at $WORK/result.png"
+fi
+if [[ -s $IST_STATE/pids ]] && all_exited "$IST_STATE/pids"; then
+  pass "every process the demo started has exited ($(awk '{print $2}' "$IST_STATE/pids" | paste -sd, -))"
+else
+  fail "processes left behind or none recorded"
+fi
+grep -q "seeded random network" "$WORK/demo.out" && pass "the demo says it runs a random network" \
+  || fail "the demo did not announce the random network"
+
+# ---- 2. a port already taken --------------------------------------------------------------------------------
+say "./ist up with the gateway port taken"
+use_fresh_ports
+export IST_STATE="$WORK/busy"
+java "$ROOT/deploy/local/PortHolder.java" "$IST_GATEWAY_PORT" 120 &
+holder=$!
+BG+=("$holder")
+for _ in $(seq 1 100); do port_busy "$IST_GATEWAY_PORT" && break; sleep 0.1; done
+set +e
+timeout 60 ./ist up --random-weights 1 >"$WORK/busy.out" 2>&1
+rc=$?
+set -e
+kill "$holder" 2>/dev/null || true
+if ((rc != 0)) && grep -q "port $IST_GATEWAY_PORT (gateway HTTP) is already in use" "$WORK/busy.out"; then
+  pass "refused with: $(grep -m1 'already in use' "$WORK/busy.out")"
+else
+  fail "expected the port-in-use message (exit $rc):"; cat "$WORK/busy.out"
+fi
+
+# ---- 3. ./ist up + real Prometheus over a running job -------------------------------------------------------
+say "./ist up, jobs through the API, real Prometheus evaluating every dashboard and alert query"
+use_fresh_ports
+export IST_STATE="$WORK/up"
+./ist up --random-weights 1 >"$WORK/up.out" 2>&1 &
+up_pid=$!
+BG+=("$up_pid")
+for _ in $(seq 1 900); do
+  grep -q "IST is up" "$WORK/up.out" && break
+  kill -0 "$up_pid" 2>/dev/null || break
+  sleep 0.2
+done
+if grep -q "IST is up" "$WORK/up.out"; then
+  pass "./ist up started every part"
+  base="http://127.0.0.1:$IST_GATEWAY_PORT"
+  if bash deploy/check-prometheus-e2e.sh --gateway "$base/q/metrics" \
+      --worker "http://127.0.0.1:$IST_WORKER_METRICS_PORT/metrics" \
+      --run "bash deploy/local/e2e-jobs.sh $base" --strict \
+      --allow-empty "${IST_E2E_ALLOW_EMPTY:-GPU memory|ist_worker_gpu_memory_used_bytes}" \
+      --report "$WORK/prometheus-e2e.json"; then
+    pass "every dashboard and alert query evaluated against a real Prometheus"
+  else
+    fail "Prometheus end-to-end evaluation"
+  fi
+else
+  fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
+fi
+kill -INT "$up_pid" 2>/dev/null || true
+wait "$up_pid" 2>/dev/null || true
+BG=()
+if all_exited "$IST_STATE/pids"; then pass "Ctrl-C stopped every process of ./ist up"; else fail "./ist up left processes behind"; fi
+
+echo
+echo "e2e: $PASSES passed, $FAILS failed"
+((FAILS == 0))
