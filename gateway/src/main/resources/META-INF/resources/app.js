@@ -1,0 +1,562 @@
+// IST web page: plain JavaScript, no build step. Talks only to the gateway's /v1 API.
+'use strict';
+
+const $ = (sel) => document.querySelector(sel);
+const KEY_STORAGE = 'ist.apiKey';
+
+// what the browser test reads back (event delays, progress values seen, loss points drawn)
+window.__ist = { delays: [], progressSeen: [], lossPoints: 0 };
+
+const state = {
+  apiKey: localStorage.getItem(KEY_STORAGE) || '',
+  content: null,
+  styles: [],
+  jobId: null,
+  stream: null,
+  losses: [],
+  previewBusy: false,
+  previewWanted: false,
+  objectUrls: { preview: null, result: null },
+};
+
+// ---------------------------------------------------------------- HTTP and problem+json
+
+function authHeaders() {
+  return state.apiKey ? { 'X-Api-Key': state.apiKey } : {};
+}
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function toError(response) {
+  let problem;
+  try {
+    problem = await response.json();
+  } catch (e) {
+    problem = { title: `${response.status} ${response.statusText}`, detail: 'The gateway gave no details.' };
+  }
+  problem.retryAfter = response.headers.get('Retry-After');
+  return new ApiError(response.status, problem);
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { ...authHeaders(), ...(options.headers || {}) } });
+  if (!response.ok) {
+    throw await toError(response);
+  }
+  return response;
+}
+
+function showError(err) {
+  const box = $('#error');
+  box.replaceChildren();
+  const p = err.problem || { title: 'Something went wrong', detail: String(err.message || err) };
+  const title = document.createElement('strong');
+  title.textContent = p.title || 'Error';
+  box.append(title);
+  if (p.detail) {
+    box.append(document.createTextNode(' — ' + p.detail));
+  }
+  if (Array.isArray(p.errors) && p.errors.length) {
+    const list = document.createElement('ul');
+    for (const e of p.errors) {
+      const li = document.createElement('li');
+      li.textContent = `${e.field}: ${e.message}`;
+      list.append(li);
+    }
+    box.append(list);
+  }
+  if (err.status === 401) {
+    needKey();
+  } else if (err.status === 429) {
+    const retry = p.retryAfter || '';
+    box.append(document.createTextNode(retry ? ` (retry in ${retry} s)` : ''));
+  }
+  box.hidden = false;
+}
+
+function clearError() {
+  $('#error').hidden = true;
+  $('#error').replaceChildren();
+}
+
+function notice(text) {
+  const n = $('#notice');
+  n.textContent = text || '';
+  n.hidden = !text;
+}
+
+function needKey() {
+  $('#key-panel').open = true;
+  notice('This gateway needs an API key: paste it under “API key” (top right).');
+  $('#api-key').focus();
+}
+
+// ---------------------------------------------------------------- API key
+
+$('#key-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  state.apiKey = $('#api-key').value.trim();
+  if (state.apiKey) {
+    localStorage.setItem(KEY_STORAGE, state.apiKey);
+  } else {
+    localStorage.removeItem(KEY_STORAGE);
+  }
+  $('#api-key').value = '';
+  $('#key-panel').open = false;
+  keySummary();
+  notice('');
+  loadRecent();
+});
+
+$('#forget-key').addEventListener('click', () => {
+  state.apiKey = '';
+  localStorage.removeItem(KEY_STORAGE);
+  keySummary();
+});
+
+function keySummary() {
+  $('#key-summary').textContent = state.apiKey ? 'API key ✓' : 'API key';
+}
+
+// ---------------------------------------------------------------- picking and dropping images
+
+function thumb(file) {
+  if (/^image\//.test(file.type)) {
+    const img = document.createElement('img');
+    img.src = URL.createObjectURL(file);
+    img.alt = file.name;
+    img.title = file.name;
+    return img;
+  }
+  const span = document.createElement('span');
+  span.className = 'file';
+  span.textContent = file.name;
+  return span;
+}
+
+function setContent(files) {
+  state.content = files[0] || null;
+  $('#content-thumb').replaceChildren(...(state.content ? [thumb(state.content)] : []));
+  clearError();
+}
+
+function setStyles(files) {
+  state.styles = Array.from(files);
+  $('#style-thumbs').replaceChildren(...state.styles.map(thumb));
+  clearError();
+}
+
+$('#content-input').addEventListener('change', (ev) => setContent(ev.target.files));
+$('#style-input').addEventListener('change', (ev) => setStyles(ev.target.files));
+
+for (const [zone, apply] of [['#content-drop', setContent], ['#style-drop', setStyles]]) {
+  const el = $(zone);
+  el.addEventListener('dragover', (ev) => { ev.preventDefault(); el.classList.add('over'); });
+  el.addEventListener('dragleave', () => el.classList.remove('over'));
+  el.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    el.classList.remove('over');
+    if (ev.dataTransfer && ev.dataTransfer.files.length) {
+      apply(ev.dataTransfer.files);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- options
+
+for (const id of ['#preset-quick', '#preset-balanced', '#preset-best']) {
+  $(id).addEventListener('click', (ev) => {
+    const b = ev.currentTarget;
+    $('#size').value = b.dataset.size;
+    $('#iterations').value = b.dataset.iterations;
+    document.querySelectorAll('.presets button').forEach((x) => x.classList.toggle('chosen', x === b));
+  });
+}
+
+function strength() {
+  return Math.pow(10, Number($('#strength').value));
+}
+
+function showStrength() {
+  $('#strength-value').textContent = strength().toExponential(1).replace('+', '');
+}
+$('#strength').addEventListener('input', showStrength);
+
+function options() {
+  return {
+    size: Number($('#size').value),
+    iterations: Number($('#iterations').value),
+    styleWeight: strength(),
+    preserveColors: $('#preserve-colors').checked,
+    seed: Number($('#seed').value || 0),
+  };
+}
+
+// ---------------------------------------------------------------- submit
+
+$('#job-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  clearError();
+  if (!state.content || state.styles.length === 0) {
+    showError({ problem: { title: 'Images missing', detail: 'Pick a content photo and at least one style image.' } });
+    return;
+  }
+  const form = new FormData();
+  form.append('content', state.content, state.content.name);
+  for (const s of state.styles) {
+    form.append('style', s, s.name);
+  }
+  form.append('options', JSON.stringify(options()));
+  $('#submit').disabled = true;
+  try {
+    const response = await api('/v1/jobs', {
+      method: 'POST',
+      body: form,
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+    });
+    const job = await response.json();
+    openJob(job);
+    loadRecent();
+  } catch (err) {
+    showError(err);
+  } finally {
+    $('#submit').disabled = false;
+  }
+});
+
+// ---------------------------------------------------------------- following a job
+
+function openJob(job) {
+  if (state.stream) {
+    state.stream.abort();
+  }
+  state.jobId = job.id;
+  state.losses = [];
+  drawLosses();
+  for (const which of ['preview', 'result']) {
+    $('#' + which).hidden = true;
+    $('#' + which).removeAttribute('src');
+  }
+  $('#download').hidden = true;
+  showStatus(job.status, job);
+  setProgress(job.progress ? job.progress.iteration / job.progress.total : 0, job.progress);
+  follow(job.id);
+}
+
+function showStatus(status, detail) {
+  const el = $('#job-status');
+  el.className = 'status ' + status;
+  let text = `Job ${state.jobId.slice(0, 8)}: ${status.toLowerCase()}`;
+  if (status === 'FAILED' && detail && detail.failure) {
+    text += ` — ${detail.failure.message} (${detail.failure.code})`;
+  }
+  if (status === 'CANCELLED') {
+    text += ' — cancelled';
+  }
+  el.textContent = text;
+  $('#cancel').disabled = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
+}
+
+function setProgress(fraction, progress) {
+  const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+  $('#progress').setAttribute('aria-valuenow', String(pct));
+  $('#progress-bar').style.width = pct + '%';
+  if (progress) {
+    const secs = (progress.elapsedMs / 1000).toFixed(1);
+    $('#progress-text').textContent =
+      `iteration ${progress.iteration} of ${progress.total} · ${progress.width}×${progress.height} px · ${secs} s`;
+  }
+  window.__ist.progressSeen.push(pct);
+}
+
+/** SSE over fetch (EventSource cannot send the API key header); reconnects with Last-Event-ID. */
+async function follow(jobId) {
+  const controller = new AbortController();
+  state.stream = controller;
+  let lastId = null;
+  let finished = false;
+  while (!finished && !controller.signal.aborted) {
+    try {
+      const headers = { Accept: 'text/event-stream' };
+      if (lastId !== null) {
+        headers['Last-Event-ID'] = lastId;
+      }
+      const response = await api(`/v1/jobs/${jobId}/events`, { headers, signal: controller.signal });
+      if (response.status === 204) {
+        return;
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          break;
+        }
+        buffer += value.replace(/\r\n/g, '\n');
+        let cut;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const message = parseSse(block);
+          if (message && message.data) {
+            lastId = message.id ?? lastId;
+            if (onEvent(JSON.parse(message.data))) {
+              finished = true;
+            }
+          }
+        }
+      }
+    } catch (err) {
+      if (controller.signal.aborted) {
+        return;
+      }
+      if (err instanceof ApiError && err.status < 500) {
+        showError(err);
+        return;
+      }
+    }
+    if (!finished) {
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+function parseSse(block) {
+  const msg = { id: null, data: '' };
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) {
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') {
+      msg.id = value;
+    } else if (field === 'data') {
+      msg.data += (msg.data ? '\n' : '') + value;
+    }
+  }
+  return msg;
+}
+
+function eventTime(iso) {
+  // Java writes nanoseconds; Date.parse wants at most milliseconds
+  return Date.parse(iso.replace(/(\.\d{3})\d+/, '$1'));
+}
+
+/** Applies one job event to the page; true when it was the last one. */
+function onEvent(ev) {
+  if (ev.jobId !== state.jobId) {
+    return true;
+  }
+  window.__ist.delays.push(Date.now() - eventTime(ev.at));
+  switch (ev.type) {
+    case 'QUEUED':
+      showStatus('QUEUED');
+      break;
+    case 'RUNNING':
+      showStatus('RUNNING');
+      break;
+    case 'PROGRESS':
+      showStatus('RUNNING');
+      setProgress(ev.progress.iteration / ev.progress.total, ev.progress);
+      if (ev.progress.losses) {
+        state.losses.push(ev.progress.losses);
+        drawLosses();
+      }
+      if (ev.progress.previewKey) {
+        refreshPreview();
+      }
+      break;
+    case 'SUCCEEDED':
+      setProgress(1, ev.progress);
+      showStatus('SUCCEEDED');
+      refreshPreview();
+      showResult();
+      loadRecent();
+      return true;
+    case 'FAILED':
+      showStatus('FAILED', ev);
+      loadRecent();
+      return true;
+    case 'CANCELLED':
+      showStatus('CANCELLED');
+      loadRecent();
+      return true;
+    default:
+      break;
+  }
+  return false;
+}
+
+async function fetchImage(path) {
+  const response = await api(path);
+  return URL.createObjectURL(await response.blob());
+}
+
+function replaceUrl(which, url) {
+  if (state.objectUrls[which]) {
+    URL.revokeObjectURL(state.objectUrls[which]);
+  }
+  state.objectUrls[which] = url;
+  const img = $('#' + which);
+  img.src = url;
+  img.hidden = false;
+}
+
+// at most one preview download at a time; ticks that arrive meanwhile ask for one more
+async function refreshPreview() {
+  if (state.previewBusy) {
+    state.previewWanted = true;
+    return;
+  }
+  state.previewBusy = true;
+  const jobId = state.jobId;
+  try {
+    const url = await fetchImage(`/v1/jobs/${jobId}/preview?download=stream`);
+    if (jobId === state.jobId) {
+      replaceUrl('preview', url);
+    }
+  } catch (err) {
+    // a preview can vanish or lag behind; the next tick tries again
+  } finally {
+    state.previewBusy = false;
+    if (state.previewWanted) {
+      state.previewWanted = false;
+      refreshPreview();
+    }
+  }
+}
+
+async function showResult() {
+  const jobId = state.jobId;
+  try {
+    const url = await fetchImage(`/v1/jobs/${jobId}/result?download=stream`);
+    if (jobId !== state.jobId) {
+      return;
+    }
+    replaceUrl('result', url);
+    const a = $('#download');
+    a.href = url;
+    a.download = `ist-${jobId}.png`;
+    a.hidden = false;
+  } catch (err) {
+    showError(err);
+  }
+}
+
+$('#cancel').addEventListener('click', async () => {
+  if (!state.jobId) {
+    return;
+  }
+  try {
+    const response = await api(`/v1/jobs/${state.jobId}`, { method: 'DELETE' });
+    const job = await response.json();
+    $('#job-status').textContent += job.cancelRequested ? ' — cancelling…' : '';
+    $('#cancel').disabled = true;
+  } catch (err) {
+    showError(err);
+  }
+});
+
+// ---------------------------------------------------------------- loss chart (canvas, log scale)
+
+const SERIES = [['total', '#3b5bdb'], ['style', '#e8590c'], ['content', '#2b8a3e']];
+
+function drawLosses() {
+  const canvas = $('#loss-chart');
+  const g = canvas.getContext('2d');
+  const w = canvas.width;
+  const h = canvas.height;
+  const pad = 28;
+  g.clearRect(0, 0, w, h);
+  g.font = '11px system-ui, sans-serif';
+  g.fillStyle = '#6b7385';
+  const points = state.losses;
+  window.__ist.lossPoints = points.length;
+  if (points.length === 0) {
+    g.fillText('losses appear here while the job runs', pad, h / 2);
+    return;
+  }
+  const values = points.flatMap((l) => SERIES.map(([k]) => l[k])).filter((v) => v > 0);
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)) + 1e-9);
+  const span = Math.max(1, hi - lo);
+  const x = (i) => pad + (points.length === 1 ? 0 : (i / (points.length - 1)) * (w - pad - 8));
+  const y = (v) => h - pad + 10 - ((Math.log10(v) - lo) / span) * (h - pad - 4);
+  g.strokeStyle = '#d9dde6';
+  g.beginPath();
+  g.moveTo(pad, 4);
+  g.lineTo(pad, h - pad + 10);
+  g.lineTo(w - 4, h - pad + 10);
+  g.stroke();
+  g.fillText(`1e${hi}`, 2, 12);
+  g.fillText(`1e${lo}`, 2, h - pad + 10);
+  SERIES.forEach(([key, colour], n) => {
+    g.strokeStyle = colour;
+    g.fillStyle = colour;
+    g.beginPath();
+    let started = false;
+    points.forEach((l, i) => {
+      if (!(l[key] > 0)) {
+        return;
+      }
+      if (started) {
+        g.lineTo(x(i), y(l[key]));
+      } else {
+        g.moveTo(x(i), y(l[key]));
+        started = true;
+      }
+    });
+    g.stroke();
+    g.fillText(key, pad + 8 + n * 60, h - 4);
+  });
+}
+
+// ---------------------------------------------------------------- recent jobs
+
+async function loadRecent() {
+  try {
+    const response = await api('/v1/jobs?size=10');
+    const page = await response.json();
+    const list = $('#recent');
+    if (page.items.length === 0) {
+      list.innerHTML = '<li class="hint">Nothing yet.</li>';
+      return;
+    }
+    list.replaceChildren(...page.items.map((job) => {
+      const li = document.createElement('li');
+      li.dataset.jobId = job.id;
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.textContent = job.id.slice(0, 8);
+      open.title = 'show this job';
+      open.addEventListener('click', () => openJob(job));
+      const status = document.createElement('span');
+      status.className = 'status ' + job.status;
+      status.textContent = job.status.toLowerCase();
+      const when = document.createElement('span');
+      when.className = 'when';
+      when.textContent = new Date(eventTime(job.submittedAt)).toLocaleString();
+      li.append(open, status, when);
+      return li;
+    }));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      needKey();
+    }
+  }
+}
+
+$('#refresh').addEventListener('click', loadRecent);
+
+keySummary();
+showStrength();
+drawLosses();
+loadRecent();
