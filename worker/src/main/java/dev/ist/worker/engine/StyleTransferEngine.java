@@ -35,10 +35,13 @@ import java.util.function.BooleanSupplier;
  * final level gets the rest. Reports are numbered globally across levels.
  */
 public final class StyleTransferEngine implements AutoCloseable {
+    /** Default cap on output pixels (about 2048x2048): beyond it a CPU run takes hours. */
+    public static final long DEFAULT_MAX_OUTPUT_PIXELS = 4_194_304L;
     private final Vgg19Weights weights;
     private final NDManager manager;
     private final VggNetwork net;
     private final DeviceSelector.Choice device;
+    private VggNetwork averagePoolingNet;
 
     /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
     public StyleTransferEngine(Vgg19Weights weights, String device) {
@@ -133,7 +136,7 @@ public final class StyleTransferEngine implements AutoCloseable {
         }
         Map<String, float[]> grams = new LinkedHashMap<>();
         Map<String, Integer> channels = new LinkedHashMap<>();
-        VggNetwork styleNet = spec.pooling() == Pooling.MAX ? net : new VggNetwork(weights, manager, spec.pooling());
+        VggNetwork styleNet = network(spec.pooling());
         try (NDManager sub = manager.newSubManager()) {
             Map<String, NDArray> blended = new LinkedHashMap<>();
             for (int k = 0; k < pixels.size(); k++) {
@@ -156,7 +159,13 @@ public final class StyleTransferEngine implements AutoCloseable {
 
     /** The network and manager, for tests of the objective in this package. */
     VggNetwork network(Pooling pooling) {
-        return pooling == Pooling.MAX ? net : new VggNetwork(weights, manager, pooling);
+        if (pooling == Pooling.MAX) {
+            return net;
+        }
+        if (averagePoolingNet == null) {
+            averagePoolingNet = new VggNetwork(weights, manager, Pooling.AVG);
+        }
+        return averagePoolingNet;
     }
 
     NDManager manager() {
@@ -277,6 +286,11 @@ public final class StyleTransferEngine implements AutoCloseable {
                 throw new InvalidImageException("content image has no pixels");
             }
             int[] out = ImageOps.scaledSize(content.getWidth(), content.getHeight(), spec.size());
+            long maxOutput = Settings.getLong("ist.engine.max-output-pixels", DEFAULT_MAX_OUTPUT_PIXELS);
+            if ((long) out[0] * out[1] > maxOutput) {
+                throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " exceeds the limit of " + maxOutput
+                        + " pixels (ist.engine.max-output-pixels); use a smaller --size");
+            }
             int minSide = minimumShortSide(spec);
             if (Math.min(out[0], out[1]) < minSide) {
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " is too small for the chosen layers:"
@@ -389,7 +403,7 @@ public final class StyleTransferEngine implements AutoCloseable {
         }
 
         private VggNetwork levelNet() {
-            return spec.pooling() == Pooling.MAX ? net : new VggNetwork(weights, manager, spec.pooling());
+            return network(spec.pooling());
         }
 
         private StyleTargets targetsFor(int longSide) {
