@@ -5,7 +5,7 @@ const $ = (sel) => document.querySelector(sel);
 const KEY_STORAGE = 'ist.apiKey';
 
 // what the browser test reads back (event delays, progress values seen, loss points drawn)
-window.__ist = { delays: [], progressSeen: [], lossPoints: 0 };
+window.__ist = { delays: [], liveDelays: [], progressSeen: [], lossPoints: 0 };
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORAGE) || '',
@@ -355,7 +355,12 @@ function onEvent(ev) {
   if (ev.jobId !== state.jobId) {
     return true;
   }
-  window.__ist.delays.push(Date.now() - eventTime(ev.at));
+  const delay = Date.now() - eventTime(ev.at);
+  window.__ist.delays.push(delay);
+  if (ev.type !== 'QUEUED') {
+    // QUEUED is stamped at submission and replayed when the stream opens: not a live delivery
+    window.__ist.liveDelays.push(delay);
+  }
   switch (ev.type) {
     case 'QUEUED':
       showStatus('QUEUED');
