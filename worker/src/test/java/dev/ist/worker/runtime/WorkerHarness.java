@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
@@ -125,8 +126,8 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     Worker startWorker(Map<String, String> settings) {
-        TransferEngine engine = TransferEngine.of(
-                new StyleTransferEngine(RandomWeights.create(7, TINY_CHANNELS, TINY_CHANNELS.length), "cpu"));
+        TransferEngine engine = new OnePerProcess(TransferEngine.of(
+                new StyleTransferEngine(RandomWeights.create(7, TINY_CHANNELS, TINY_CHANNELS.length), "cpu")));
         engines.add(engine);
         Worker w = new Worker(WorkerConfig.from(IstConfig.of(settings)), engine).start();
         workers.add(w);
@@ -147,17 +148,17 @@ final class WorkerHarness implements AutoCloseable {
                 options, "test");
     }
 
-    void submit(JobRequest request) {
-        send(topics.jobs(), request.jobId(), codec.encode(request));
+    RecordMetadata submit(JobRequest request) {
+        return send(topics.jobs(), request.jobId(), codec.encode(request));
     }
 
     void cancel(String jobId) {
         send(topics.control(), jobId, codec.encode(ControlMessage.cancel(jobId, Instant.now(), "test")));
     }
 
-    void send(String topic, String key, byte[] value) {
+    RecordMetadata send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic + ": " + e, e);
         }
@@ -224,6 +225,98 @@ final class WorkerHarness implements AutoCloseable {
     void stopWorker(Worker w) {
         w.close();
         workers.remove(w);
+    }
+
+    void haltWorker(Worker w) {
+        w.haltAbruptly();
+        workers.remove(w);
+    }
+
+    /** Waits until the group has {@code members} members that all own at least one partition. */
+    void awaitGroupBalanced(int members, Duration timeout) {
+        await("group " + group + " with " + members + " assigned members", timeout, () -> {
+            try {
+                var description = broker.admin().describeConsumerGroups(List.of(group)).all()
+                        .get(10, TimeUnit.SECONDS).get(group);
+                return description.members().size() == members && description.members().stream()
+                        .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /** The committed offset of the group on one partition, or -1. */
+    long committedOffset(int partition) {
+        try {
+            var offsets = broker.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            var o = offsets.get(new TopicPartition(topics.jobs(), partition));
+            return o == null ? -1 : o.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A job id whose record lands on {@code partition} of the jobs topic (Kafka's default partitioner). */
+    static String jobIdOnPartition(int partition, int partitions) {
+        while (true) {
+            String id = UUID.randomUUID().toString();
+            byte[] key = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                    % partitions == partition) {
+                return id;
+            }
+        }
+    }
+
+    JobRequest request(String jobId, ImageRef content, ImageRef style, JobOptions options) {
+        return JobRequest.of(jobId, Instant.now(), content, List.of(new StyleRef(style, 1.0)), options, "test");
+    }
+
+    /**
+     * DJL's PyTorch engine allows one gradient collector per process, so workers sharing this JVM take turns at the
+     * engine (real workers are one per process).
+     */
+    private static final class OnePerProcess implements TransferEngine {
+        private static final java.util.concurrent.locks.ReentrantLock ENGINE = new java.util.concurrent.locks.ReentrantLock();
+        private final TransferEngine engine;
+
+        OnePerProcess(TransferEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public dev.ist.worker.engine.TransferResult stylize(dev.ist.worker.engine.TransferSpec spec,
+                                                            dev.ist.worker.engine.IterationListener listener,
+                                                            BooleanSupplier cancelled) {
+            ENGINE.lock();
+            try {
+                return engine.stylize(spec, listener, cancelled);
+            } finally {
+                ENGINE.unlock();
+            }
+        }
+
+        @Override
+        public String device() {
+            return engine.device();
+        }
+
+        @Override
+        public String weightsDescription() {
+            return engine.weightsDescription();
+        }
+
+        @Override
+        public String weightsSha256() {
+            return engine.weightsSha256();
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 
     @Override

@@ -1,0 +1,158 @@
+package dev.ist.worker.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ist.common.ObjectKeys;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.EventType;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.Optimizer;
+import dev.ist.testkit.TestImages;
+import dev.ist.worker.runtime.job.Checkpoint;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two workers in one group: jobs spread, none runs twice, and a stopped or crashed worker's job moves and resumes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkerFleetTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private WorkerHarness h;
+    private final Map<String, Worker> workers = new HashMap<>();
+    private ImageRef content;
+    private ImageRef style;
+
+    @BeforeAll
+    void start() {
+        h = new WorkerHarness("fleet");
+        content = h.upload(TestImages.gradientPng(48, 48));
+        style = h.upload(TestImages.checkerboardPng(32, 32, 4));
+        workers.put("fleet-a", h.startWorker("fleet-a"));
+        workers.put("fleet-b", h.startWorker("fleet-b"));
+        h.awaitGroupBalanced(2, WAIT);
+    }
+
+    @AfterAll
+    void stop() {
+        h.close();
+    }
+
+    @Test
+    @Order(1)
+    void severalJobsSpreadOverTwoWorkersAndEachRunsOnce() {
+        List<JobRequest> jobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            jobs.add(h.request(WorkerHarness.jobIdOnPartition(i % 3, 3), content, style,
+                    WorkerHarness.tinyOptions(32, 8).build()));
+        }
+        jobs.forEach(h::submit);
+        Set<String> ranOn = new HashSet<>();
+        for (JobRequest job : jobs) {
+            JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
+            assertEquals(EventType.SUCCEEDED, done.type());
+        }
+        for (JobRequest job : jobs) {
+            List<JobEvent> events = h.events(job.jobId());
+            assertEquals(1, WorkerHarness.count(events, EventType.RUNNING), "ran once: " + events);
+            assertEquals(1, events.stream().filter(JobEvent::isTerminal).count(), "one terminal: " + events);
+            ranOn.add(events.get(0).workerId());
+        }
+        assertEquals(Set.of("fleet-a", "fleet-b"), ranOn, "both workers got jobs");
+    }
+
+    @Test
+    @Order(2)
+    void gracefulStopMidJobCheckpointsWithoutCommitAndTheOtherWorkerResumes() throws Exception {
+        ensureTwoWorkers();
+        JobRequest job = h.request(content, style, resumable(60));
+        RecordMetadata where = h.submit(job);
+        JobEvent running = h.awaitEvent(job.jobId(), e -> e.type() == EventType.RUNNING, WAIT);
+        h.awaitEvent(job.jobId(), e -> e.type() == EventType.PROGRESS && e.progress().iteration() >= 15, WAIT);
+        Worker owner = workers.remove(running.workerId());
+
+        h.stopWorker(owner); // what SIGTERM does
+
+        Checkpoint checkpoint = Checkpoint.fromBytes(h.store.get(ObjectKeys.checkpoint(job.jobId())));
+        assertTrue(checkpoint.iteration() >= 15, "checkpoint at the stop: " + checkpoint.iteration());
+        assertEquals(running.workerId(), checkpoint.workerId());
+        assertTrue(h.committedOffset(where.partition()) <= where.offset(), "the running job was not committed");
+        assertTrue(h.events(job.jobId()).stream().noneMatch(JobEvent::isTerminal), "no terminal event on stop");
+
+        JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
+        assertResumedFrom(job, done, running.workerId(), checkpoint.iteration());
+        WorkerHarness.await("commit after the terminal event", WAIT,
+                () -> h.committedOffset(where.partition()) == where.offset() + 1);
+    }
+
+    @Test
+    @Order(3)
+    void workerKilledMidJobLosesNothingAndTheJobResumesFromItsCheckpointElsewhere() throws Exception {
+        ensureTwoWorkers();
+        JobRequest job = h.request(content, style, resumable(60));
+        h.submit(job);
+        JobEvent running = h.awaitEvent(job.jobId(), e -> e.type() == EventType.RUNNING, WAIT);
+        WorkerHarness.await("first checkpoint", WAIT, () -> h.store.exists(ObjectKeys.checkpoint(job.jobId())));
+        int checkpointed = Checkpoint.fromBytes(h.store.get(ObjectKeys.checkpoint(job.jobId()))).iteration();
+        assertTrue(checkpointed >= 10);
+
+        h.haltWorker(workers.remove(running.workerId())); // no checkpoint, no event, no commit
+
+        JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
+        assertResumedFrom(job, done, running.workerId(), checkpointed);
+        Worker survivor = workers.values().iterator().next();
+        assertTrue(survivor.metrics().registry().get("ist.worker.checkpoints.resumed").counter().count() >= 1);
+    }
+
+    private void ensureTwoWorkers() {
+        int n = 0;
+        while (workers.size() < 2) {
+            String id = "fleet-extra-" + (++n) + "-" + System.nanoTime();
+            workers.put(id, h.startWorker(id));
+        }
+        h.awaitGroupBalanced(2, WAIT);
+    }
+
+    private void assertResumedFrom(JobRequest job, JobEvent done, String firstWorker, int checkpointIteration)
+            throws Exception {
+        assertEquals(EventType.SUCCEEDED, done.type(), () -> "events: " + h.events(job.jobId()));
+        List<JobEvent> events = h.events(job.jobId());
+        assertEquals(1, events.stream().filter(JobEvent::isTerminal).count(), "one terminal: " + events);
+        assertTrue(!done.workerId().equals(firstWorker), "finished elsewhere");
+        List<JobEvent> second = events.stream().filter(e -> e.workerId().equals(done.workerId())).toList();
+        assertEquals(EventType.RUNNING, second.get(0).type());
+        JobEvent firstProgress = second.stream().filter(e -> e.type() == EventType.PROGRESS).findFirst()
+                .orElseThrow();
+        assertTrue(firstProgress.progress().iteration() >= checkpointIteration,
+                "resumed at " + firstProgress.progress().iteration() + ", checkpoint was at " + checkpointIteration);
+        assertTrue(second.get(0).seq() > 1, "RUNNING after a resume continues the sequence: " + second.get(0).seq());
+        JsonNode manifest = JsonCodec.shared().mapper().readTree(h.store.get(done.manifestKey()));
+        assertTrue(manifest.get("resumedFrom").asInt() >= checkpointIteration);
+        assertEquals(60, done.progress().iteration());
+    }
+
+    /** Adam runs every iteration (no early convergence stop), so the job is long enough to interrupt. */
+    private static JobOptions resumable(int iterations) {
+        return WorkerHarness.tinyOptions(32, iterations).optimizer(Optimizer.ADAM).learningRate(0.02).build();
+    }
+}
