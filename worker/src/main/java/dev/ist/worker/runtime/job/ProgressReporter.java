@@ -43,8 +43,7 @@ final class ProgressReporter implements IterationListener {
 
     private long lastReportNanos;
     private int lastIteration = -1;
-    private int lastPublishedIteration = Integer.MIN_VALUE / 2;
-    private long lastPublishedNanos;
+    private final ProgressThrottle throttle;
     private long lastSeq;
     private String latestPreviewKey;
     private Progress last;
@@ -63,6 +62,7 @@ final class ProgressReporter implements IterationListener {
         this.objects = objects;
         this.metrics = metrics;
         this.clock = clock;
+        this.throttle = new ProgressThrottle(cadence.progressEvery(), cadence.minInterval().toNanos());
     }
 
     @Override
@@ -86,15 +86,10 @@ final class ProgressReporter implements IterationListener {
                 && !r.isFinal()) {
             writeCheckpoint(r);
         }
-        boolean due = i == startIteration || r.isFinal()
-                || (i - lastPublishedIteration >= cadence.progressEvery()
-                && now - lastPublishedNanos >= cadence.minInterval().toNanos());
-        if (due) {
+        if (throttle.due(i, now, r.isFinal())) {
             long seq = EventSeq.progress(i);
             publisher.publish(JobEvent.progress(jobId, seq, clock.instant(), workerId, last));
             lastSeq = seq;
-            lastPublishedIteration = i;
-            lastPublishedNanos = now;
         }
     }
 

@@ -206,18 +206,21 @@ public final class JobConsumer implements AutoCloseable {
 
     /** Graceful stop: the running job stops at its next iteration and checkpoints; nothing uncommitted is committed. */
     private void leave() {
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         InFlight job = current;
         if (job != null) {
             if (halting) {
                 job.control().halt();
             } else {
                 job.control().shutdown();
+                // keep a little of the grace period for leaving the group
+                long waitMs = Math.max(500, settings.shutdownGrace().toMillis() - 3000);
                 try {
-                    job.outcome().get(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+                    job.outcome().get(waitMs, TimeUnit.MILLISECONDS);
                     finish();
                 } catch (TimeoutException e) {
-                    LOG.warn("job at {}@{} did not stop within {}; leaving without commit", job.partition(),
-                            job.record().offset(), settings.shutdownGrace());
+                    LOG.warn("job at {}@{} did not stop within {} ms; leaving without commit", job.partition(),
+                            job.record().offset(), waitMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | KafkaException e) {
@@ -226,7 +229,8 @@ public final class JobConsumer implements AutoCloseable {
             }
         }
         try {
-            consumer.close(halting ? Duration.ZERO : Duration.ofSeconds(5));
+            long leftMs = Math.max(0, Math.min(5000, (deadline - System.nanoTime()) / 1_000_000));
+            consumer.close(halting ? Duration.ZERO : Duration.ofMillis(leftMs));
         } catch (RuntimeException e) {
             LOG.warn("closing the jobs consumer: {}", e.toString());
         }
@@ -239,7 +243,7 @@ public final class JobConsumer implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        awaitStopped(settings.shutdownGrace().plusSeconds(10));
+        awaitStopped(settings.shutdownGrace().plusSeconds(2));
     }
 
     /** Simulates a crash (tests): the job stops without checkpoint or events and nothing is committed. */

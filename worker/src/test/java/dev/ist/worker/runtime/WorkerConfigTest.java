@@ -1,0 +1,66 @@
+package dev.ist.worker.runtime;
+
+import dev.ist.common.IstConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WorkerConfigTest {
+
+    private static final Map<String, String> CREDENTIALS = Map.of("ist.s3.access-key", "a", "ist.s3.secret-key", "s");
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        WorkerConfig c = WorkerConfig.from(IstConfig.of(CREDENTIALS));
+        assertEquals("127.0.0.1:9092", c.bootstrapServers());
+        assertEquals("ist.jobs", c.topics().jobs());
+        assertEquals("ist.control", c.topics().control());
+        assertEquals("ist-workers", c.groupId());
+        assertEquals(9400, c.metricsPort());
+        assertEquals(50, c.checkpointEvery());
+        assertEquals(1, c.progressEveryIterations());
+        assertEquals(Duration.ofMillis(500), c.progressMinInterval());
+        assertEquals(25, c.previewEvery());
+        assertEquals(256, c.previewSize());
+        assertEquals(Duration.ofSeconds(30), c.shutdownGrace());
+        assertEquals("auto", c.device());
+        assertEquals("ist", c.storage().bucket());
+        assertTrue(c.randomWeights().isEmpty(), "never random unless asked");
+        assertTrue(c.workerId().endsWith("-" + ProcessHandle.current().pid()));
+    }
+
+    @Test
+    void environmentStyleKeysAreRead() {
+        IstConfig env = new IstConfig(Map.of(), k -> null, Map.of(
+                "IST_S3_ACCESS_KEY", "a", "IST_S3_SECRET_KEY", "s",
+                "IST_WORKER_CHECKPOINT_EVERY", "7", "IST_WORKER_PROGRESS_MIN_INTERVAL", "2s",
+                "IST_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "IST_WORKER_RANDOM_WEIGHTS", "3")::get);
+        WorkerConfig c = WorkerConfig.from(env);
+        assertEquals(7, c.checkpointEvery());
+        assertEquals(Duration.ofSeconds(2), c.progressMinInterval());
+        assertEquals("kafka:9092", c.bootstrapServers());
+        assertEquals("3", c.randomWeights().orElseThrow());
+    }
+
+    @Test
+    void refusesContradictoryOrOutOfRangeSettings() {
+        Map<String, String> both = new java.util.HashMap<>(CREDENTIALS);
+        both.put("ist.worker.weights", "/w.pth");
+        both.put("ist.worker.random-weights", "1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WorkerConfig.from(IstConfig.of(both)));
+        assertTrue(e.getMessage().contains("not both"));
+        Map<String, String> badPreview = new java.util.HashMap<>(CREDENTIALS);
+        badPreview.put("ist.worker.preview-size", "5");
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.from(IstConfig.of(badPreview)));
+        Map<String, String> notANumber = new java.util.HashMap<>(CREDENTIALS);
+        notANumber.put("ist.worker.checkpoint-every", "often");
+        e = assertThrows(IllegalArgumentException.class, () -> WorkerConfig.from(IstConfig.of(notANumber)));
+        assertTrue(e.getMessage().contains("IST_WORKER_CHECKPOINT_EVERY"), e.getMessage());
+    }
+}
