@@ -30,9 +30,10 @@ import java.util.SplittableRandom;
  */
 public final class EngineBench {
     /** What to run. */
-    public record Options(List<Integer> sizes, int warmup, int measured, int flatIterations, int multiscaleIterations) {
+    public record Options(List<Integer> sizes, int warmup, int measured, int flatSize, int flatIterations,
+                          int multiscaleSize, int multiscaleIterations) {
         public static Options defaults() {
-            return new Options(List.of(128, 256, 512), 2, 8, 200, 120);
+            return new Options(List.of(128, 256, 512), 2, 8, 512, 200, 512, 120);
         }
     }
 
@@ -48,9 +49,11 @@ public final class EngineBench {
 
     public void run(Options o) {
         Vgg19Weights weights = RandomWeights.vgg19(1);
-        out.printf(Locale.ROOT, "IST engine benchmark: DJL %s, PyTorch CPU, %d intra-op threads (ai.djl.pytorch.num_threads), %d cores%n",
-                Engine.getDjlVersion(), Integer.getInteger("ai.djl.pytorch.num_threads", 0),
-                Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "IST engine benchmark: DJL %s, %s, intra-op threads %s, %d cores, OMP_WAIT_POLICY=%s%n",
+                Engine.getDjlVersion(), Engine.getEngine("PyTorch").getEngineName() + " "
+                        + Engine.getEngine("PyTorch").getVersion(),
+                System.getProperty("ai.djl.pytorch.num_threads", "DJL default"),
+                Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         double matmul = matmulGflops();
         out.printf(Locale.ROOT, "fp32 matmul 4096x4096: %.1f GFLOP/s%n%n", matmul);
         out.println("| size | ms/iter (median) | GFLOP/iter | GFLOP/s | % of matmul | peak RSS MiB |");
@@ -71,25 +74,31 @@ public final class EngineBench {
                 out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f%% | %d |%n", size, ms, gflop, rate,
                         100 * rate / matmul, peakRssMiB());
             }
-            int largest = o.sizes().get(o.sizes().size() - 1);
             if (o.flatIterations() > 0) {
-                flatness(engine, largest, o.flatIterations());
+                flatness(engine, o.flatSize(), o.flatIterations());
             }
             if (o.multiscaleIterations() > 0) {
-                multiscale(engine, largest, o.multiscaleIterations());
+                multiscale(engine, o.multiscaleSize(), o.multiscaleIterations());
             }
         }
     }
 
     private void flatness(StyleTransferEngine engine, int size, int iterations) {
         long[] rss = new long[iterations + 1];
-        engine.stylize(spec(size, iterations, false), r -> rss[r.iteration()] = rssMiB("VmRSS"), () -> false);
+        long[] heap = new long[iterations + 1];
+        Runtime rt = Runtime.getRuntime();
+        engine.stylize(spec(size, iterations, false), r -> {
+            rss[r.iteration()] = rssMiB("VmRSS");
+            heap[r.iteration()] = rt.totalMemory() >> 20;
+        }, () -> false);
         long max = Arrays.stream(rss).max().orElse(0);
         int early = Math.min(10, iterations);
         out.printf(Locale.ROOT, "%nmemory over %d iterations at %d px: RSS at iteration %d = %d MiB, at %d = %d MiB,"
                         + " max %d MiB (growth %+d MiB); peak RSS %d MiB%n",
                 iterations, size, early, rss[early], iterations, rss[iterations], max, rss[iterations] - rss[early],
                 peakRssMiB());
+        out.printf(Locale.ROOT, "JVM heap committed: %d MiB at iteration %d, %d MiB at %d (the rest is native)%n",
+                heap[early], early, heap[iterations], iterations);
     }
 
     private void multiscale(StyleTransferEngine engine, int size, int iterations) {

@@ -22,14 +22,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flat-iterations", defaultValue = "200", description = "iterations of the memory run (0 = skip)")
     int flatIterations;
 
+    @Option(names = "--flat-size", defaultValue = "512", description = "size of the memory run")
+    int flatSize;
+
+    @Option(names = "--multiscale-size", defaultValue = "512", description = "size of the multi-scale comparison")
+    int multiscaleSize;
+
     @Option(names = "--multiscale-iterations", defaultValue = "120",
             description = "iterations of the multi- vs single-scale comparison (0 = skip)")
     int multiscaleIterations;
 
     @Override
     public Integer call() {
-        new EngineBench(System.out).run(new EngineBench.Options(sizes, warmup, measured, flatIterations,
-                multiscaleIterations));
+        new EngineBench(System.out).run(new EngineBench.Options(sizes, warmup, measured, flatSize, flatIterations,
+                multiscaleSize, multiscaleIterations));
         return 0;
     }
 }
