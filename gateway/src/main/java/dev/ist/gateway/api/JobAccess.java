@@ -25,6 +25,8 @@ public class JobAccess {
         }
         return view.find(jobId)
                 .filter(s -> caller.owner().equals(s.owner()))
-                .orElseThrow(() -> ProblemException.notFound(jobId));
+                .orElseThrow(() -> view.isCaughtUp() ? ProblemException.notFound(jobId)
+                        // after a restart the job may simply not have been read yet
+                        : ProblemException.notReady());
     }
 }

@@ -72,6 +72,6 @@ public class JobEventsResource {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ProblemException.malformed("Last-Event-ID", "must be the id (a sequence number) of an event");
+        throw ProblemException.badParameter("Last-Event-ID", "must be the id (a sequence number) of an event");
     }
 }

@@ -140,15 +140,15 @@ public class JobsResource {
             try {
                 state = JobState.valueOf(status.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.malformed("status", "must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, "
+                throw ProblemException.badParameter("status", "must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, "
                         + "CANCELLED");
             }
         }
         if (page < 0) {
-            throw ProblemException.malformed("page", "must be >= 0");
+            throw ProblemException.badParameter("page", "must be >= 0");
         }
         if (size < 1 || size > 100) {
-            throw ProblemException.malformed("size", "must be between 1 and 100");
+            throw ProblemException.badParameter("size", "must be between 1 and 100");
         }
         List<JobSnapshot> all = view.list(caller.get().owner(), state);
         int from = (int) Math.min((long) page * size, all.size());
@@ -242,7 +242,7 @@ public class JobsResource {
                 return Response.ok(bytes, type).header("Content-Disposition", disposition)
                         .header("Cache-Control", "no-store").build();
             }
-            default -> throw ProblemException.malformed("download", "must be redirect or stream");
+            default -> throw ProblemException.badParameter("download", "must be redirect or stream");
         }
     }
 

@@ -78,6 +78,18 @@ public class ProblemException extends RuntimeException {
         return p;
     }
 
+    /** A query parameter or header the API cannot use (not a refused submission, so not counted as one). */
+    public static ProblemException badParameter(String field, String message) {
+        return new ProblemException(400, "malformed-request", "The request could not be read",
+                field + ": " + message, List.of(new dev.ist.common.job.FieldError(field, message)), null)
+                .with("field", field);
+    }
+
+    public static ProblemException notReady() {
+        return new ProblemException(503, "not-ready", "The gateway is starting",
+                "the job view is still reading the event history; retry shortly").retryAfter(2);
+    }
+
     public static ProblemException malformed(String field, String message) {
         return new ProblemException(400, "malformed-request", "The request could not be read",
                 field + ": " + message, List.of(new dev.ist.common.job.FieldError(field, message)), "malformed")

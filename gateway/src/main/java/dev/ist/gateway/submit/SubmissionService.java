@@ -17,6 +17,7 @@ import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.metrics.GatewayMetrics;
 import dev.ist.gateway.view.JobSnapshot;
 import dev.ist.gateway.view.JobView;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -25,7 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -49,6 +54,11 @@ public class SubmissionService {
     private final SubmissionLimiter limiter = new SubmissionLimiter();
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
+    private final ExecutorService uploads = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "ist-upload");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
                              GatewayMetrics metrics, GatewaySettings settings) {
@@ -181,11 +191,7 @@ public class SubmissionService {
         if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
             intake.checkStored("options.initImage", draft.options().initImage());
         }
-        List<ImageRef> refs = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            ImageSource s = sources.get(i);
-            refs.add(s.bytes() != null ? intake.store(s.bytes(), infos.get(i)).ref() : s.ref());
-        }
+        List<ImageRef> refs = storeAll(sources, infos);
         List<StyleRef> styles = new ArrayList<>();
         for (int i = 1; i < refs.size(); i++) {
             styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
@@ -199,6 +205,34 @@ public class SubmissionService {
         return request;
     }
 
+    /** Uploads go to storage in parallel: each is a stat and a put, and a submission has two or more. */
+    private List<ImageRef> storeAll(List<ImageSource> sources, List<ImageInfo> infos) {
+        List<CompletableFuture<ImageRef>> pending = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            ImageSource s = sources.get(i);
+            ImageInfo info = infos.get(i);
+            pending.add(s.bytes() == null ? CompletableFuture.completedFuture(s.ref())
+                    : CompletableFuture.supplyAsync(() -> intake.store(s.bytes(), info).ref(), uploads));
+        }
+        List<ImageRef> refs = new ArrayList<>();
+        for (CompletableFuture<ImageRef> f : pending) {
+            try {
+                refs.add(f.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+        return refs;
+    }
+
+    @PreDestroy
+    void stopUploads() {
+        uploads.shutdown();
+    }
+
     private static ProblemException invalidOptions(List<FieldError> errors) {
         ProblemException p = ProblemException.invalid(
                 errors.size() == 1 ? errors.get(0).toString() : errors.size() + " fields are invalid", errors,
@@ -210,8 +244,7 @@ public class SubmissionService {
         try {
             long ms = settings.view().readyTimeout().toMillis();
             if (!view.awaitCaughtUp(ms, TimeUnit.MILLISECONDS)) {
-                throw new ProblemException(503, "not-ready", "The gateway is starting",
-                        "the job view is still reading the event history; retry shortly").retryAfter(2);
+                throw ProblemException.notReady();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
