@@ -253,6 +253,40 @@ class JobApiTest {
         as(TestEnv.BOB_KEY).delete("/v1/jobs/" + a2).then().statusCode(202);
     }
 
+    @Test
+    void aClientThatGoesAwayIsNoticedAndNoLongerCounted() throws Exception {
+        String id = Jobs.submitted(TestEnv.ALICE_KEY, "{\"size\":64,\"iterations\":1000}");
+        Jobs.awaitStatus(TestEnv.ALICE_KEY, id, "RUNNING", Duration.ofSeconds(30));
+        HttpResponse<java.io.InputStream> open = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(base.resolve("/v1/jobs/" + id + "/events"))
+                        .header("X-Api-Key", TestEnv.ALICE_KEY).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, open.statusCode());
+        assertTrue(open.body().read(new byte[64]) > 0, "the stream started");
+        awaitSseClients(1);
+
+        open.body().close(); // the client goes away without a word
+        awaitSseClients(0);
+        as(TestEnv.ALICE_KEY).delete("/v1/jobs/" + id).then().statusCode(202);
+    }
+
+    private static void awaitSseClients(int expected) throws InterruptedException {
+        java.util.regex.Pattern gauge = java.util.regex.Pattern.compile("(?m)^ist_gateway_sse_clients(\\{[^}]*\\})? (\\S+)$");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        double value = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = gauge.matcher(io.restassured.RestAssured.get("/q/metrics").asString());
+            if (m.find()) {
+                value = Double.parseDouble(m.group(2));
+                if (value == expected) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("ist_gateway_sse_clients stayed at " + value + ", expected " + expected);
+    }
+
     private static ControlMessage findControlMessage(String jobId) throws Exception {
         try (KafkaConsumer<String, byte[]> c = TestEnv.kafka().newConsumer("control-check-" + UUID.randomUUID())) {
             c.subscribe(List.of(TestEnv.topics().control()));

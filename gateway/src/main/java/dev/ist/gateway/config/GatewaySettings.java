@@ -67,6 +67,10 @@ public interface GatewaySettings {
         int maxEventsPerJob();
 
         /** How long a request that needs the full history (idempotent submit) waits for the view to catch up. */
+        /** Finished jobs are forgotten this long after their last event (the topics' retention should match). */
+        @WithDefault("168h")
+        Duration retention();
+
         @WithName("ready-timeout")
         @WithDefault("30s")
         Duration readyTimeout();

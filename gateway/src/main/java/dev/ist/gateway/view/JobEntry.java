@@ -74,6 +74,10 @@ final class JobEntry {
         return replay;
     }
 
+    boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
     void unsubscribe(JobEventListener listener) {
         listeners.remove(listener);
     }

@@ -118,6 +118,22 @@ public final class JobView {
         return e == null ? List.of() : e.eventsAfter(afterSeq);
     }
 
+    /**
+     * Forgets finished jobs last updated before {@code cutoff} that nobody is streaming, so a long-running gateway
+     * stays bounded; a restart would not read them either once the topics' retention has dropped them.
+     */
+    public int evictFinishedBefore(java.time.Instant cutoff) {
+        int removed = 0;
+        for (Map.Entry<String, JobEntry> e : jobs.entrySet()) {
+            JobSnapshot s = e.getValue().snapshot();
+            if (s != null && s.state().isTerminal() && s.updatedAt().isBefore(cutoff)
+                    && !e.getValue().hasListeners() && jobs.remove(e.getKey(), e.getValue())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     public int size() {
         return jobs.size();
     }

@@ -102,6 +102,25 @@ class JobViewTest {
     }
 
     @Test
+    void finishedJobsOlderThanTheRetentionAreForgottenUnlessSomeoneIsStreamingThem() {
+        String old = UUID.randomUUID().toString();
+        String watched = UUID.randomUUID().toString();
+        String running = UUID.randomUUID().toString();
+        for (String id : List.of(old, watched, running)) {
+            view.apply(request(id, "carol"));
+        }
+        view.apply(JobEvent.cancelled(old, 1, T0, "w", null));
+        view.apply(JobEvent.cancelled(watched, 1, T0, "w", null));
+        view.apply(JobEvent.running(running, 1, T0, "w", null));
+        view.subscribe(watched, 1, e -> { });
+
+        assertEquals(1, view.evictFinishedBefore(T0.plusSeconds(60)));
+        assertTrue(view.find(old).isEmpty());
+        assertTrue(view.find(watched).isPresent());
+        assertTrue(view.find(running).isPresent());
+    }
+
+    @Test
     void cancelRequestsAndCountsByStateAreVisible() {
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
