@@ -1,12 +1,27 @@
 package dev.ist.gateway.support;
 
+import dev.ist.common.ObjectKeys;
 import dev.ist.common.Topics;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.event.Losses;
+import dev.ist.common.event.Progress;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.StyleRef;
+import dev.ist.common.storage.ImageStore;
 import dev.ist.gateway.auth.ApiKeyRegistry;
+import dev.ist.gateway.submit.JobIds;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.S3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,7 +48,10 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         TestEnv.topics = topics;
         TestEnv.bucket = bucket;
 
+        seedHistory(kafka, topics);
+
         WorkerStandIn worker = new WorkerStandIn(kafka.bootstrapServers(), topics, TestEnv.newStore());
+        worker.alreadyFinished(TestEnv.seededJobId);
         worker.start();
         TestEnv.worker = worker;
 
@@ -64,6 +82,40 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.limits.max-input-pixels", Long.toString(TestEnv.MAX_INPUT_PIXELS));
         c.put("ist.gateway.sse.heartbeat", "1s");
         return c;
+    }
+
+    /**
+     * Writes the full history of one finished job onto the topics before the gateway starts, as an earlier gateway
+     * instance and a worker would have: the gateway under test must know it from the topics alone.
+     */
+    private static void seedHistory(KafkaBroker kafka, Topics topics) {
+        String id = JobIds.forIdempotencyKey("alice", TestEnv.SEEDED_IDEMPOTENCY_KEY);
+        Instant t0 = Instant.now().minusSeconds(600);
+        try (ImageStore store = TestEnv.newStore();
+             KafkaProducer<String, byte[]> producer = kafka.newProducer()) {
+            ImageRef content = new ImageRef(store.putContentAddressed(Jobs.CONTENT, "image/png").key()
+                    .substring(ObjectKeys.INPUTS_PREFIX.length()));
+            ImageRef style = new ImageRef(store.putContentAddressed(Jobs.STYLE, "image/png").key()
+                    .substring(ObjectKeys.INPUTS_PREFIX.length()));
+            String resultKey = ObjectKeys.result(id, "png");
+            store.put(resultKey, WorkerStandIn.resultImage(), "image/png");
+            JobRequest request = JobRequest.of(id, t0, content, List.of(new StyleRef(style, 1.0)),
+                    JobOptions.builder().size(64).iterations(10).build(), "alice");
+            Progress progress = new Progress(10, 10, 0, 1, 64, 48, new Losses(1, 2, 0, 3), 900, null);
+            JsonCodec codec = JsonCodec.shared();
+            producer.send(new ProducerRecord<>(topics.jobs(), id, codec.encode(request))).get();
+            for (JobEvent e : List.of(
+                    JobEvent.queued(id, t0),
+                    JobEvent.running(id, 1, t0.plusSeconds(1), "earlier-worker", Map.of("queueWait", 1000L)),
+                    JobEvent.progress(id, 2, t0.plusSeconds(2), "earlier-worker", progress),
+                    JobEvent.succeeded(id, 3, t0.plusSeconds(3), "earlier-worker", progress, resultKey, null,
+                            Map.of("total", 2000L)))) {
+                producer.send(new ProducerRecord<>(topics.events(), id, codec.encode(e))).get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not seed the topics: " + e, e);
+        }
+        TestEnv.seededJobId = id;
     }
 
     @Override

@@ -24,6 +24,10 @@ public final class TestEnv {
     public static final long MAX_INPUT_BYTES = 300_000;
     public static final long MAX_INPUT_PIXELS = 4_000_000;
 
+    /** The Idempotency-Key of the job whose whole history is on the topics before the gateway starts. */
+    public static final String SEEDED_IDEMPOTENCY_KEY = "submitted-before-the-restart";
+
+    static volatile String seededJobId;
     static volatile Topics topics;
     static volatile String bucket;
     static volatile WorkerStandIn worker;
@@ -33,6 +37,11 @@ public final class TestEnv {
 
     public static Topics topics() {
         return topics;
+    }
+
+    /** A finished job of alice's that an earlier gateway accepted (the one under test never saw it submitted). */
+    public static String seededJobId() {
+        return seededJobId;
     }
 
     public static KafkaBroker kafka() {

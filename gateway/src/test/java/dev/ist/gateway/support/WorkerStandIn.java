@@ -73,6 +73,11 @@ public final class WorkerStandIn implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 
+    /** A job that finished before this worker started (a real worker checks the events; the stand-in is told). */
+    public void alreadyFinished(String jobId) {
+        taken.add(jobId);
+    }
+
     public void start() {
         jobConsumer = consumer("ist-workers-stand-in");
         controlConsumer = consumer(null);
