@@ -126,8 +126,11 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     Worker startWorker(Map<String, String> settings) {
-        TransferEngine engine = new OnePerProcess(TransferEngine.of(
-                new StyleTransferEngine(RandomWeights.create(7, TINY_CHANNELS, TINY_CHANNELS.length), "cpu")));
+        return startWorker(settings, RandomWeights.create(7, TINY_CHANNELS, TINY_CHANNELS.length));
+    }
+
+    Worker startWorker(Map<String, String> settings, dev.ist.worker.engine.Vgg19Weights weights) {
+        TransferEngine engine = new OnePerProcess(TransferEngine.of(new StyleTransferEngine(weights, "cpu")));
         engines.add(engine);
         Worker w = new Worker(WorkerConfig.from(IstConfig.of(settings)), engine).start();
         workers.add(w);

@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Storage goes away in the middle of a job and comes back: the job still finishes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +49,8 @@ class WorkerStorageOutageTest {
 
         s3.stop();
         Thread.sleep(3000);
+        assertTrue(h.events(job.jobId()).stream().noneMatch(JobEvent::isTerminal),
+                "the job could not finish while storage was down");
         s3.restart();
 
         JobEvent done = h.awaitTerminal(job.jobId(), WAIT);

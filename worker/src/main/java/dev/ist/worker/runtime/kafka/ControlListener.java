@@ -82,6 +82,9 @@ public final class ControlListener implements AutoCloseable {
         }
         CompletableFuture<Void> request = new CompletableFuture<>();
         syncRequests.add(request);
+        if (initialCatchUp.isDone()) {
+            consumer.wakeup();
+        }
         try {
             request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -105,27 +108,34 @@ public final class ControlListener implements AutoCloseable {
             Map<TopicPartition, Long> pendingTarget = null;
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    apply(r);
-                }
-                lastPollNanos = System.nanoTime();
-                if (!initialCatchUp.isDone() && reached(initialEnd)) {
-                    initialCatchUp.complete(null);
-                    LOG.info("control topic {} read up to its end ({} cancelled jobs remembered)", topic,
-                            registry.size());
-                }
-                CompletableFuture<Void> next;
-                while ((next = syncRequests.poll()) != null) {
-                    waiting.add(next);
-                }
-                if (!waiting.isEmpty()) {
-                    if (pendingTarget == null) {
-                        pendingTarget = consumer.endOffsets(partitions);
+                try {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        apply(r);
                     }
-                    if (reached(pendingTarget)) {
-                        waiting.forEach(f -> f.complete(null));
-                        waiting.clear();
-                        pendingTarget = null;
+                    lastPollNanos = System.nanoTime();
+                    if (!initialCatchUp.isDone() && reached(initialEnd)) {
+                        initialCatchUp.complete(null);
+                        LOG.info("control topic {} read up to its end ({} cancelled jobs remembered)", topic,
+                                registry.size());
+                    }
+                    CompletableFuture<Void> next;
+                    while ((next = syncRequests.poll()) != null) {
+                        waiting.add(next);
+                    }
+                    if (!waiting.isEmpty()) {
+                        if (pendingTarget == null) {
+                            pendingTarget = consumer.endOffsets(partitions);
+                        }
+                        if (reached(pendingTarget)) {
+                            waiting.forEach(f -> f.complete(null));
+                            waiting.clear();
+                            pendingTarget = null;
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // close(), or a sync request that should not wait for the poll timeout
+                    if (!running) {
+                        break;
                     }
                 }
             }

@@ -292,6 +292,9 @@ public final class JobConsumer implements AutoCloseable {
             }
             if (!job.outcome().isDone()) {
                 job.control().revoke();
+                if (!running) {
+                    return; // closing: the shutdown path already waited for the job as long as the grace allows
+                }
                 try {
                     // give the job one iteration to stop and checkpoint, so the new owner resumes from here
                     job.outcome().get(settings.revokeGrace().toMillis(), TimeUnit.MILLISECONDS);
