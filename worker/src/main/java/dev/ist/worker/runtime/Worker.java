@@ -91,7 +91,7 @@ public final class Worker implements AutoCloseable {
                 config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace()), runner);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
-        management = new ManagementServer(config.metricsPort(), metrics, this::readiness);
+        management = new ManagementServer(config.metricsPort(), metrics, () -> consumer.isAlive(), this::readiness);
         LOG.info("worker {} started: device {}, weights {}, group {}, topic {}, management port {}",
                 config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
                 config.topics().jobs(), management.port());

@@ -114,6 +114,11 @@ public final class JobConsumer implements AutoCloseable {
         return current != null;
     }
 
+    /** The polling thread runs (or was stopped on purpose); false means the consumer died and the process should restart. */
+    public boolean isAlive() {
+        return pollThread.isAlive() || !running;
+    }
+
     private void run() {
         try {
             consumer.subscribe(List.of(settings.topic()), new Rebalance());
@@ -201,6 +206,15 @@ public final class JobConsumer implements AutoCloseable {
             // the partition is being moved; its new owner sees the terminal marker and re-publishes the same event
             LOG.warn("commit of job at {}@{} refused ({}); the next owner will skip it", job.partition(),
                     job.record().offset(), e.getMessage());
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // broker trouble: read the message again; the terminal marker makes that a re-publish, not a rerun
+            LOG.warn("commit of job at {}@{} failed ({}); it will be read again", job.partition(),
+                    job.record().offset(), e.toString());
+            if (consumer.assignment().contains(job.partition())) {
+                consumer.seek(job.partition(), job.record().offset());
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The worker's management port: {@code /metrics} (Prometheus text), {@code /health/live} (the process answers) and
+ * The worker's management port: {@code /metrics} (Prometheus text), {@code /health/live} (the process answers and
+ * its jobs consumer has not died) and
  * {@code /health/ready} (200 only when every readiness check passes; the body lists them). Plain JDK HTTP server: a
  * worker has no other HTTP to serve.
  */
@@ -23,7 +24,8 @@ public final class ManagementServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    public ManagementServer(int port, WorkerMetrics metrics, Supplier<Map<String, Boolean>> readiness) {
+    public ManagementServer(int port, WorkerMetrics metrics, Supplier<Boolean> liveness,
+                            Supplier<Map<String, Boolean>> readiness) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 16);
         } catch (IOException e) {
@@ -37,7 +39,10 @@ public final class ManagementServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> respond(ex, 200, metrics.contentType(), metrics.scrape()));
-        server.createContext("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
+        server.createContext("/health/live", ex -> {
+            boolean up = liveness.get();
+            respond(ex, up ? 200 : 503, "application/json", "{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}");
+        });
         server.createContext("/health/ready", ex -> {
             Map<String, Boolean> checks = readiness.get();
             boolean up = !checks.isEmpty() && checks.values().stream().allMatch(Boolean::booleanValue);
