@@ -51,19 +51,20 @@ public final class RuntimeBench {
 
             System.out.println("# 128 px, 50 iterations, L-BFGS, random VGG19 (full size), cpu");
             System.out.println("job  e2e_ms  optimise_ms  overhead_ms  (queueWait fetch targets store total)_ms"
-                    + "  iterations");
+                    + "  iterations  submit->RUNNING_ms");
             List<Long> overheads = new ArrayList<>();
             for (int i = 0; i < jobs; i++) {
                 // a new style each time, so the style-target cache does not hide the targets phase
                 ImageRef s = i == 0 ? style : h.upload(TestImages.checkerboardPng(128, 128, 8 + i));
+                Thread.sleep(1000); // each job meets an idle worker
                 JobRequest job = h.request(content, s, JobOptions.builder().size(128).iterations(50).build());
                 Result r = run(h, job, wait);
                 Map<String, Long> t = r.done.timingsMs();
                 long overhead = r.endToEndMs - t.get("optimise");
                 overheads.add(overhead);
-                System.out.printf(Locale.ROOT, "%3d  %6d  %11d  %11d  (%d %d %d %d %d)  %d%n", i, r.endToEndMs,
+                System.out.printf(Locale.ROOT, "%3d  %6d  %11d  %11d  (%d %d %d %d %d)  %d  %d%n", i, r.endToEndMs,
                         t.get("optimise"), overhead, t.get("queueWait"), t.get("fetch"), t.get("targets"),
-                        t.get("store"), t.get("total"), r.done.progress().iteration());
+                        t.get("store"), t.get("total"), r.done.progress().iteration(), r.submitToRunningMs);
             }
             System.out.printf(Locale.ROOT, "median runtime overhead (e2e - optimise): %d ms%n", median(overheads));
 

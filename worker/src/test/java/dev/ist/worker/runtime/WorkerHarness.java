@@ -130,7 +130,13 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     Worker startWorker(Map<String, String> settings, dev.ist.worker.engine.Vgg19Weights weights) {
-        TransferEngine engine = new OnePerProcess(TransferEngine.of(new StyleTransferEngine(weights, "cpu")));
+        return startWorker(settings, weights, e -> e);
+    }
+
+    Worker startWorker(Map<String, String> settings, dev.ist.worker.engine.Vgg19Weights weights,
+                       java.util.function.UnaryOperator<TransferEngine> decorate) {
+        TransferEngine engine = decorate.apply(
+                new OnePerProcess(TransferEngine.of(new StyleTransferEngine(weights, "cpu"))));
         engines.add(engine);
         Worker w = new Worker(WorkerConfig.from(IstConfig.of(settings)), engine).start();
         workers.add(w);
@@ -281,7 +287,7 @@ final class WorkerHarness implements AutoCloseable {
      * DJL's PyTorch engine allows one gradient collector per process, so workers sharing this JVM take turns at the
      * engine (real workers are one per process).
      */
-    private static final class OnePerProcess implements TransferEngine {
+    static final class OnePerProcess implements TransferEngine {
         private static final java.util.concurrent.locks.ReentrantLock ENGINE = new java.util.concurrent.locks.ReentrantLock();
         private final TransferEngine engine;
 

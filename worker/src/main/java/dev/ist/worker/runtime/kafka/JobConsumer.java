@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -123,7 +124,15 @@ public final class JobConsumer implements AutoCloseable {
         try {
             consumer.subscribe(List.of(settings.topic()), new Rebalance());
             while (running) {
-                var records = consumer.poll(settings.pollTimeout());
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(settings.pollTimeout());
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                    records = ConsumerRecords.empty(); // the job finished: commit now, not after the poll timeout
+                }
                 lastPollNanos = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -165,6 +174,11 @@ public final class JobConsumer implements AutoCloseable {
                 LOG.error("job at {}@{} failed unexpectedly; it will be read again", tp, record.offset(), t);
                 outcome.complete(JobOutcome.redeliver("unexpected " + t));
             }
+            try {
+                consumer.wakeup();
+            } catch (RuntimeException ignored) {
+                // already closed (halted)
+            }
         });
     }
 
@@ -201,13 +215,16 @@ public final class JobConsumer implements AutoCloseable {
 
     private void commit(InFlight job) {
         try {
-            consumer.commitSync(Map.of(job.partition(), new OffsetAndMetadata(job.record().offset() + 1)));
+            try {
+                consumer.commitSync(Map.of(job.partition(), new OffsetAndMetadata(job.record().offset() + 1)));
+            } catch (WakeupException e) {
+                // the job thread's "finished" wake-up landed here instead of in poll(); it has done its work
+                consumer.commitSync(Map.of(job.partition(), new OffsetAndMetadata(job.record().offset() + 1)));
+            }
         } catch (CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
             // the partition is being moved; its new owner sees the terminal marker and re-publishes the same event
             LOG.warn("commit of job at {}@{} refused ({}); the next owner will skip it", job.partition(),
                     job.record().offset(), e.getMessage());
-        } catch (WakeupException e) {
-            throw e;
         } catch (KafkaException e) {
             // broker trouble: read the message again; the terminal marker makes that a re-publish, not a rerun
             LOG.warn("commit of job at {}@{} failed ({}); it will be read again", job.partition(),
@@ -244,7 +261,12 @@ public final class JobConsumer implements AutoCloseable {
         }
         try {
             long leftMs = Math.max(0, Math.min(5000, (deadline - System.nanoTime()) / 1_000_000));
-            consumer.close(halting ? Duration.ZERO : Duration.ofMillis(leftMs));
+            Duration closeTimeout = halting ? Duration.ZERO : Duration.ofMillis(leftMs);
+            try {
+                consumer.close(closeTimeout);
+            } catch (WakeupException e) {
+                consumer.close(closeTimeout); // a stale wake-up from the job thread
+            }
         } catch (RuntimeException e) {
             LOG.warn("closing the jobs consumer: {}", e.toString());
         }
