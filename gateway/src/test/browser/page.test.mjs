@@ -1,5 +1,6 @@
 // Drives the IST web page in Debian's headless Chromium through playwright-core (no bundled browser).
-// Usage: node page.test.mjs <baseUrl> <apiKey> <content.png> <style.png> <bad-file> <screenshotDir>
+// Usage: node page.test.mjs <baseUrl> <apiKey|-> <content.png> <style.png> <bad-file> <screenshotDir>
+// An apiKey of "-" means the gateway allows anonymous access: the page must work without any key.
 // Prints PAGE-TEST OK and exits 0 when every check passed; prints PAGE-TEST FAILED and exits 1 otherwise.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -37,12 +38,17 @@ try {
   page.on('pageerror', (e) => console.log('[page exception] ' + e.message));
 
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('#notice:not([hidden])', { timeout: 10000 });
-  check((await page.textContent('#notice')).includes('API key'), 'without a key the page asks for one');
-
-  await page.fill('#api-key', apiKey);
-  await page.click('#save-key');
-  check(await page.evaluate(() => localStorage.getItem('ist.apiKey')) === apiKey, 'the key is kept in localStorage');
+  if (apiKey === '-') {
+    await page.waitForFunction(() => window.__ist.recentLoaded, null, { timeout: 10000 });
+    check(await page.isHidden('#notice'), 'with anonymous access the page works without asking for a key');
+  } else {
+    await page.waitForSelector('#notice:not([hidden])', { timeout: 10000 });
+    check((await page.textContent('#notice')).includes('API key'), 'without a key the page asks for one');
+    await page.fill('#api-key', apiKey);
+    await page.click('#save-key');
+    check(await page.evaluate(() => localStorage.getItem('ist.apiKey')) === apiKey,
+      'the key is kept in localStorage');
+  }
 
   await page.setInputFiles('#content-input', contentPng);
   await page.setInputFiles('#style-input', [stylePng]);

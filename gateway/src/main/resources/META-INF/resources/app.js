@@ -5,7 +5,7 @@ const $ = (sel) => document.querySelector(sel);
 const KEY_STORAGE = 'ist.apiKey';
 
 // what the browser test reads back (event delays, progress values seen, loss points drawn)
-window.__ist = { delays: [], liveDelays: [], progressSeen: [], lossPoints: 0 };
+window.__ist = { delays: [], liveDelays: [], progressSeen: [], lossPoints: 0, recentLoaded: false };
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORAGE) || '',
@@ -530,6 +530,7 @@ async function loadRecent() {
   try {
     const response = await api('/v1/jobs?size=10');
     const page = await response.json();
+    window.__ist.recentLoaded = true;
     const list = $('#recent');
     if (page.items.length === 0) {
       list.innerHTML = '<li class="hint">Nothing yet.</li>';

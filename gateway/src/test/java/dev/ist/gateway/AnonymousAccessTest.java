@@ -1,14 +1,17 @@
 package dev.ist.gateway;
 
+import dev.ist.gateway.support.BrowserRun;
 import dev.ist.gateway.support.IstTestResource;
 import dev.ist.gateway.support.Jobs;
 import dev.ist.gateway.support.TestEnv;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,6 +31,14 @@ class AnonymousAccessTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("ist.gateway.allow-anonymous", "true");
         }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void thePageWorksWithoutAnyKey() throws Exception {
+        BrowserRun.run(base, null, "anonymous");
     }
 
     @Test

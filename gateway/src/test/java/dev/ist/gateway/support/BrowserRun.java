@@ -1,0 +1,92 @@
+package dev.ist.gateway.support;
+
+import dev.ist.testkit.TestImages;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs the page script ({@code src/test/browser/page.test.mjs}) in node, which drives Debian's headless Chromium
+ * through playwright-core against a running gateway. Fails with the command that fixes it when a tool is missing.
+ */
+public final class BrowserRun {
+
+    private BrowserRun() {
+    }
+
+    /**
+     * @param apiKey         the key the page is given, or null when the gateway allows anonymous access
+     * @param screenshotName folder under target/screenshots for this run's screenshots
+     * @return the script's output
+     */
+    public static String run(URI base, String apiKey, String screenshotName) throws Exception {
+        Path browserDir = Path.of(System.getProperty("ist.browser.dir", "src/test/browser")).toAbsolutePath();
+        Path screenshots = Path.of(System.getProperty("ist.screenshot.dir", "target/screenshots"))
+                .resolve(screenshotName).toAbsolutePath();
+        String chromium = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
+        requireTools(browserDir, chromium);
+
+        Path fixtures = Files.createDirectories(Path.of("target", "browser-fixtures").toAbsolutePath());
+        Path content = Files.write(fixtures.resolve("content.png"), TestImages.gradientPng(96, 64));
+        Path style = Files.write(fixtures.resolve("style.png"), TestImages.checkerboardPng(48, 48, 6));
+        Path bad = Files.writeString(fixtures.resolve("notes.txt"), "these are notes, not a photo\n");
+
+        ProcessBuilder pb = new ProcessBuilder("node", browserDir.resolve("page.test.mjs").toString(),
+                base.toString(), apiKey == null ? "-" : apiKey, content.toString(), style.toString(),
+                bad.toString(), screenshots.toString())
+                .directory(browserDir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("CHROMIUM_PATH", chromium);
+        Process node = pb.start();
+        byte[] out;
+        try (var in = node.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        boolean ended = node.waitFor(180, TimeUnit.SECONDS);
+        if (!ended) {
+            node.destroyForcibly();
+        }
+        String output = new String(out, StandardCharsets.UTF_8);
+        System.out.println("---- browser test output (" + screenshotName + ") ----\n" + output
+                + "-----------------------------");
+        assertTrue(ended, "the browser script did not end within 180 s");
+        assertEquals(0, node.exitValue(), "browser script failed:\n" + output);
+        assertTrue(output.contains("PAGE-TEST OK"), output);
+        assertTrue(Files.size(screenshots.resolve("page-succeeded.png")) > 10_000, "screenshot written");
+        return output;
+    }
+
+    private static void requireTools(Path browserDir, String chromium) {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                fail("`node --version` failed: install Node.js (apt-get install -y nodejs npm)");
+            }
+        } catch (IOException e) {
+            fail("Node.js is not installed (it drives the browser): apt-get install -y nodejs npm");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while looking for node");
+        }
+        if (!Files.isDirectory(browserDir.resolve("node_modules").resolve("playwright-core"))) {
+            fail("playwright-core is not installed in " + browserDir
+                    + ": run `npm ci --prefix gateway/src/test/browser` (the CI script .ci/run does)");
+        }
+        if (!Files.isExecutable(Path.of(chromium))) {
+            fail("Chromium is not installed at " + chromium + ": apt-get install -y chromium"
+                    + " (or point CHROMIUM_PATH at a Chromium binary)");
+        }
+        if (!Files.exists(browserDir.resolve("page.test.mjs"))) {
+            fail("missing browser script " + browserDir.resolve("page.test.mjs"));
+        }
+    }
+}
