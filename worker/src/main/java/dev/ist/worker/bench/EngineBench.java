@@ -56,23 +56,32 @@ public final class EngineBench {
                 Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         double matmul = matmulGflops();
         out.printf(Locale.ROOT, "fp32 matmul 4096x4096: %.1f GFLOP/s%n%n", matmul);
-        out.println("| size | ms/iter (median) | GFLOP/iter | GFLOP/s | % of matmul | peak RSS MiB |");
-        out.println("|---:|---:|---:|---:|---:|---:|");
+        out.printf(Locale.ROOT, "allocator: LD_PRELOAD=%s GLIBC_TUNABLES=%s%n",
+                System.getenv().getOrDefault("LD_PRELOAD", ""), System.getenv().getOrDefault("GLIBC_TUNABLES", ""));
+        out.println("| size | ms/iter (median) | GFLOP/iter | GFLOP/s | % of matmul | page faults/iter | peak RSS MiB |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|");
         try (StyleTransferEngine engine = new StyleTransferEngine(weights, "auto")) {
             for (int size : o.sizes()) {
                 List<Long> stamps = new ArrayList<>();
+                List<Long> faults = new ArrayList<>();
                 TransferSpec spec = spec(size, o.warmup() + o.measured(), false);
-                engine.stylize(spec, r -> stamps.add(System.nanoTime()), () -> false);
+                engine.stylize(spec, r -> {
+                    stamps.add(System.nanoTime());
+                    faults.add(minorFaults());
+                }, () -> false);
                 double[] diffs = new double[o.measured()];
+                long[] faultDiffs = new long[o.measured()];
                 for (int i = 0; i < o.measured(); i++) {
                     diffs[i] = (stamps.get(o.warmup() + i + 1) - stamps.get(o.warmup() + i)) / 1e6;
+                    faultDiffs[i] = faults.get(o.warmup() + i + 1) - faults.get(o.warmup() + i);
                 }
                 Arrays.sort(diffs);
+                Arrays.sort(faultDiffs);
                 double ms = diffs[diffs.length / 2];
                 double gflop = flopsPerIteration(weights, size, size) / 1e9;
                 double rate = gflop / (ms / 1000);
-                out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f%% | %d |%n", size, ms, gflop, rate,
-                        100 * rate / matmul, peakRssMiB());
+                out.printf(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %.0f%% | %d | %d |%n", size, ms, gflop, rate,
+                        100 * rate / matmul, faultDiffs[faultDiffs.length / 2], peakRssMiB());
             }
             if (o.flatIterations() > 0) {
                 flatness(engine, o.flatSize(), o.flatIterations());
@@ -204,6 +213,17 @@ public final class EngineBench {
             }
             Arrays.sort(times);
             return 2.0 * n * n * n / times[times.length / 2] / 1e9;
+        }
+    }
+
+    /** Minor page faults of this process so far (field 10 of /proc/self/stat). */
+    static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
