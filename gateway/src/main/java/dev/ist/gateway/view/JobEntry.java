@@ -24,6 +24,9 @@ final class JobEntry {
     private JobRequest request;
     private final NavigableMap<Long, JobEvent> events = new TreeMap<>();
     private boolean cancelRequested;
+    // kept up to date on apply so counting and filtering never walk the events
+    private JobEvent latest;
+    private JobEvent terminal;
     private final List<JobEventListener> listeners = new CopyOnWriteArrayList<>();
 
     JobEntry(String jobId, int maxEvents) {
@@ -39,6 +42,17 @@ final class JobEntry {
         return true;
     }
 
+    /** The owner, or null while the request is unknown. */
+    synchronized String owner() {
+        return request == null ? null : request.owner();
+    }
+
+    /** The state without building a snapshot (same rule: a terminal event decides). */
+    synchronized JobState state() {
+        JobEvent decisive = terminal != null ? terminal : latest;
+        return decisive == null ? JobState.QUEUED : JobState.of(decisive.type());
+    }
+
     synchronized boolean hasRequest() {
         return request != null;
     }
@@ -49,6 +63,12 @@ final class JobEntry {
             return false;
         }
         events.put(e.seq(), e);
+        if (latest == null || e.seq() > latest.seq()) {
+            latest = e;
+        }
+        if (e.isTerminal() && (terminal == null || e.seq() > terminal.seq())) {
+            terminal = e;
+        }
         trim();
         for (JobEventListener l : listeners) {
             l.onEvent(e);

@@ -59,10 +59,10 @@ public final class JobView {
     /** Jobs of one owner (all owners when null), newest first, optionally in one state. */
     public List<JobSnapshot> list(String owner, JobState state) {
         return jobs.values().stream()
+                .filter(e -> e.hasRequest() && (owner == null || owner.equals(e.owner())))
+                .filter(e -> state == null || e.state() == state)
                 .map(JobEntry::snapshot)
                 .filter(Objects::nonNull)
-                .filter(s -> owner == null || owner.equals(s.owner()))
-                .filter(s -> state == null || s.state() == state)
                 .sorted(Comparator.comparing((JobSnapshot s) -> s.request().submittedAt()).reversed()
                         .thenComparing(JobSnapshot::jobId))
                 .toList();
@@ -72,8 +72,7 @@ public final class JobView {
     public int inFlight(String owner) {
         int n = 0;
         for (JobEntry e : jobs.values()) {
-            JobSnapshot s = e.snapshot();
-            if (s != null && owner.equals(s.owner()) && !s.state().isTerminal()) {
+            if (owner.equals(e.owner()) && !e.state().isTerminal()) {
                 n++;
             }
         }
@@ -86,9 +85,8 @@ public final class JobView {
             counts.put(s, 0);
         }
         for (JobEntry e : jobs.values()) {
-            JobSnapshot s = e.snapshot();
-            if (s != null) {
-                counts.merge(s.state(), 1, Integer::sum);
+            if (e.hasRequest()) {
+                counts.merge(e.state(), 1, Integer::sum);
             }
         }
         return counts;
@@ -125,8 +123,11 @@ public final class JobView {
     public int evictFinishedBefore(java.time.Instant cutoff) {
         int removed = 0;
         for (Map.Entry<String, JobEntry> e : jobs.entrySet()) {
+            if (!e.getValue().hasRequest() || !e.getValue().state().isTerminal()) {
+                continue;
+            }
             JobSnapshot s = e.getValue().snapshot();
-            if (s != null && s.state().isTerminal() && s.updatedAt().isBefore(cutoff)
+            if (s != null && s.updatedAt().isBefore(cutoff)
                     && !e.getValue().hasListeners() && jobs.remove(e.getKey(), e.getValue())) {
                 removed++;
             }
