@@ -150,6 +150,9 @@ public class JobsResource {
         if (size < 1 || size > 100) {
             throw ProblemException.badParameter("size", "must be between 1 and 100");
         }
+        if (!view.isCaughtUp()) {
+            throw ProblemException.notReady();
+        }
         List<JobSnapshot> all = view.list(caller.get().owner(), state);
         int from = (int) Math.min((long) page * size, all.size());
         int to = Math.min(from + size, all.size());

@@ -69,13 +69,13 @@ public class KafkaWiring {
     @Produces
     @Singleton
     public JobViewFeeder feeder(JobView view) {
-        if (kafka.createTopics()) {
-            TopicCreator.ensure(kafka.bootstrapServers(),
-                    List.of(topics.jobs(), topics.events(), topics.control(), topics.dlq()),
-                    kafka.topicPartitions(), kafka.replicationFactor());
-        }
         JobViewFeeder feeder = new JobViewFeeder(view, topics, kafka.bootstrapServers(),
                 "ist-gateway-view-" + UUID.randomUUID().toString().substring(0, 8));
+        if (kafka.createTopics()) {
+            feeder.preparingTopicsWith(() -> TopicCreator.ensure(kafka.bootstrapServers(),
+                    List.of(topics.jobs(), topics.events(), topics.control(), topics.dlq()),
+                    kafka.topicPartitions(), kafka.replicationFactor()));
+        }
         feeder.start();
         return feeder;
     }

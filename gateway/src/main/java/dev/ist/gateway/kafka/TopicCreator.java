@@ -22,8 +22,9 @@ public final class TopicCreator {
     }
 
     public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        try {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
                     .map(n -> new NewTopic(n, partitions, replication)).toList();
             if (missing.isEmpty()) {
@@ -44,6 +45,8 @@ public final class TopicCreator {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("could not reach Kafka at " + bootstrapServers + " to check topics: " + e,
                     e);
+        } finally {
+            admin.close(java.time.Duration.ofSeconds(2));
         }
     }
 }

@@ -37,6 +37,7 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
     private volatile boolean alive;
     private volatile Throwable failure;
     private Thread thread;
+    private Runnable prepareTopics = () -> { };
 
     public JobViewFeeder(JobView view, Topics topics, String bootstrapServers, String clientId) {
         this.view = view;
@@ -51,6 +52,15 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /**
+     * Work to do before reading, on the feeder's thread (e.g. creating missing topics); retried every two seconds
+     * while it throws, so a gateway started before Kafka simply stays unready until Kafka is there.
+     */
+    public JobViewFeeder preparingTopicsWith(Runnable work) {
+        this.prepareTopics = work;
+        return this;
     }
 
     public synchronized void start() {
@@ -71,6 +81,15 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
     public void run() {
         alive = true;
         try {
+            while (running) {
+                try {
+                    prepareTopics.run();
+                    break;
+                } catch (RuntimeException e) {
+                    LOG.warnf("Kafka is not usable yet, retrying: %s", e.getMessage());
+                    sleep(2000);
+                }
+            }
             List<TopicPartition> partitions = awaitPartitions();
             if (partitions == null) {
                 return;
