@@ -76,10 +76,19 @@ public final class WorkerMetrics implements AutoCloseable {
                 .description("Jobs resumed from a checkpoint").register(registry);
         styleCacheHits = styleCache("hit");
         styleCacheMisses = styleCache("miss");
-        // outcomes show as 0 from the start, so rate() works before the first failure
+        // every series shows as 0 from the start, so rate() and the dashboards work before the first failure
         for (String outcome : new String[] {"succeeded", "cancelled"}) {
             jobs(outcome, "none");
         }
+        for (ErrorCode code : ErrorCode.values()) {
+            jobs("failed", code.name());
+            deadLetters(code);
+        }
+    }
+
+    private Counter deadLetters(ErrorCode reason) {
+        return Counter.builder("ist.worker.dlq.messages").description("Messages copied to the dead-letter topic")
+                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry);
     }
 
     private Counter styleCache(String result) {
@@ -167,8 +176,7 @@ public final class WorkerMetrics implements AutoCloseable {
     }
 
     public void deadLetter(ErrorCode reason) {
-        Counter.builder("ist.worker.dlq.messages").description("Messages copied to the dead-letter topic")
-                .tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+        deadLetters(reason).increment();
     }
 
     @Override
