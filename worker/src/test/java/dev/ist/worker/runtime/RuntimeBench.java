@@ -33,6 +33,18 @@ public final class RuntimeBench {
     }
 
     public static void main(String[] args) throws Exception {
+        int status = 0;
+        try {
+            bench(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status); // the test broker's threads would keep the JVM alive
+
+    }
+
+    private static void bench(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Duration wait = Duration.ofMinutes(5);
@@ -66,7 +78,10 @@ public final class RuntimeBench {
                         t.get("optimise"), overhead, t.get("queueWait"), t.get("fetch"), t.get("targets"),
                         t.get("store"), t.get("total"), r.done.progress().iteration(), r.submitToRunningMs);
             }
-            System.out.printf(Locale.ROOT, "median runtime overhead (e2e - optimise): %d ms%n", median(overheads));
+            if (!overheads.isEmpty()) {
+                System.out.printf(Locale.ROOT, "median runtime overhead (e2e - optimise): %d ms%n",
+                        median(overheads));
+            }
 
             List<Long> latencies = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
@@ -80,7 +95,6 @@ public final class RuntimeBench {
                     + " min %d ms, max %d ms%n", samples, median(latencies), latencies.get(0),
                     latencies.get(latencies.size() - 1));
         }
-        System.exit(0);
     }
 
     private record Result(JobEvent done, long endToEndMs, long submitToRunningMs) {

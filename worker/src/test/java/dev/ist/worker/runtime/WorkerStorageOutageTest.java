@@ -43,7 +43,7 @@ class WorkerStorageOutageTest {
     void jobFinishesWhenStorageIsStoppedAndRestartedDuringIt() throws Exception {
         JobRequest job = h.request(h.upload(TestImages.gradientPng(48, 32)),
                 h.upload(TestImages.checkerboardPng(32, 32, 4)),
-                WorkerHarness.tinyOptions(48, 120).optimizer(Optimizer.ADAM).learningRate(0.02).build());
+                WorkerHarness.tinyOptions(48, 400).optimizer(Optimizer.ADAM).learningRate(0.02).build());
         h.submit(job);
         h.awaitEvent(job.jobId(), e -> e.type() == EventType.PROGRESS && e.progress().iteration() >= 5, WAIT);
 

@@ -99,6 +99,7 @@ public final class JobRunner implements JobHandler {
         final ConsumerRecord<String, byte[]> record;
         final JobControl control;
         final long receivedNanos = System.nanoTime();
+        final Instant receivedAt = clock.instant();
         final Map<String, Long> timings = new LinkedHashMap<>();
         String jobId;
         JobRequest request;
@@ -152,7 +153,11 @@ public final class JobRunner implements JobHandler {
         } catch (JobFailure f) {
             return fail(job, f.code(), f.getMessage());
         }
+        long syncStart = System.nanoTime();
         controlSync.run();
+        LOG.info("job {} picked up {} ms after submission (partition {} offset {}); checks took {} ms, control sync {} ms",
+                job.jobId, Duration.between(job.request.submittedAt(), job.receivedAt).toMillis(), record.partition(),
+                record.offset(), ms(syncStart - job.receivedNanos), ms(System.nanoTime() - syncStart));
         if (cancels.isCancelled(job.jobId)) {
             LOG.info("job {} was cancelled before it started; skipping it", job.jobId);
             return cancelled(job, "cancelled before it started");

@@ -55,6 +55,9 @@ public final class ControlListener implements AutoCloseable {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // the broker answers one request per connection at a time: a long-polling fetch would hold up the
+        // end-offset look-up of a sync for up to fetch.max.wait.ms; the topic is tiny, so poll briskly
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumer = new KafkaConsumer<>(c);
@@ -109,8 +112,15 @@ public final class ControlListener implements AutoCloseable {
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             while (running) {
                 try {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        apply(r);
+                    try {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                            apply(r);
+                        }
+                    } catch (WakeupException e) {
+                        if (!running) {
+                            break;
+                        }
+                        // a sync request: answer it now instead of after the poll timeout
                     }
                     lastPollNanos = System.nanoTime();
                     if (!initialCatchUp.isDone() && reached(initialEnd)) {
