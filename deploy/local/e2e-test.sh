@@ -15,7 +15,7 @@ PASSES=0
 BG=()
 cleanup() {
   local p
-  for p in "${BG[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${BG[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
@@ -119,10 +119,13 @@ if grep -q "IST is up" "$WORK/up.out"; then
 else
   fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
 fi
-kill -INT "$up_pid" 2>/dev/null || true
+# SIGTERM, as Ctrl-C (SIGINT) is ignored by background jobs of a non-interactive shell
+kill -TERM "$up_pid" 2>/dev/null || true
+for _ in $(seq 1 600); do kill -0 "$up_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$up_pid" 2>/dev/null; then fail "./ist up did not exit within 60 s of SIGTERM"; kill -KILL "$up_pid"; fi
 wait "$up_pid" 2>/dev/null || true
 BG=()
-if all_exited "$IST_STATE/pids"; then pass "Ctrl-C stopped every process of ./ist up"; else fail "./ist up left processes behind"; fi
+if all_exited "$IST_STATE/pids"; then pass "stopping ./ist up stopped every process it started"; else fail "./ist up left processes behind"; fi
 
 echo
 echo "e2e: $PASSES passed, $FAILS failed"
