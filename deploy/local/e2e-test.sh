@@ -92,6 +92,25 @@ else
   fail "expected the port-in-use message (exit $rc):"; cat "$WORK/busy.out"
 fi
 
+say "./ist up on an old Java and on a nearly full disk"
+mkdir -p "$WORK/oldjava"
+printf '#!/bin/sh\necho '"'"'java version "11.0.2" 2019-01-15 LTS'"'"' >&2\n' >"$WORK/oldjava/java"
+chmod +x "$WORK/oldjava/java"
+set +e
+PATH="$WORK/oldjava:$PATH" ./ist up >"$WORK/oldjava.out" 2>&1; rc=$?
+IST_MIN_FREE_KB=$((1 << 50)) ./ist up >"$WORK/disk.out" 2>&1; rc2=$?
+set -e
+if ((rc != 0)) && grep -q "Java 11.0.2 is too old: IST needs Java 17 or newer" "$WORK/oldjava.out"; then
+  pass "old Java refused with: $(grep -m1 'too old' "$WORK/oldjava.out")"
+else
+  fail "expected the Java-too-old message (exit $rc):"; cat "$WORK/oldjava.out"
+fi
+if ((rc2 != 0)) && grep -q "disk almost full" "$WORK/disk.out"; then
+  pass "full disk refused with: $(grep -m1 'disk almost full' "$WORK/disk.out")"
+else
+  fail "expected the disk-full message (exit $rc2):"; cat "$WORK/disk.out"
+fi
+
 # ---- 3. ./ist up + real Prometheus over a running job -------------------------------------------------------
 say "./ist up, jobs through the API, real Prometheus evaluating every dashboard and alert query"
 use_fresh_ports
