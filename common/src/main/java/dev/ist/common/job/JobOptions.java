@@ -77,7 +77,7 @@ public record JobOptions(
         private int size = 512;
         private int iterations = 500;
         private double contentWeight = 1.0;
-        private double styleWeight = 1.0e4;
+        private double styleWeight = 1.0e5;
         private double tvWeight = 0.0;
         private List<String> contentLayers = DEFAULT_CONTENT_LAYERS;
         private List<String> styleLayers = DEFAULT_STYLE_LAYERS;
