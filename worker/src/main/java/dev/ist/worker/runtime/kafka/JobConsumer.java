@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -68,9 +70,14 @@ public final class JobConsumer implements AutoCloseable {
     }
 
     public JobConsumer(Settings settings, JobHandler handler) {
+        this(settings, new KafkaConsumer<>(consumerConfig(settings)), handler);
+    }
+
+    /** With a given consumer (unit tests of the rebalance handling). */
+    JobConsumer(Settings settings, Consumer<String, byte[]> consumer, JobHandler handler) {
         this.settings = settings;
         this.handler = handler;
-        this.consumer = new KafkaConsumer<>(consumerConfig(settings));
+        this.consumer = consumer;
         this.jobThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ist-worker-job");
             t.setDaemon(true);
@@ -149,8 +156,10 @@ public final class JobConsumer implements AutoCloseable {
                         finish();
                     }
                 } else if (!consumer.paused().isEmpty()) {
-                    // the job ended inside a rebalance callback
-                    consumer.resume(consumer.paused());
+                    // the job ended inside a rebalance callback; resume what is still ours
+                    Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+                    paused.retainAll(consumer.assignment());
+                    consumer.resume(paused);
                 }
             }
         } catch (WakeupException e) {
