@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one place that builds object keys. Inputs are content-addressed ({@code inputs/sha256/<hex>}) so one upload is
- * stored once; everything a job produces lives under {@code jobs/<jobId>/}. Keys are never built from user names:
+ * stored once; everything a job produces lives under {@code jobs/<jobId>/}, feed-forward models under
+ * {@code models/<name>/}. Keys are never built from user input: apart from operator-chosen model names (checked
+ * against {@link #MODEL_NAME_PATTERN})
  * every part is a hash, a UUID or a number, and the builders refuse anything else.
  */
 public final class ObjectKeys {
@@ -17,6 +19,9 @@ public final class ObjectKeys {
     public static final String INPUTS_PREFIX = "inputs/sha256/";
     public static final String JOBS_PREFIX = "jobs/";
     public static final String MODELS_PREFIX = "models/";
+    /** Registry names of feed-forward models: lower case, safe as one key segment. */
+    public static final String MODEL_NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
+    private static final Pattern MODEL_NAME = Pattern.compile(MODEL_NAME_PATTERN);
 
     private ObjectKeys() {
     }
@@ -69,6 +74,32 @@ public final class ObjectKeys {
     /** JSON record of options, seed, weights checksum, versions and per-phase timings. */
     public static String manifest(String jobId) {
         return jobPrefix(jobId) + "manifest.json";
+    }
+
+    public static boolean isModelName(String s) {
+        return s != null && MODEL_NAME.matcher(s).matches() && !s.contains("..");
+    }
+
+    /** The ONNX file of a registered feed-forward model. */
+    public static String model(String name) {
+        return modelPrefix(name) + "model.onnx";
+    }
+
+    /** The JSON {@code ModelInfo} of a registered model; its presence is what makes the model listed. */
+    public static String modelMetadata(String name) {
+        return modelPrefix(name) + "model.json";
+    }
+
+    /** The optional preview image shown in the model picker. */
+    public static String modelPreview(String name) {
+        return modelPrefix(name) + "preview";
+    }
+
+    public static String modelPrefix(String name) {
+        if (!isModelName(name)) {
+            throw new IllegalArgumentException("not a model name (" + MODEL_NAME_PATTERN + "): " + name);
+        }
+        return MODELS_PREFIX + name + "/";
     }
 
     private static void requireJobId(String jobId) {

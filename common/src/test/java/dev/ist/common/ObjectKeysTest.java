@@ -82,4 +82,18 @@ class ObjectKeysTest {
         assertTrue(ObjectKeys.isJobId(java.util.UUID.randomUUID().toString()));
         assertFalse(ObjectKeys.isJobId(null));
     }
+
+    @Test
+    void modelKeysLiveUnderTheModelsPrefixByName() {
+        assertEquals("models/candy-v2/model.onnx", ObjectKeys.model("candy-v2"));
+        assertEquals("models/candy-v2/model.json", ObjectKeys.modelMetadata("candy-v2"));
+        assertEquals("models/candy-v2/preview", ObjectKeys.modelPreview("candy-v2"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Candy", "-candy", "a/b", "a..b", "../x", "ä"})
+    void modelKeysRefuseNamesThatAreNotSafeKeySegments(String name) {
+        assertFalse(ObjectKeys.isModelName(name));
+        assertThrows(IllegalArgumentException.class, () -> ObjectKeys.model(name));
+    }
 }

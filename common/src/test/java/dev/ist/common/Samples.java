@@ -9,6 +9,7 @@ import dev.ist.common.event.Losses;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.job.InitMode;
+import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.Optimizer;
@@ -55,6 +56,8 @@ public final class Samples {
                 .styleScale(0.75)
                 .pooling(Pooling.AVG)
                 .outputFormat(OutputFormat.JPEG)
+                .mode(JobMode.FAST)
+                .model("candy-v2")
                 .build();
     }
 

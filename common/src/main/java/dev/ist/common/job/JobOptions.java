@@ -16,7 +16,7 @@ import java.util.List;
  * @param contentLayers paper names, e.g. conv4_2
  * @param styleLayers   paper names, e.g. relu1_1 … relu5_1
  * @param optimizer     L-BFGS (the paper's) or Adam
- * @param learningRate  step size (L-BFGS lr, Adam lr)
+ * @param learningRate  step size; null means the optimiser's own default (L-BFGS 1, Adam 0.02)
  * @param init          where the image starts
  * @param initImage     the start image when {@code init == IMAGE}, else null
  * @param seed          makes noise init and everything random reproducible
@@ -25,6 +25,8 @@ import java.util.List;
  * @param styleScale    style image size relative to the output
  * @param pooling       max (VGG's) or average pooling
  * @param outputFormat  PNG or JPEG
+ * @param mode          optimisation (the paper's) or one pass of a pre-trained feed-forward network
+ * @param model         the registry name of that network when {@code mode == FAST}, else null
  */
 public record JobOptions(
         int size,
@@ -35,7 +37,7 @@ public record JobOptions(
         List<String> contentLayers,
         List<String> styleLayers,
         Optimizer optimizer,
-        double learningRate,
+        Double learningRate,
         InitMode init,
         ImageRef initImage,
         long seed,
@@ -43,7 +45,9 @@ public record JobOptions(
         boolean multiScale,
         double styleScale,
         Pooling pooling,
-        OutputFormat outputFormat) {
+        OutputFormat outputFormat,
+        JobMode mode,
+        String model) {
 
     public static final List<String> DEFAULT_CONTENT_LAYERS = List.of("conv4_2");
     public static final List<String> DEFAULT_STYLE_LAYERS =
@@ -69,7 +73,7 @@ public record JobOptions(
                 .tvWeight(tvWeight).contentLayers(contentLayers).styleLayers(styleLayers).optimizer(optimizer)
                 .learningRate(learningRate).init(init).initImage(initImage).seed(seed)
                 .preserveColors(preserveColors).multiScale(multiScale).styleScale(styleScale).pooling(pooling)
-                .outputFormat(outputFormat);
+                .outputFormat(outputFormat).mode(mode).model(model);
     }
 
     /** Builder with the product defaults (512 px, 500 L-BFGS iterations, the paper's layers). */
@@ -82,7 +86,7 @@ public record JobOptions(
         private List<String> contentLayers = DEFAULT_CONTENT_LAYERS;
         private List<String> styleLayers = DEFAULT_STYLE_LAYERS;
         private Optimizer optimizer = Optimizer.LBFGS;
-        private double learningRate = 1.0;
+        private Double learningRate;
         private InitMode init = InitMode.CONTENT;
         private ImageRef initImage;
         private long seed = 0L;
@@ -91,6 +95,8 @@ public record JobOptions(
         private double styleScale = 1.0;
         private Pooling pooling = Pooling.MAX;
         private OutputFormat outputFormat = OutputFormat.PNG;
+        private JobMode mode = JobMode.OPTIMIZE;
+        private String model;
 
         public Builder size(int v) { size = v; return this; }
         public Builder iterations(int v) { iterations = v; return this; }
@@ -101,6 +107,8 @@ public record JobOptions(
         public Builder styleLayers(List<String> v) { styleLayers = v; return this; }
         public Builder optimizer(Optimizer v) { optimizer = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** null: the optimiser's own default. */
+        public Builder learningRate(Double v) { learningRate = v; return this; }
         public Builder init(InitMode v) { init = v; return this; }
         public Builder initImage(ImageRef v) { initImage = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -109,11 +117,13 @@ public record JobOptions(
         public Builder styleScale(double v) { styleScale = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
         public Builder outputFormat(OutputFormat v) { outputFormat = v; return this; }
+        public Builder mode(JobMode v) { mode = v; return this; }
+        public Builder model(String v) { model = v; return this; }
 
         public JobOptions build() {
             return new JobOptions(size, iterations, contentWeight, styleWeight, tvWeight, contentLayers, styleLayers,
                     optimizer, learningRate, init, initImage, seed, preserveColors, multiScale, styleScale, pooling,
-                    outputFormat);
+                    outputFormat, mode, model);
         }
     }
 }

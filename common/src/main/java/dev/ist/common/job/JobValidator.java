@@ -37,7 +37,10 @@ public final class JobValidator {
         }
         checkImage("content", request.content(), errors);
         List<StyleRef> styles = request.styles();
-        if (styles == null || styles.isEmpty()) {
+        boolean fast = request.options() != null && request.options().mode() == JobMode.FAST;
+        if (fast && (styles == null || styles.isEmpty())) {
+            // a feed-forward network carries its style; style images are optional (and unused) there
+        } else if (styles == null || styles.isEmpty()) {
             errors.add(new FieldError("styles", "at least one style image is required"));
         } else {
             if (styles.size() > limits.maxStyles()) {
@@ -84,7 +87,8 @@ public final class JobValidator {
         if (o.optimizer() == null) {
             errors.add(new FieldError("options.optimizer", "must be one of LBFGS, ADAM"));
         }
-        if (!Double.isFinite(o.learningRate()) || o.learningRate() <= 0 || o.learningRate() > 1000) {
+        Double lr = o.learningRate();
+        if (lr != null && (!Double.isFinite(lr) || lr <= 0 || lr > 1000)) {
             errors.add(new FieldError("options.learningRate", "must be > 0 and <= 1000, was " + o.learningRate()));
         }
         if (o.init() == null) {
@@ -103,6 +107,18 @@ public final class JobValidator {
         }
         if (o.outputFormat() == null) {
             errors.add(new FieldError("options.outputFormat", "must be one of PNG, JPEG"));
+        }
+        if (o.mode() == null) {
+            errors.add(new FieldError("options.mode", "must be one of OPTIMIZE, FAST"));
+        } else if (o.mode() == JobMode.FAST) {
+            if (o.model() == null) {
+                errors.add(new FieldError("options.model", "is required with mode FAST (see GET /v1/models)"));
+            } else if (!ObjectKeys.isModelName(o.model())) {
+                errors.add(new FieldError("options.model", "must match " + ObjectKeys.MODEL_NAME_PATTERN
+                        + ", was " + quote(o.model())));
+            }
+        } else if (o.model() != null) {
+            errors.add(new FieldError("options.model", "is only allowed with mode FAST"));
         }
     }
 

@@ -28,7 +28,9 @@ class JobValidatorTest {
 
     private static JobRequest withStyles(List<StyleRef> styles) {
         JobRequest r = Samples.fullRequest();
-        return JobRequest.of(r.jobId(), r.submittedAt(), r.content(), styles, r.options(), r.owner());
+        // optimize mode: there style images are required
+        return JobRequest.of(r.jobId(), r.submittedAt(), r.content(), styles,
+                r.options().toBuilder().mode(JobMode.OPTIMIZE).model(null).build(), r.owner());
     }
 
     /** Asserts exactly one error, on {@code field}, whose message contains {@code words}. */
@@ -134,7 +136,7 @@ class JobValidatorTest {
     void everyProblemIsReportedAtOnce() {
         JobRequest r = Samples.fullRequest();
         JobRequest bad = JobRequest.of("nope", r.submittedAt(), r.content(), List.of(),
-                r.options().toBuilder().size(1).iterations(-5).tvWeight(-1).build(), null);
+                r.options().toBuilder().mode(JobMode.OPTIMIZE).model(null).size(1).iterations(-5).tvWeight(-1).build(), null);
         List<String> fields = new ArrayList<>();
         validator.validate(bad).forEach(e -> fields.add(e.field()));
         assertEquals(List.of("jobId", "styles", "options.size", "options.iterations", "options.tvWeight"), fields);
@@ -202,5 +204,27 @@ class JobValidatorTest {
                 """.formatted(Samples.JOB_ID, Samples.SHA_CONTENT, Samples.SHA_STYLE_1);
         JobRequest decoded = JsonCodec.shared().decodeRequest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         refusedOnce(decoded, "options.iterations", "was 999999");
+    }
+
+    @Test
+    void fastModeNeedsAModelName() {
+        refusedOnce(withOptions(b -> b.mode(JobMode.FAST).model(null)), "options.model", "required with mode FAST");
+        refusedOnce(withOptions(b -> b.mode(JobMode.FAST).model("../etc")), "options.model", "must match");
+    }
+
+    @Test
+    void optimizeModeRefusesAModelName() {
+        refusedOnce(withOptions(b -> b.mode(JobMode.OPTIMIZE).model("candy")), "options.model",
+                "only allowed with mode FAST");
+    }
+
+    @Test
+    void fastModeNeedsNoStyleImage() {
+        JobRequest r = Samples.fullRequest();
+        assertEquals(List.of(), validator.validate(
+                JobRequest.of(r.jobId(), r.submittedAt(), r.content(), List.of(), r.options(), r.owner())));
+        refusedOnce(JobRequest.of(r.jobId(), r.submittedAt(), r.content(), List.of(),
+                r.options().toBuilder().mode(JobMode.OPTIMIZE).model(null).build(), r.owner()), "styles",
+                "at least one");
     }
 }
