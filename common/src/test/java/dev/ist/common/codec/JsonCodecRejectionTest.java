@@ -256,7 +256,7 @@ class JsonCodecRejectionTest {
         ((ObjectNode) r.get("styles").get(0)).put("weight", 3);
         var decoded = codec.decodeRequest(bytes(r));
         assertEquals(10000.0, decoded.options().styleWeight());
-        assertEquals(1.0, decoded.options().learningRate());
+        assertEquals(Double.valueOf(1.0), decoded.options().learningRate());
         assertEquals(3.0, decoded.styles().get(0).weight());
     }
 

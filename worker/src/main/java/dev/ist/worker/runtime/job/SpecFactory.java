@@ -30,7 +30,7 @@ public final class SpecFactory {
                 .contentLayers(o.contentLayers())
                 .styleLayers(o.styleLayers())
                 .optimizer(o.optimizer() == dev.ist.common.job.Optimizer.ADAM ? OptimizerKind.ADAM : OptimizerKind.LBFGS)
-                .learningRate(o.learningRate())
+                .learningRate(o.learningRate() == null ? Double.NaN : o.learningRate())
                 .seed(o.seed())
                 .preserveColors(o.preserveColors())
                 .multiScale(o.multiScale())
