@@ -71,6 +71,14 @@ public final class ObjectKeys {
         return jobPrefix(jobId) + "checkpoint.bin";
     }
 
+    /**
+     * The job's terminal event, stored before it is published: a redelivered job is then not rerun, and its terminal
+     * event is re-published with the same sequence number.
+     */
+    public static String terminalMarker(String jobId) {
+        return jobPrefix(jobId) + "terminal.json";
+    }
+
     /** JSON record of options, seed, weights checksum, versions and per-phase timings. */
     public static String manifest(String jobId) {
         return jobPrefix(jobId) + "manifest.json";

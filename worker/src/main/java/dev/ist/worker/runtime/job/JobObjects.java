@@ -29,7 +29,7 @@ public final class JobObjects {
     }
 
     public static String terminalKey(String jobId) {
-        return ObjectKeys.jobPrefix(jobId) + "terminal.json";
+        return ObjectKeys.terminalMarker(jobId);
     }
 
     /** The stored terminal event of a finished job. Storage errors propagate (the caller retries). */
