@@ -67,8 +67,8 @@ public record ModelInfo(String name, String description, int minSide, int maxSid
         if (tileSize < minSide || tileSize > maxSide) {
             errors.add(new FieldError("tileSize", "must be between minSide and maxSide, was " + tileSize));
         }
-        if (tileOverlap < 0 || tileOverlap * 2 >= tileSize) {
-            errors.add(new FieldError("tileOverlap", "must be >= 0 and under half of tileSize, was " + tileOverlap));
+        if (tileOverlap < 0 || tileOverlap * 2 > tileSize) {
+            errors.add(new FieldError("tileOverlap", "must be >= 0 and at most half of tileSize, was " + tileOverlap));
         }
         if (inputScale != 1.0 && inputScale != 255.0) {
             errors.add(new FieldError("inputScale", "must be 1 or 255, was " + inputScale));

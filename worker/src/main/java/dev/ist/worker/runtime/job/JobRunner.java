@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.job;
 
+import dev.ist.common.IstConfig;
 import dev.ist.common.ObjectKeys;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
@@ -10,6 +11,7 @@ import dev.ist.common.event.JobEvent;
 import dev.ist.common.event.Losses;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.FieldError;
+import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.JobValidator;
@@ -26,6 +28,7 @@ import dev.ist.worker.engine.TransferCancelledException;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.WeightsException;
+import dev.ist.worker.fast.FastJobRunner;
 import dev.ist.worker.runtime.WorkerConfig;
 import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.EventPublisher;
@@ -71,6 +74,7 @@ public final class JobRunner implements JobHandler {
     private final InputFetcher fetcher;
     private final JobValidator validator;
     private final JsonCodec codec = JsonCodec.shared();
+    private final FastJobRunner fast; // mode FAST: a pre-trained network instead of the optimisation
 
     /**
      * @param previewStore storage for previews, typically with a short retry policy (a preview may be skipped)
@@ -92,6 +96,7 @@ public final class JobRunner implements JobHandler {
         this.objects = new JobObjects(store);
         this.fetcher = new InputFetcher(store, config.limits());
         this.validator = new JobValidator(config.limits());
+        this.fast = new FastJobRunner(store, FastJobRunner.Settings.from(IstConfig.fromSystem()));
     }
 
     /** One job's bookkeeping while it is handled. */
@@ -207,7 +212,8 @@ public final class JobRunner implements JobHandler {
 
         TransferSpec spec;
         try {
-            spec = SpecFactory.build(request.options(), inputs, resume, cachedTargets.orElse(List.of()));
+            spec = isFast(request) ? null
+                    : SpecFactory.build(request.options(), inputs, resume, cachedTargets.orElse(List.of()));
         } catch (InvalidSpecException e) {
             return fail(job, ErrorCode.INVALID_REQUEST, "request refused by the engine: " + e.getMessage());
         }
@@ -224,8 +230,9 @@ public final class JobRunner implements JobHandler {
         TransferResult result;
         metrics.jobStarted();
         try {
-            result = engine.stylize(spec, reporter,
-                    () -> job.control.mustAbandon() || cancels.isCancelled(jobId));
+            java.util.function.BooleanSupplier stop = () -> job.control.mustAbandon() || cancels.isCancelled(jobId);
+            result = isFast(request) ? fast.stylize(request.options(), inputs.content(), reporter, stop)
+                    : engine.stylize(spec, reporter, stop);
         } catch (TransferCancelledException e) {
             return stopped(job, e, reporter);
         } catch (EngineOutOfMemoryException e) {
@@ -276,7 +283,8 @@ public final class JobRunner implements JobHandler {
                     engine.device(), request.submittedAt(), clock.instant(), request.content().sha256(),
                     request.styles().stream().map(s -> s.image().sha256()).toList(), request.options(),
                     request.options().seed(),
-                    new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()), Versions.all(),
+                    isFast(request) ? new JobManifest.Weights(result.weightsDescription(), result.weightsSha256())
+                            : new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()), Versions.all(),
                     timings, resumedFrom, result.iterationsRun(), result.image().getWidth(),
                     result.image().getHeight(),
                     new Losses(result.contentLoss(), result.styleLoss(), result.tvLoss(), result.totalLoss()),
@@ -462,6 +470,10 @@ public final class JobRunner implements JobHandler {
         }
         return new StyleTargetsCache.Key(styles, o.size(), o.styleLayers(), o.styleScale(), o.pooling().name(),
                 o.preserveColors(), o.multiScale(), engine.weightsSha256());
+    }
+
+    private static boolean isFast(JobRequest request) {
+        return request.options().mode() == JobMode.FAST;
     }
 
     private static long ms(long nanos) {

@@ -1,0 +1,8 @@
+package dev.ist.worker.fast;
+
+/** The bytes are not a usable style network (not ONNX, wrong shapes, or ONNX Runtime refuses them). */
+public final class InvalidModelException extends Exception {
+    public InvalidModelException(String message) {
+        super(message);
+    }
+}
