@@ -115,8 +115,14 @@ public final class StyleTransferEngine implements AutoCloseable {
         int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
         List<float[]> pixels = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
+        int minSide = minimumShortSide(spec);
         for (BufferedImage style : styles) {
             int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
+            if (Math.min(size[0], size[1]) < minSide) {
+                // too small for the deepest layer: enlarge until the short side fits
+                double grow = (double) minSide / Math.min(size[0], size[1]);
+                size = new int[] {(int) Math.ceil(size[0] * grow), (int) Math.ceil(size[1] * grow)};
+            }
             float[] p = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
             if (lumaRef != null) {
                 p = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(p), lumaRef));

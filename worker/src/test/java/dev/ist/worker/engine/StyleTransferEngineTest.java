@@ -225,6 +225,14 @@ class StyleTransferEngineTest {
     }
 
     @Test
+    void aThinStyleImageIsEnlargedUntilTheDeepestLayerFits() {
+        TransferResult result = engine.stylize(spec().styles(List.of(new StyleImage(photo(60, 6, 4), 1.0))).build(),
+                null, null);
+        assertEquals(48, result.image().getWidth());
+        assertTrue(Double.isFinite(result.styleLoss()) && result.styleLoss() > 0);
+    }
+
+    @Test
     void anOutputTooSmallForTheLayersIsRefused() {
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
                 () -> engine.stylize(spec().size(16).build(), null, null));
