@@ -10,15 +10,18 @@ The build never runs this; its outputs are committed under worker/src/test/resou
   tiny-style.ref.f32     its output on the fixed input below, raw little-endian float32, NCHW, 1x3x40x56
   wrong-shape.onnx       same kind of network with a 1-channel output (an upload the registry must refuse)
 
+The two .onnx files are also copied to gateway/src/test/resources/fastmodel/ (upload tests).
 The fixed input is pixel(c, y, x) = (x * 7 + y * 13 + c * 50) % 256, the same formula the Java tests use.
 """
 import os
+import shutil
 import numpy as np
 import torch
 from torch import nn
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "worker", "src", "test", "resources",
-                   "fastmodel")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+OUT = os.path.join(ROOT, "worker", "src", "test", "resources", "fastmodel")
+GATEWAY_OUT = os.path.join(ROOT, "gateway", "src", "test", "resources", "fastmodel")
 H, W = 40, 56
 
 
@@ -60,6 +63,9 @@ def main():
         ref = model(torch.from_numpy(fixed_input())).numpy().astype("<f4")
     ref.tofile(os.path.join(OUT, "tiny-style.ref.f32"))
     export(TinyTransformer(out_channels=1).eval(), os.path.join(OUT, "wrong-shape.onnx"))
+    os.makedirs(GATEWAY_OUT, exist_ok=True)
+    for name in ("tiny-style.onnx", "wrong-shape.onnx"):
+        shutil.copyfile(os.path.join(OUT, name), os.path.join(GATEWAY_OUT, name))
     print("wrote", OUT, "reference range", float(ref.min()), float(ref.max()))
 
 

@@ -112,6 +112,7 @@ $('#key-form').addEventListener('submit', (ev) => {
   keySummary();
   notice('');
   loadRecent();
+  loadModels();
 });
 
 $('#forget-key').addEventListener('click', () => {
@@ -188,14 +189,46 @@ function showStrength() {
 }
 $('#strength').addEventListener('input', showStrength);
 
+function fastMode() {
+  return $('#mode-fast').checked;
+}
+
 function options() {
-  return {
+  const o = {
     size: Number($('#size').value),
     iterations: Number($('#iterations').value),
     styleWeight: strength(),
     preserveColors: $('#preserve-colors').checked,
     seed: Number($('#seed').value || 0),
   };
+  if (fastMode()) {
+    o.mode = 'FAST';
+    o.model = $('#model').value;
+  }
+  return o;
+}
+
+// the model picker: house styles from GET /v1/models, used by Fast mode
+async function loadModels() {
+  try {
+    const { models } = await (await api('/v1/models')).json();
+    const select = $('#model');
+    select.replaceChildren(...(models.length ? models : [{ name: '', description: 'no models' }]).map((m) => {
+      const option = document.createElement('option');
+      option.value = m.name;
+      option.textContent = m.name ? m.name + (m.description ? ' — ' + m.description : '') : m.description;
+      return option;
+    }));
+    select.disabled = !fastMode() || models.length === 0;
+  } catch (err) {
+    // no key yet, or the gateway is starting: the picker stays empty
+  }
+}
+for (const id of ['#mode-optimize', '#mode-fast']) {
+  $(id).addEventListener('change', () => {
+    $('#model').disabled = !fastMode() || !$('#model').value;
+    $('#style-drop').classList.toggle('unused', fastMode());
+  });
 }
 
 // ---------------------------------------------------------------- submit
@@ -203,13 +236,17 @@ function options() {
 $('#job-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   clearError();
-  if (!state.content || state.styles.length === 0) {
+  if (!state.content || (state.styles.length === 0 && !fastMode())) {
     showError({ problem: { title: 'Images missing', detail: 'Pick a content photo and at least one style image.' } });
+    return;
+  }
+  if (fastMode() && !$('#model').value) {
+    showError({ problem: { title: 'No house style', detail: 'Fast mode needs a model; none is registered yet.' } });
     return;
   }
   const form = new FormData();
   form.append('content', state.content, state.content.name);
-  for (const s of state.styles) {
+  for (const s of fastMode() ? [] : state.styles) {
     form.append('style', s, s.name);
   }
   form.append('options', JSON.stringify(options()));
@@ -566,3 +603,4 @@ keySummary();
 showStrength();
 drawLosses();
 loadRecent();
+loadModels();

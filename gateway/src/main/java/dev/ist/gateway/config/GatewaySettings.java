@@ -24,6 +24,10 @@ public interface GatewaySettings {
     @WithDefault("false")
     boolean allowAnonymous();
 
+    /** Key names (the part before ':' in api-keys) that may upload style models to POST /v1/models. */
+    @WithName("model-admins")
+    Optional<List<String>> modelAdmins();
+
     Limits limits();
 
     Sse sse();

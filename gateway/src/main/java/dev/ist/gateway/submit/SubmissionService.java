@@ -6,6 +6,7 @@ import dev.ist.common.job.FieldError;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.JobLimits;
+import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.JobValidator;
@@ -13,6 +14,7 @@ import dev.ist.common.job.StyleRef;
 import dev.ist.gateway.api.ProblemException;
 import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.config.GatewaySettings;
+import dev.ist.gateway.models.ModelCatalog;
 import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.metrics.GatewayMetrics;
 import dev.ist.gateway.view.JobSnapshot;
@@ -51,6 +53,7 @@ public class SubmissionService {
     private final JobView view;
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
+    private final ModelCatalog models;
     private final SubmissionLimiter limiter = new SubmissionLimiter();
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
@@ -61,13 +64,14 @@ public class SubmissionService {
     });
 
     public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
-                             GatewayMetrics metrics, GatewaySettings settings) {
+                             GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models) {
         this.intake = intake;
         this.validator = validator;
         this.publisher = publisher;
         this.view = view;
         this.metrics = metrics;
         this.settings = settings;
+        this.models = models;
     }
 
     public JobLimits limits() {
@@ -150,7 +154,8 @@ public class SubmissionService {
         if (draft.content() == null) {
             errors.add(new FieldError("content", "a content image is required"));
         }
-        if (draft.styles().isEmpty()) {
+        boolean fast = draft.options() != null && draft.options().mode() == JobMode.FAST;
+        if (draft.styles().isEmpty() && !fast) { // a FAST job's network carries its style
             errors.add(new FieldError("styles", "at least one style image is required"));
         }
         if (!errors.isEmpty()) {
@@ -173,6 +178,10 @@ public class SubmissionService {
         List<FieldError> optionErrors = validator.validateOptions(draft.options());
         if (!optionErrors.isEmpty()) {
             throw invalidOptions(optionErrors);
+        }
+        if (fast && !models.exists(draft.options().model())) {
+            throw invalidOptions(List.of(new FieldError("options.model", "no model named "
+                    + draft.options().model() + " is registered (see GET /v1/models)")));
         }
 
         // check every image before storing any, so a refused job leaves nothing behind

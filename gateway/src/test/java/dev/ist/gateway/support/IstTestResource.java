@@ -69,6 +69,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.s3.bucket", bucket);
         c.put("ist.s3.region", s3.region());
         c.put("ist.gateway.allow-anonymous", "false");
+        c.put("ist.gateway.model-admins", "alice");
         c.put("ist.gateway.api-keys", String.join(",",
                 "alice:" + ApiKeyRegistry.sha256Hex(TestEnv.ALICE_KEY),
                 "bob:" + ApiKeyRegistry.sha256Hex(TestEnv.BOB_KEY),
