@@ -46,7 +46,7 @@ RUN rm -f /out/lib/pytorch-native-cpu-*.jar \
 FROM ${JRE_IMAGE} AS cpu
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl libgomp1 \
+ && apt-get install -y --no-install-recommends curl libgomp1 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 ist \
  && useradd --system --uid 10001 --gid ist --home-dir /app --shell /usr/sbin/nologin ist
@@ -59,6 +59,9 @@ ENV ENGINE_CACHE_DIR=/opt/djl \
     PYTORCH_FLAVOR=cpu \
     IST_WORKER_DEVICE=cpu \
     IST_WORKER_METRICS_PORT=9400 \
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
+    MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
+    OMP_WAIT_POLICY=PASSIVE \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"
 USER 10001:10001
 EXPOSE 9400
@@ -73,7 +76,7 @@ FROM ${JRE_IMAGE} AS jre
 FROM ${CUDA_IMAGE} AS cuda
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl ca-certificates libgomp1 \
+ && apt-get install -y --no-install-recommends curl ca-certificates libgomp1 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 ist \
  && useradd --system --uid 10001 --gid ist --home-dir /app --shell /usr/sbin/nologin ist
@@ -88,6 +91,9 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PYTORCH_FLAVOR=cu128 \
     IST_WORKER_DEVICE=gpu \
     IST_WORKER_METRICS_PORT=9400 \
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
+    MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \
+    OMP_WAIT_POLICY=PASSIVE \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true"

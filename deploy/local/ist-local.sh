@@ -167,8 +167,8 @@ EOF
 
 ist_start_worker() {
   export IST_WORKER_METRICS_PORT
-  ist_start worker "$IST_LOGS/worker.log" java ${IST_WORKER_JAVA_OPTS:--Xmx3g} -Dai.djl.offline="${IST_DJL_OFFLINE:-true}" \
-    -cp "$IST_HOME/worker/target/classes:$IST_HOME/worker/target/lib/*" dev.ist.worker.cli.IstCli worker
+  # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
+  ist_start worker "$IST_LOGS/worker.log" env IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy worker "http://127.0.0.1:$IST_WORKER_METRICS_PORT/health/ready" "$IST_LOGS/worker.log"
 }
 
@@ -248,7 +248,7 @@ ist_demo_pick_weights() {
   done
   if curl -fsI --max-time 5 -o /dev/null "$IST_WEIGHTS_URL" 2>/dev/null; then
     ist_say "the official VGG19 weights will be downloaded once (548 MB) by the worker into ~/.cache/ist/weights"
-    export IST_DJL_OFFLINE=false IST_HEALTH_TIMEOUT=$((IST_HEALTH_TIMEOUT + 1200))
+    export IST_HEALTH_TIMEOUT=$((IST_HEALTH_TIMEOUT + 1200))
     return 0
   fi
   export IST_WORKER_RANDOM_WEIGHTS=1

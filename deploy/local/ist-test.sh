@@ -89,7 +89,7 @@ install_test_tools() {
   # node/npm by command: this image's Node.js comes from a package that already bundles npm
   ensure_cmd node nodejs
   ensure_cmd npm npm
-  ensure_apt chromium fonts-liberation prometheus docker-compose curl
+  ensure_apt chromium fonts-liberation prometheus docker-compose curl libjemalloc2
   ensure_npm "$ROOT/gateway/src/test/browser"
 }
 
