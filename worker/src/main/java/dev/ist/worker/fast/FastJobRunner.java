@@ -5,12 +5,14 @@ import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.model.ModelInfo;
 import dev.ist.common.storage.ImageStore;
+import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
 import dev.ist.worker.engine.PhaseTimings;
 import dev.ist.worker.engine.TransferCancelledException;
 import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.engine.WeightsException;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -51,7 +53,14 @@ public final class FastJobRunner implements AutoCloseable {
     public TransferResult stylize(JobOptions options, BufferedImage content, IterationListener listener,
                                   BooleanSupplier cancelled) {
         long start = System.nanoTime();
-        ModelStore.Loaded loaded = models.load(options.model());
+        ModelStore.Loaded loaded;
+        try {
+            loaded = models.load(options.model());
+        } catch (StorageException e) {
+            // not the runtime's INTERNAL: the model is there, storage is not answering
+            throw new WeightsException("model \"" + options.model() + "\" could not be read from storage: "
+                    + e.getMessage(), e);
+        }
         ModelInfo info = loaded.info();
         int[] size = modelSize(content.getWidth(), content.getHeight(), options.size(), info);
         BufferedImage input = ImageOps.resize(ImageOps.toRgb(content), size[0], size[1]);
