@@ -100,6 +100,13 @@ try {
   await page.screenshot({ path: badShot, fullPage: true });
   console.log('SCREENSHOT ' + badShot);
 
+  // Fast mode: the model picker offers the house styles of GET /v1/models
+  await page.check('#mode-fast');
+  await page.waitForSelector('#model option[value="page-house"]', { state: 'attached', timeout: 10000 });
+  check(!(await page.isDisabled('#model')), 'Fast mode enables the model picker, which lists the registered models');
+  await page.check('#mode-optimize');
+  check(await page.isDisabled('#model'), 'Optimize mode disables the model picker');
+
   console.log('PAGE-TEST OK');
   exitCode = 0;
 } catch (err) {

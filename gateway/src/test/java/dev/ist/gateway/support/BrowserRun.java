@@ -27,6 +27,19 @@ public final class BrowserRun {
      * @param screenshotName folder under target/screenshots for this run's screenshots
      * @return the script's output
      */
+    /** The house style the page's model picker must list (the script checks for "page-house"). */
+    private static void registerPageModel() throws IOException {
+        byte[] onnx;
+        try (var in = BrowserRun.class.getResourceAsStream("/fastmodel/tiny-style.onnx")) {
+            onnx = in.readAllBytes();
+        }
+        try (var store = TestEnv.newStore()) {
+            new dev.ist.common.model.ModelRegistry(store).register(new dev.ist.common.model.ModelInfo("page-house",
+                    "tiny test network", 0, 0, 0, 0, 0, 0, null, null, java.time.Instant.now()).withDefaults(),
+                    onnx, null, null);
+        }
+    }
+
     public static String run(URI base, String apiKey, String screenshotName) throws Exception {
         Path browserDir = Path.of(System.getProperty("ist.browser.dir", "src/test/browser")).toAbsolutePath();
         Path screenshots = Path.of(System.getProperty("ist.screenshot.dir", "target/screenshots"))
@@ -38,6 +51,7 @@ public final class BrowserRun {
         Path content = Files.write(fixtures.resolve("content.png"), TestImages.gradientPng(96, 64));
         Path style = Files.write(fixtures.resolve("style.png"), TestImages.checkerboardPng(48, 48, 6));
         Path bad = Files.writeString(fixtures.resolve("notes.txt"), "these are notes, not a photo\n");
+        registerPageModel();
 
         ProcessBuilder pb = new ProcessBuilder("node", browserDir.resolve("page.test.mjs").toString(),
                 base.toString(), apiKey == null ? "-" : apiKey, content.toString(), style.toString(),
