@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -71,6 +72,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @param extraBrokerConfig broker settings on top of the test defaults (they win)
      */
     public static KafkaBroker start(Map<String, String> extraBrokerConfig) {
+        neverHaltTheTestJvm();
         Map<String, String> config = new HashMap<>(testDefaults());
         config.putAll(extraBrokerConfig);
         KafkaClusterTestKit cluster = null;
@@ -239,6 +241,18 @@ public final class KafkaBroker implements AutoCloseable {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.putAll(overrides);
         return new KafkaConsumer<>(c);
+    }
+
+    /**
+     * A broker that meets a fatal fault (typically while it is torn down at JVM exit, racing other shutdown hooks)
+     * calls Kafka's {@code Exit.halt(1)}, which would end the test JVM with status 1 after every test passed and make
+     * the build fail. In a test JVM the fault is reported instead.
+     */
+    private static void neverHaltTheTestJvm() {
+        Exit.setHaltProcedure((status, message) ->
+                System.err.println("[testkit] Kafka asked to halt the JVM (status " + status + "): " + message));
+        Exit.setExitProcedure((status, message) ->
+                System.err.println("[testkit] Kafka asked to exit the JVM (status " + status + "): " + message));
     }
 
     /** Stops the broker and deletes its data. The shared broker is closed by its shutdown hook. */
