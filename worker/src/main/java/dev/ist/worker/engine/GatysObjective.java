@@ -23,6 +23,8 @@ import java.util.Set;
  * Each evaluation runs in its own sub-manager, so nothing but the returned float arrays outlives it.
  */
 final class GatysObjective implements Objective, AutoCloseable {
+
+    private static final Object GRADIENT_RECORDING = new Object();
     /** The separate loss terms of one evaluation, kept in {@link Evaluation#detail()}. */
     record Terms(double content, double style, double tv, double total) {
     }
@@ -72,9 +74,12 @@ final class GatysObjective implements Objective, AutoCloseable {
             NDArray leaf = sub.create(x, new Shape(1, 3, height, width));
             leaf.setRequiresGradient(true);
             NDArray[] terms;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                terms = lossTerms(leaf);
-                collector.backward(terms[3]);
+            // DJL's PyTorch gradient recording is process-wide (one collector at a time): engines in one JVM take turns
+            synchronized (GRADIENT_RECORDING) {
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    terms = lossTerms(leaf);
+                    collector.backward(terms[3]);
+                }
             }
             float[] gradient = leaf.getGradient().toFloatArray();
             Terms t = new Terms(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat());

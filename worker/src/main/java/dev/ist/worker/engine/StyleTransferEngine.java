@@ -373,8 +373,9 @@ public final class StyleTransferEngine implements AutoCloseable {
                             bestLoss = ev.loss();
                             best = x.clone();
                         }
-                        report(level, levels.size(), iteration, w, h, x, ev, adam);
-                        if (iteration >= end || (lbfgs != null && lbfgs.converged())) {
+                        boolean stop = iteration >= end || (lbfgs != null && lbfgs.converged());
+                        report(level, levels.size(), iteration, w, h, x, ev, adam, finalLevel && stop);
+                        if (stop) {
                             break;
                         }
                         if (cancelled.getAsBoolean()) {
@@ -469,12 +470,13 @@ public final class StyleTransferEngine implements AutoCloseable {
                     adam == null ? new byte[0] : adam.stateBytes());
         }
 
-        private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev, Adam adam) {
+        private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev, Adam adam,
+                            boolean last) {
             GatysObjective.Terms t = (GatysObjective.Terms) ev.detail();
             boolean[] valid = {true};
             boolean finalLevel = level == levels - 1;
             IterationReport r = new IterationReport(iteration, spec.iterations(), level, levels, w, h,
-                    t.content(), t.style(), t.tv(), t.total(), (System.nanoTime() - start) / 1_000_000,
+                    t.content(), t.style(), t.tv(), t.total(), (System.nanoTime() - start) / 1_000_000, last,
                     maxSide -> {
                         requireValid(valid);
                         BufferedImage img = ImageOps.fromChw(finalLevel ? toRgb(x) : x, w, h);

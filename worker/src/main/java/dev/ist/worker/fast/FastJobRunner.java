@@ -79,7 +79,7 @@ public final class FastJobRunner implements AutoCloseable {
         long elapsedMs = (finished - start) / 1_000_000;
         int total = options.iterations();
         BufferedImage shown = image;
-        listener.onIteration(new IterationReport(total, total, 0, 1, size[0], size[1], 0, 0, 0, 0, elapsedMs,
+        listener.onIteration(new IterationReport(total, total, 0, 1, size[0], size[1], 0, 0, 0, 0, elapsedMs, true,
                 maxSide -> shown, () -> null));
         return new TransferResult(image, 0, 0, 0, 0, 1,
                 new PhaseTimings(ms(prepared - start), 0, ms(ran - prepared), ms(finished - ran)),

@@ -76,6 +76,16 @@ class StyleTransferEngineTest {
     }
 
     @Test
+    void whenLbfgsConvergesEarlyItsLastReportIsMarkedFinal() {
+        List<IterationReport> reports = new ArrayList<>();
+        // with a huge gradient tolerance every gradient counts as small enough: L-BFGS stops at once
+        engine.stylize(spec().iterations(50).toleranceGrad(1e9).build(), reports::add, () -> false);
+        assertTrue(reports.size() < 51, "converged before the budget: " + reports.size() + " reports");
+        assertTrue(reports.get(reports.size() - 1).isFinal());
+        assertTrue(reports.stream().limit(reports.size() - 1).noneMatch(IterationReport::isFinal));
+    }
+
+    @Test
     void anImageAlreadyAtTheRequestedSizeIsNotResampled() {
         TransferResult result = engine.stylize(spec().iterations(0).build(), null, null);
         int[] expected = CONTENT.getRGB(0, 0, 48, 36, null, 0, 48);
