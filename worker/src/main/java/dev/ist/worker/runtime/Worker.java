@@ -33,6 +33,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final TransferEngine engine;
     private final Clock clock;
+    private final Map<String, Object> jobsConsumerOverrides;
     private WorkerMetrics metrics;
     private ImageStore store;
     private ImageStore quickStore;
@@ -49,9 +50,15 @@ public final class Worker implements AutoCloseable {
     }
 
     public Worker(WorkerConfig config, TransferEngine engine, Clock clock) {
+        this(config, engine, clock, Map.of());
+    }
+
+    /** With Kafka settings that replace the jobs consumer's own (tests: an assignor that moves partitions on cue). */
+    Worker(WorkerConfig config, TransferEngine engine, Clock clock, Map<String, Object> jobsConsumerOverrides) {
         this.config = config;
         this.engine = engine;
         this.clock = clock;
+        this.jobsConsumerOverrides = Map.copyOf(jobsConsumerOverrides);
     }
 
     public WorkerConfig config() {
@@ -88,7 +95,8 @@ public final class Worker implements AutoCloseable {
                 new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics, clock);
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
-                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace()), runner);
+                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides),
+                runner);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
         management = new ManagementServer(config.metricsPort(), metrics, () -> consumer.isAlive(), this::readiness);

@@ -47,10 +47,24 @@ public final class JobConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobConsumer.class);
 
-    /** Settings of the poll loop. */
+    /**
+     * Settings of the poll loop. {@code consumerOverrides} replace the consumer's own settings; only tests use them
+     * (e.g. an assignor that moves a partition on cue).
+     */
     public record Settings(String bootstrapServers, String groupId, String clientId, String topic,
                            Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
-                           Duration revokeGrace, Duration shutdownGrace) {
+                           Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides) {
+
+        public Settings {
+            consumerOverrides = Map.copyOf(consumerOverrides);
+        }
+
+        public Settings(String bootstrapServers, String groupId, String clientId, String topic,
+                        Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
+                        Duration revokeGrace, Duration shutdownGrace) {
+            this(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout, maxPollInterval,
+                    revokeGrace, shutdownGrace, Map.of());
+        }
     }
 
     private final Settings settings;
@@ -101,6 +115,7 @@ public final class JobConsumer implements AutoCloseable {
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.putAll(s.consumerOverrides());
         return c;
     }
 
