@@ -284,27 +284,14 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     /**
-     * DJL's PyTorch engine allows one gradient collector per process, so workers sharing this JVM take turns at the
-     * engine (real workers are one per process).
+     * A test engine that wraps the real one: subclasses override {@code stylize} (or {@code device}) to add what a test
+     * needs, everything else is passed through.
      */
-    static final class OnePerProcess implements TransferEngine {
-        private static final java.util.concurrent.locks.ReentrantLock ENGINE = new java.util.concurrent.locks.ReentrantLock();
-        private final TransferEngine engine;
+    abstract static class DelegatingEngine implements TransferEngine {
+        protected final TransferEngine engine;
 
-        OnePerProcess(TransferEngine engine) {
+        DelegatingEngine(TransferEngine engine) {
             this.engine = engine;
-        }
-
-        @Override
-        public dev.ist.worker.engine.TransferResult stylize(dev.ist.worker.engine.TransferSpec spec,
-                                                            dev.ist.worker.engine.IterationListener listener,
-                                                            BooleanSupplier cancelled) {
-            ENGINE.lock();
-            try {
-                return engine.stylize(spec, listener, cancelled);
-            } finally {
-                ENGINE.unlock();
-            }
         }
 
         @Override
@@ -325,6 +312,30 @@ final class WorkerHarness implements AutoCloseable {
         @Override
         public void close() {
             engine.close();
+        }
+    }
+
+    /**
+     * Workers sharing this JVM take turns at the engine, as real workers (one per process) never compete for it:
+     * one transfer at a time keeps the 2 test cores from being oversubscribed.
+     */
+    static final class OnePerProcess extends DelegatingEngine {
+        private static final java.util.concurrent.locks.ReentrantLock ENGINE = new java.util.concurrent.locks.ReentrantLock();
+
+        OnePerProcess(TransferEngine engine) {
+            super(engine);
+        }
+
+        @Override
+        public dev.ist.worker.engine.TransferResult stylize(dev.ist.worker.engine.TransferSpec spec,
+                                                            dev.ist.worker.engine.IterationListener listener,
+                                                            BooleanSupplier cancelled) {
+            ENGINE.lock();
+            try {
+                return engine.stylize(spec, listener, cancelled);
+            } finally {
+                ENGINE.unlock();
+            }
         }
     }
 

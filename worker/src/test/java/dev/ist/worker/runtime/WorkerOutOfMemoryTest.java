@@ -70,11 +70,9 @@ class WorkerOutOfMemoryTest {
     }
 
     /** Runs the real engine and fails the way a device without enough memory does, a few iterations in. */
-    private static final class SmallDevice implements TransferEngine {
-        private final TransferEngine engine;
-
+    private static final class SmallDevice extends WorkerHarness.DelegatingEngine {
         SmallDevice(TransferEngine engine) {
-            this.engine = engine;
+            super(engine);
         }
 
         @Override
@@ -91,21 +89,6 @@ class WorkerOutOfMemoryTest {
         @Override
         public String device() {
             return "gpu:0";
-        }
-
-        @Override
-        public String weightsDescription() {
-            return engine.weightsDescription();
-        }
-
-        @Override
-        public String weightsSha256() {
-            return engine.weightsSha256();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 }

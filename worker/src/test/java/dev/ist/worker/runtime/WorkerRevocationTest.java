@@ -188,7 +188,7 @@ class WorkerRevocationTest {
         }
 
         TransferEngine wrap(TransferEngine engine) {
-            return new Delegating(engine) {
+            return new WorkerHarness.DelegatingEngine(engine) {
                 @Override
                 public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier stop) {
                     return engine.stylize(spec, report -> {
@@ -228,7 +228,7 @@ class WorkerRevocationTest {
         }
 
         TransferEngine wrap(TransferEngine engine) {
-            return new Delegating(engine) {
+            return new WorkerHarness.DelegatingEngine(engine) {
                 @Override
                 public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier stop) {
                     entered.countDown();
@@ -243,34 +243,6 @@ class WorkerRevocationTest {
                     return engine.stylize(spec, listener, stop);
                 }
             };
-        }
-    }
-
-    private abstract static class Delegating implements TransferEngine {
-        private final TransferEngine engine;
-
-        Delegating(TransferEngine engine) {
-            this.engine = engine;
-        }
-
-        @Override
-        public String device() {
-            return engine.device();
-        }
-
-        @Override
-        public String weightsDescription() {
-            return engine.weightsDescription();
-        }
-
-        @Override
-        public String weightsSha256() {
-            return engine.weightsSha256();
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 }
