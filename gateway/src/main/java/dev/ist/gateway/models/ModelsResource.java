@@ -6,6 +6,7 @@ import dev.ist.common.ObjectKeys;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.image.ImageInfo;
 import dev.ist.common.job.FieldError;
+import dev.ist.common.model.InvalidModelException;
 import dev.ist.common.model.ModelInfo;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.gateway.api.ProblemException;
@@ -105,7 +106,7 @@ public class ModelsResource {
         probe = Math.max(info.multipleOf(), probe - probe % info.multipleOf());
         try {
             check.check(onnx, probe);
-        } catch (OnnxModelCheck.InvalidModelException e) {
+        } catch (InvalidModelException e) {
             throw new ProblemException(422, "invalid-model", "The model cannot be used", e.getMessage(),
                     List.of(new FieldError("model", e.getMessage())), "invalid_model").with("field", "model");
         }

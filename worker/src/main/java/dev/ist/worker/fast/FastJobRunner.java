@@ -4,6 +4,7 @@ import dev.ist.common.IstConfig;
 import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.model.ModelInfo;
+import dev.ist.common.model.OnnxStylizer;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.ImageOps;

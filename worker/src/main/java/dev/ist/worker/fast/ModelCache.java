@@ -1,5 +1,8 @@
 package dev.ist.worker.fast;
 
+import dev.ist.common.model.InvalidModelException;
+import dev.ist.common.model.OnnxStylizer;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

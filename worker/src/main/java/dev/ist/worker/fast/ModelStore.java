@@ -2,7 +2,9 @@ package dev.ist.worker.fast;
 
 import dev.ist.common.ObjectKeys;
 import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.model.InvalidModelException;
 import dev.ist.common.model.ModelInfo;
+import dev.ist.common.model.OnnxStylizer;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.common.storage.ObjectTooLargeException;

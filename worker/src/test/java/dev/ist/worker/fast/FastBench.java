@@ -1,6 +1,7 @@
 package dev.ist.worker.fast;
 
 import dev.ist.common.model.ModelInfo;
+import dev.ist.common.model.OnnxStylizer;
 import dev.ist.testkit.TestImages;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.runtime.FastJobPathBench;

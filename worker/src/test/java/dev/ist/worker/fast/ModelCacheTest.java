@@ -1,5 +1,6 @@
 package dev.ist.worker.fast;
 
+import dev.ist.common.model.OnnxStylizer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package dev.ist.worker.fast;
 
+import dev.ist.common.model.InvalidModelException;
+import dev.ist.common.model.OnnxStylizer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

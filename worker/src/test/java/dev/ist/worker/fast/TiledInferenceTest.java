@@ -1,5 +1,6 @@
 package dev.ist.worker.fast;
 
+import dev.ist.common.model.OnnxStylizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.ist.worker.fast;
+package dev.ist.common.model;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -39,7 +39,7 @@ public final class OnnxStylizer implements AutoCloseable {
         return load(name, onnx, PROBE_SIDE);
     }
 
-    static final int PROBE_SIDE = 32;
+    public static final int PROBE_SIDE = 32;
 
     /**
      * Loads ONNX bytes, checks the declared input and runs one {@code probeSide}² image through the network to check
