@@ -17,10 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 
 /** Uploads one image to content-addressed storage; jobs can then refer to it by id. */
 @Path("/v1/images")
@@ -57,12 +54,7 @@ public class ImagesResource {
             throw ProblemException.invalid("the multipart field 'image' is required",
                     java.util.List.of(new dev.ist.common.job.FieldError("image", "is required")), "missing_image");
         }
-        intake.checkSize("image", image.size());
-        try {
-            return store("image", Files.readAllBytes(image.uploadedFile()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the upload", e);
-        }
+        return store("image", intake.read("image", image));
     }
 
     private Response store(String field, byte[] bytes) {

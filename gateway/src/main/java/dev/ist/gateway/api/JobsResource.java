@@ -43,10 +43,8 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,11 +99,12 @@ public class JobsResource {
         Caller who = caller.get();
         Submission s = submissions.submit(who, idempotencyKey, () -> {
             List<FileUpload> styleFiles = styles == null ? List.of() : styles;
-            ImageSource c = content == null ? null : ImageSource.upload("content", read("content", content));
+            ImageSource c = content == null ? null : ImageSource.upload("content", intake.read("content", content));
             List<ImageSource> st = new ArrayList<>();
             if (styleFiles.size() <= submissions.limits().maxStyles()) {
                 for (int i = 0; i < styleFiles.size(); i++) {
-                    st.add(ImageSource.upload("styles[" + i + "]", read("styles[" + i + "]", styleFiles.get(i))));
+                    String field = "styles[" + i + "]";
+                    st.add(ImageSource.upload(field, intake.read(field, styleFiles.get(i))));
                 }
             } else {
                 // refused by count before any of them is read
@@ -256,15 +255,6 @@ public class JobsResource {
             b.header("Idempotent-Replayed", "true");
         }
         return b.build();
-    }
-
-    private byte[] read(String field, FileUpload upload) {
-        intake.checkSize(field, upload.size());
-        try {
-            return Files.readAllBytes(upload.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the uploaded " + field, e);
-        }
     }
 
     private JobOptions parseOptions(String json) {

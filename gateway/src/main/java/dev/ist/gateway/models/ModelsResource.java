@@ -92,7 +92,7 @@ public class ModelsResource {
         byte[] previewBytes = null;
         String previewType = null;
         if (preview != null) {
-            previewBytes = read("preview", preview);
+            previewBytes = intake.read("preview", preview);
             ImageInfo pi = intake.inspect("preview", previewBytes);
             previewType = pi.format().mediaType();
         }
@@ -168,15 +168,6 @@ public class ModelsResource {
         } catch (IOException e) {
             throw ProblemException.malformed("metadata", "a field has the wrong type (sizes are whole numbers, "
                     + "name and description text)");
-        }
-    }
-
-    private byte[] read(String field, FileUpload upload) {
-        intake.checkSize(field, upload.size());
-        try {
-            return Files.readAllBytes(upload.uploadedFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the uploaded " + field, e);
         }
     }
 

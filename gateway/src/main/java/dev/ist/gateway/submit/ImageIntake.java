@@ -10,7 +10,11 @@ import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StoredObject;
 import dev.ist.gateway.api.ProblemException;
 import jakarta.inject.Singleton;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 
 /**
@@ -36,6 +40,16 @@ public class ImageIntake {
     public void checkSize(String field, long size) {
         if (size > inspector.maxBytes()) {
             throw tooManyBytes(field, size);
+        }
+    }
+
+    /** The bytes of an uploaded file, refused by its declared size before they are read. */
+    public byte[] read(String field, FileUpload upload) {
+        checkSize(field, upload.size());
+        try {
+            return Files.readAllBytes(upload.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the uploaded " + field, e);
         }
     }
 
