@@ -1,6 +1,5 @@
 package dev.ist.worker.fast;
 
-import dev.ist.common.IstConfig;
 import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.model.ModelInfo;
@@ -27,20 +26,16 @@ import java.util.function.BooleanSupplier;
  */
 public final class FastJobRunner implements AutoCloseable {
 
-    /** Worker keys of the fast path. */
-    public record Settings(int modelCacheEntries, long maxModelBytes) {
-        public static Settings from(IstConfig c) {
-            return new Settings(c.getInt("ist.worker.model-cache-entries", 4),
-                    c.getLong("ist.worker.max-model-bytes", 256L << 20));
-        }
-    }
-
     private final ModelStore models;
     private final ModelCache cache;
 
-    public FastJobRunner(ImageStore store, Settings settings) {
-        this.cache = new ModelCache(settings.modelCacheEntries());
-        this.models = new ModelStore(store, cache, settings.maxModelBytes());
+    /**
+     * @param modelCacheEntries loaded networks kept ({@code ist.worker.model-cache-entries})
+     * @param maxModelBytes     largest ONNX file loaded ({@code ist.worker.max-model-bytes})
+     */
+    public FastJobRunner(ImageStore store, int modelCacheEntries, long maxModelBytes) {
+        this.cache = new ModelCache(modelCacheEntries);
+        this.models = new ModelStore(store, cache, maxModelBytes);
     }
 
     public ModelCache cache() {

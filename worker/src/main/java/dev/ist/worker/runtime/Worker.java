@@ -2,8 +2,16 @@ package dev.ist.worker.runtime;
 
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageConfig;
+import dev.ist.common.job.JobMode;
+import dev.ist.worker.fast.FastJobRunner;
+import dev.ist.worker.runtime.job.FastStylizer;
+import dev.ist.worker.runtime.job.InputFetcher;
+import dev.ist.worker.runtime.job.JobEvents;
 import dev.ist.worker.runtime.job.JobRunner;
+import dev.ist.worker.runtime.job.OptimiseStylizer;
+import dev.ist.worker.runtime.job.StoredJobObjects;
 import dev.ist.worker.runtime.job.StyleTargetsCache;
+import dev.ist.worker.runtime.job.Stylizer;
 import dev.ist.worker.runtime.job.TransferEngine;
 import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.ControlListener;
@@ -16,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +50,7 @@ public final class Worker implements AutoCloseable {
     private ControlListener control;
     private JobConsumer consumer;
     private ManagementServer management;
+    private final Map<JobMode, Stylizer> stylizers = new EnumMap<>(JobMode.class);
     private volatile boolean storageReachable;
     private volatile long storageProbedAt;
     private boolean closed;
@@ -90,9 +100,14 @@ public final class Worker implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("control topic {} not read up to its end within 30 s; continuing", config.topics().control());
         }
-        JobRunner runner = new JobRunner(config, engine, store, quickStore, publisher, cancels,
-                () -> control.awaitCaughtUp(config.controlSyncTimeout()),
-                new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics, clock);
+        // the job mode picks the stylizer; the engine is the caller's, the ONNX models are loaded (and closed) here
+        stylizers.put(JobMode.OPTIMIZE, new OptimiseStylizer(engine,
+                new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics));
+        stylizers.put(JobMode.FAST, new FastStylizer(
+                new FastJobRunner(store, config.modelCacheEntries(), config.maxModelBytes())));
+        JobRunner runner = JobRunner.create(config, stylizers, new StoredJobObjects(store, quickStore),
+                new InputFetcher(store, config.limits()), JobEvents.of(publisher), cancels::isCancelled,
+                () -> control.awaitCaughtUp(config.controlSyncTimeout()), metrics, clock);
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
                 config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides),
@@ -174,6 +189,9 @@ public final class Worker implements AutoCloseable {
         if (management != null) {
             management.close();
         }
+        // after the consumer: no job runs any more
+        stylizers.values().forEach(Stylizer::close);
+        stylizers.clear();
         if (quickStore != null) {
             quickStore.close();
         }

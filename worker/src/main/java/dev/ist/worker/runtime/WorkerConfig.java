@@ -45,6 +45,8 @@ import java.util.Optional;
  * <tr><td>ist.worker.control-sync-timeout</td><td>2s</td><td>before starting a job, wait this long at most for the control topic to be read up to its end</td></tr>
  * <tr><td>ist.worker.job-retry.max-attempts</td><td>3</td><td>attempts of a job phase after transient storage failures</td></tr>
  * <tr><td>ist.worker.job-retry.backoff</td><td>2s</td><td>first wait between those attempts (doubles)</td></tr>
+ * <tr><td>ist.worker.model-cache-entries</td><td>4</td><td>FAST jobs: loaded networks kept (least recently used closed first)</td></tr>
+ * <tr><td>ist.worker.max-model-bytes</td><td>268435456</td><td>FAST jobs: largest ONNX file loaded</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -76,7 +78,9 @@ public record WorkerConfig(
         int cancelMemoryEntries,
         Duration controlSyncTimeout,
         int jobRetryAttempts,
-        Duration jobRetryBackoff) {
+        Duration jobRetryBackoff,
+        int modelCacheEntries,
+        long maxModelBytes) {
 
     public WorkerConfig {
         require(checkpointEvery >= 0, "ist.worker.checkpoint-every must be >= 0");
@@ -88,6 +92,8 @@ public record WorkerConfig(
         require(jobRetryAttempts >= 1, "ist.worker.job-retry.max-attempts must be >= 1");
         require(styleCacheEntries >= 0, "ist.worker.style-cache-entries must be >= 0");
         require(cancelMemoryEntries >= 1, "ist.worker.cancel-memory-entries must be >= 1");
+        require(modelCacheEntries >= 1, "ist.worker.model-cache-entries must be >= 1");
+        require(maxModelBytes >= 1, "ist.worker.max-model-bytes must be >= 1");
         require(weightsPath.isEmpty() || randomWeights.isEmpty(),
                 "set either ist.worker.weights or ist.worker.random-weights, not both");
     }
@@ -122,7 +128,9 @@ public record WorkerConfig(
                 c.getInt("ist.worker.cancel-memory-entries", 100_000),
                 c.getDuration("ist.worker.control-sync-timeout", Duration.ofSeconds(2)),
                 c.getInt("ist.worker.job-retry.max-attempts", 3),
-                c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)));
+                c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)),
+                c.getInt("ist.worker.model-cache-entries", 4),
+                c.getLong("ist.worker.max-model-bytes", 256L << 20));
     }
 
     /** {@code hostname-pid}: unique per process, readable in logs and dashboards. */

@@ -25,11 +25,7 @@ import java.util.Map;
  * Permanent problems become a {@link JobFailure} with the matching code; transient storage failures propagate as
  * {@link dev.ist.common.storage.StorageException} for the caller's retry budget.
  */
-public final class InputFetcher {
-
-    /** Decoded inputs of one job. */
-    public record Inputs(BufferedImage content, List<StyleImage> styles, BufferedImage initImage) {
-    }
+public final class InputFetcher implements InputSource {
 
     private final ImageStore store;
     private final JobLimits limits;
@@ -41,7 +37,8 @@ public final class InputFetcher {
         this.inspector = new ImageInspector(limits.maxInputBytes(), limits.maxInputPixels());
     }
 
-    public Inputs fetch(JobRequest request) throws JobFailure {
+    @Override
+    public JobInputs fetch(JobRequest request) throws JobFailure {
         Map<String, BufferedImage> decoded = new HashMap<>();
         BufferedImage content = image("content", request.content(), decoded);
         List<StyleImage> styles = new ArrayList<>();
@@ -52,7 +49,7 @@ public final class InputFetcher {
         }
         BufferedImage init = request.options().init() == InitMode.IMAGE
                 ? image("options.initImage", request.options().initImage(), decoded) : null;
-        return new Inputs(content, styles, init);
+        return new JobInputs(content, styles, init);
     }
 
     private BufferedImage image(String field, ImageRef ref, Map<String, BufferedImage> decoded) throws JobFailure {

@@ -4,10 +4,8 @@ import dev.ist.common.ObjectKeys;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.event.Losses;
 import dev.ist.common.event.Progress;
-import dev.ist.common.storage.ImageStore;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
-import dev.ist.worker.runtime.kafka.EventPublisher;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,7 @@ final class ProgressReporter implements IterationListener {
     private final int startIteration;
     private final Cadence cadence;
     private final JobControl control;
-    private final EventPublisher publisher;
-    private final ImageStore previewStore;
+    private final JobEvents publisher;
     private final JobObjects objects;
     private final WorkerMetrics metrics;
     private final Clock clock;
@@ -49,7 +46,7 @@ final class ProgressReporter implements IterationListener {
     private Progress last;
 
     ProgressReporter(String jobId, String workerId, int startIteration, long runningSeq, Cadence cadence,
-                     JobControl control, EventPublisher publisher, ImageStore previewStore, JobObjects objects,
+                     JobControl control, JobEvents publisher, JobObjects objects,
                      WorkerMetrics metrics, Clock clock) {
         this.jobId = jobId;
         this.workerId = workerId;
@@ -58,7 +55,6 @@ final class ProgressReporter implements IterationListener {
         this.cadence = cadence;
         this.control = control;
         this.publisher = publisher;
-        this.previewStore = previewStore;
         this.objects = objects;
         this.metrics = metrics;
         this.clock = clock;
@@ -96,7 +92,7 @@ final class ProgressReporter implements IterationListener {
     private void writePreview(IterationReport r) {
         String key = ObjectKeys.preview(jobId, r.iteration());
         try {
-            previewStore.put(key, ImageEncoding.jpeg(r.preview(cadence.previewSize()), 0.8f), "image/jpeg");
+            objects.savePreview(key, ImageEncoding.jpeg(r.preview(cadence.previewSize()), 0.8f));
             latestPreviewKey = key;
         } catch (RuntimeException e) {
             LOG.warn("preview {} of job {} skipped: {}", r.iteration(), jobId, e.getMessage());

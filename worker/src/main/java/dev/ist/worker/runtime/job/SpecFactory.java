@@ -17,7 +17,7 @@ public final class SpecFactory {
     }
 
     /** Throws {@link dev.ist.worker.engine.InvalidSpecException} when the engine refuses an option. */
-    public static TransferSpec build(JobOptions o, InputFetcher.Inputs inputs, EngineState resumeFrom,
+    public static TransferSpec build(JobOptions o, JobInputs inputs, EngineState resumeFrom,
                                      List<StyleTargets> targets) {
         TransferSpec.Builder b = TransferSpec.builder()
                 .content(inputs.content())

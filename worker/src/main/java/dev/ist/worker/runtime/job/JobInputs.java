@@ -1,0 +1,10 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.worker.engine.StyleImage;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/** The decoded input images of one job; {@code initImage} only when the job starts from an image of its own. */
+public record JobInputs(BufferedImage content, List<StyleImage> styles, BufferedImage initImage) {
+}

@@ -1,0 +1,65 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.StyleRef;
+import dev.ist.worker.engine.EngineState;
+import dev.ist.worker.engine.StyleTargets;
+import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.runtime.metrics.WorkerMetrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link dev.ist.common.job.JobMode#OPTIMIZE}: the Gatys et al. optimisation on the DJL engine, with the Gram targets
+ * of popular style sets kept in a cache between jobs. The engine belongs to whoever made it (closed there).
+ */
+public final class OptimiseStylizer implements Stylizer {
+
+    private final TransferEngine engine;
+    private final StyleTargetsCache cache;
+    private final WorkerMetrics metrics;
+
+    public OptimiseStylizer(TransferEngine engine, StyleTargetsCache cache, WorkerMetrics metrics) {
+        this.engine = engine;
+        this.cache = cache;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Prepared prepare(JobRequest request, JobInputs inputs, EngineState resume) {
+        StyleTargetsCache.Key key = cacheKey(request);
+        Optional<List<StyleTargets>> cached = cache.get(key);
+        metrics.styleCache(cached.isPresent());
+        TransferSpec spec = SpecFactory.build(request.options(), inputs, resume, cached.orElse(List.of()));
+        return (listener, stop) -> {
+            TransferResult result = engine.stylize(spec, listener, stop);
+            cache.put(key, result.styleTargets());
+            return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()),
+                    cached.isPresent());
+        };
+    }
+
+    @Override
+    public String device() {
+        return engine.device();
+    }
+
+    @Override
+    public void close() {
+        // the engine is the caller's; the cache is plain memory
+    }
+
+    private StyleTargetsCache.Key cacheKey(JobRequest request) {
+        JobOptions o = request.options();
+        List<String> styles = new ArrayList<>();
+        for (StyleRef s : request.styles()) {
+            styles.add(s.image().sha256() + ":" + s.weight());
+        }
+        return new StyleTargetsCache.Key(styles, o.size(), o.styleLayers(), o.styleScale(), o.pooling().name(),
+                o.preserveColors(), o.multiScale(), engine.weightsSha256());
+    }
+}

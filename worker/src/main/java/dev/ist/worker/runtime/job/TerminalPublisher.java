@@ -1,0 +1,135 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.common.ObjectKeys;
+import dev.ist.common.event.DeadLetter;
+import dev.ist.common.event.ErrorCode;
+import dev.ist.common.event.Failure;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.storage.StorageException;
+import dev.ist.worker.runtime.kafka.EventPublisher.PublishException;
+import dev.ist.worker.runtime.metrics.WorkerMetrics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Ends a job with its one terminal event and decides the offset: COMMIT once the event (and the dead letter of a
+ * permanent failure) is acknowledged, REDELIVER when it is not (the terminal marker makes the redelivery a replay),
+ * ABANDON when the job is no longer ours. The marker of a FAILED or CANCELLED job is stored best effort; a SUCCEEDED
+ * job's marker is stored by the completion stage before it gets here.
+ */
+final class TerminalPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TerminalPublisher.class);
+
+    private final JobEvents events;
+    private final JobObjects objects;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final String workerId;
+
+    TerminalPublisher(JobEvents events, JobObjects objects, WorkerMetrics metrics, Clock clock, String workerId) {
+        this.events = events;
+        this.objects = objects;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.workerId = workerId;
+    }
+
+    /** FAILED event, plus a dead letter when the code is permanent (a redelivery could never succeed). */
+    JobOutcome fail(JobContext job, ErrorCode code, String message) {
+        LOG.warn("job {} failed: {} {}", job.jobId, code, message);
+        JobEvent event = JobEvent.failed(job.jobId, job.terminalSeq, clock.instant(), workerId,
+                new Failure(code, message), job.timingsWithTotal());
+        saveMarkerBestEffort(event);
+        if (code.isPermanent()) {
+            try {
+                deadLetter(job, code, message);
+            } catch (PublishException e) {
+                LOG.warn("dead letter of job {} not acknowledged: {}", job.jobId, e.getMessage());
+                return JobOutcome.redeliver(e.getMessage());
+            }
+        }
+        return publish(job, event, true);
+    }
+
+    /** Storage stayed down past the retry budget: FAILED, unless the job is stopping anyway (then the next owner tries). */
+    JobOutcome storageFailure(JobContext job, StorageException e) {
+        if (job.control.mustAbandon()) {
+            return JobOutcome.abandon("stopping during a storage outage");
+        }
+        return fail(job, ErrorCode.STORAGE_UNAVAILABLE, "object storage unavailable: " + e.getMessage());
+    }
+
+    JobOutcome cancelled(JobContext job, String reason) {
+        JobEvent event = JobEvent.cancelled(job.jobId, job.terminalSeq, clock.instant(), workerId, reason);
+        saveMarkerBestEffort(event);
+        return publish(job, event, true);
+    }
+
+    /** Not even a request: dead-letter it, and tell the job's watchers when the message key names a job. */
+    JobOutcome rejectUndecodable(JobContext job, ErrorCode code, String message) {
+        ConsumerRecord<String, byte[]> r = job.record;
+        job.jobId = ObjectKeys.isJobId(r.key()) ? r.key() : null;
+        LOG.warn("message {}-{}@{} dead-lettered: {}", r.topic(), r.partition(), r.offset(), message);
+        try {
+            deadLetter(job, code, message);
+        } catch (PublishException e) {
+            return JobOutcome.redeliver(e.getMessage());
+        }
+        if (job.jobId == null) {
+            return JobOutcome.commit("dead-lettered");
+        }
+        job.terminalSeq = EventSeq.terminal(0);
+        JobEvent event = JobEvent.failed(job.jobId, job.terminalSeq, clock.instant(), workerId,
+                new Failure(code, message), job.timingsWithTotal());
+        return publish(job, event, true);
+    }
+
+    /**
+     * Publishes the terminal event and waits for the acknowledgement; counts the outcome in the metrics when
+     * {@code count} (not for a replayed event, which was counted by the attempt that made it).
+     */
+    JobOutcome publish(JobContext job, JobEvent event, boolean count) {
+        if (job.control.isRevoked() || job.control.isHalted()) {
+            return JobOutcome.abandon("partition revoked before the terminal event");
+        }
+        try {
+            events.publishAndWait(event);
+        } catch (PublishException e) {
+            LOG.warn("terminal event of job {} not acknowledged: {}", event.jobId(), e.getMessage());
+            return JobOutcome.redeliver(e.getMessage());
+        }
+        if (count) {
+            Duration run = job.runTime();
+            switch (event.type()) {
+                case SUCCEEDED -> metrics.succeeded(run == null ? Duration.ZERO : run);
+                case CANCELLED -> metrics.cancelled(run);
+                case FAILED -> metrics.failed(event.failure().code(), run);
+                default -> { }
+            }
+        }
+        return JobOutcome.commit(event.type() + " " + event.jobId());
+    }
+
+    private void deadLetter(JobContext job, ErrorCode code, String reason) throws PublishException {
+        ConsumerRecord<String, byte[]> r = job.record;
+        events.deadLetter(new DeadLetter(DeadLetter.SCHEMA_VERSION, job.jobId, r.topic(), r.partition(),
+                r.offset(), clock.instant(), workerId, code, reason,
+                Base64.getEncoder().encodeToString(r.value() == null ? new byte[0] : r.value())));
+        metrics.deadLetter(code);
+    }
+
+    private void saveMarkerBestEffort(JobEvent event) {
+        try {
+            objects.saveTerminal(event);
+        } catch (RuntimeException e) {
+            LOG.warn("terminal marker of job {} not stored ({}); a redelivery would run it again", event.jobId(),
+                    e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package dev.ist.worker.runtime.job;
+
+import dev.ist.common.IstConfig;
+import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.ErrorCode;
+import dev.ist.common.event.EventType;
+import dev.ist.common.event.JobEvent;
+import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.JobMode;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.StyleRef;
+import dev.ist.worker.engine.EngineOutOfMemoryException;
+import dev.ist.worker.engine.InvalidSpecException;
+import dev.ist.worker.engine.TransferCancelledException;
+import dev.ist.worker.runtime.WorkerConfig;
+import dev.ist.worker.runtime.job.JobOutcome.Action;
+import dev.ist.worker.runtime.job.JobRunnerFakes.FakeEvents;
+import dev.ist.worker.runtime.job.JobRunnerFakes.FakeObjects;
+import dev.ist.worker.runtime.job.JobRunnerFakes.FakeStylizer;
+import dev.ist.worker.runtime.metrics.WorkerMetrics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every offset decision of {@link JobRunner} (COMMIT, REDELIVER, ABANDON) with its collaborators faked: events,
+ * per-job storage, inputs and the stylizers. The same paths on a real broker and S3 server are in the
+ * {@code Worker*Test} classes of the runtime package.
+ */
+class JobRunnerTest {
+
+    private static final String SHA = "a".repeat(64);
+    private static final int ITERATIONS = 4;
+
+    private final FakeEvents events = new FakeEvents();
+    private final FakeObjects objects = new FakeObjects();
+    private final Set<String> cancelled = new HashSet<>();
+    private final WorkerMetrics metrics = new WorkerMetrics("w1", "fake:0");
+    private int fetches;
+
+    @AfterEach
+    void closeMetrics() {
+        metrics.close();
+    }
+
+    private JobRunner runner(Map<JobMode, Stylizer> stylizers) {
+        Map<String, String> settings = new HashMap<>(Map.of("ist.s3.access-key", "a", "ist.s3.secret-key", "s",
+                "ist.worker.id", "w1", "ist.worker.job-retry.max-attempts", "3",
+                "ist.worker.job-retry.backoff", "1ms", "ist.worker.progress-min-interval", "0ms"));
+        WorkerConfig config = WorkerConfig.from(IstConfig.of(settings));
+        InputSource inputs = request -> {
+            fetches++;
+            return new JobInputs(JobRunnerFakes.image(4, 4), List.of(), null);
+        };
+        return JobRunner.create(config, stylizers, objects, inputs, events, cancelled::contains, () -> { },
+                metrics, Clock.systemUTC());
+    }
+
+    private JobRunner runner(FakeStylizer optimise) {
+        return runner(Map.of(JobMode.OPTIMIZE, optimise));
+    }
+
+    private static FakeStylizer finishing() {
+        return new FakeStylizer((request, resume, listener, stop) ->
+                JobRunnerFakes.finished(request, resume, listener));
+    }
+
+    private static JobRequest request(JobOptions options) {
+        return JobRequest.of(UUID.randomUUID().toString(), Instant.now(), new ImageRef(SHA),
+                List.of(new StyleRef(new ImageRef("b".repeat(64)), 1.0)), options, "owner");
+    }
+
+    private static JobRequest request() {
+        return request(JobOptions.builder().size(64).iterations(ITERATIONS).build());
+    }
+
+    private static ConsumerRecord<String, byte[]> record(JobRequest request) {
+        return new ConsumerRecord<>("ist.jobs", 0, 7L, request.jobId(), JsonCodec.shared().encode(request));
+    }
+
+    private static long terminalSeq() {
+        return EventSeq.terminal(ITERATIONS);
+    }
+
+    private JobEvent onlyTerminal() {
+        List<JobEvent> terminals = events.terminals();
+        assertEquals(1, terminals.size(), "terminal events: " + terminals);
+        return terminals.get(0);
+    }
+
+    @Test
+    void finishedJobStoresResultManifestAndMarkerThenCommits() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request();
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action(), outcome.detail());
+        JobEvent done = onlyTerminal();
+        assertEquals(EventType.SUCCEEDED, done.type());
+        assertEquals(terminalSeq(), done.seq());
+        assertEquals(ITERATIONS, done.progress().iteration());
+        assertEquals(done, objects.markers.get(request.jobId()));
+        assertTrue(objects.results.containsKey(done.resultKey()));
+        String manifest = new String(objects.manifests.get(done.manifestKey()), StandardCharsets.UTF_8);
+        assertTrue(manifest.contains("\"device\":\"fake:0\""), manifest);
+        assertTrue(manifest.contains("\"styleCache\":\"miss\""), manifest);
+        assertEquals(EventType.RUNNING, events.published.get(0).type());
+        assertEquals(EventSeq.running(0), events.published.get(0).seq());
+        assertEquals(1, stylizer.runs);
+    }
+
+    @Test
+    void unacknowledgedTerminalEventRedeliversAndTheRedeliveryReplaysItWithoutRunningAgain() {
+        FakeStylizer stylizer = finishing();
+        JobRunner runner = runner(stylizer);
+        JobRequest request = request();
+        events.refuseTerminal = 1;
+
+        JobOutcome first = runner.handle(record(request), new JobControl());
+        assertEquals(Action.REDELIVER, first.action());
+        assertTrue(events.terminals().isEmpty());
+        JobEvent marker = objects.markers.get(request.jobId());
+        assertNotNull(marker, "the marker is stored before the event is published");
+
+        JobOutcome second = runner.handle(record(request), new JobControl());
+        assertEquals(Action.COMMIT, second.action());
+        assertEquals(marker, onlyTerminal());
+        assertEquals(1, stylizer.runs, "a redelivered finished job is not run again");
+    }
+
+    @Test
+    void alreadyFinishedJobRepublishesItsStoredTerminalEventAndCommits() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request();
+        JobEvent stored = JobEvent.cancelled(request.jobId(), terminalSeq(), Instant.now(), "w0", "earlier");
+        objects.markers.put(request.jobId(), stored);
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(stored, onlyTerminal());
+        assertEquals(0, stylizer.prepared);
+        assertEquals(0, fetches);
+    }
+
+    @Test
+    void cancelledWhileQueuedCommitsCancelledWithoutRunning() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request();
+        cancelled.add(request.jobId());
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.CANCELLED, event.type());
+        assertEquals(terminalSeq(), event.seq());
+        assertEquals(event, objects.markers.get(request.jobId()));
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
+    void cancelledDuringTheRunCommitsCancelledAndDropsTheCheckpoint() {
+        JobRequest request = request();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            listener.onIteration(JobRunnerFakes.report(1, ITERATIONS));
+            cancelled.add(r.jobId()); // the control topic delivers a cancel
+            assertTrue(stop.getAsBoolean(), "a cancel raises the stop flag");
+            throw new TransferCancelledException(JobRunnerFakes.state(1));
+        });
+        objects.checkpoints.put(request.jobId(), checkpoint(request, 0));
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.CANCELLED, event.type());
+        assertFalse(objects.checkpoints.containsKey(request.jobId()));
+    }
+
+    @Test
+    void revokedDuringTheRunAbandonsWithACheckpointAndNoTerminalEvent() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            listener.onIteration(JobRunnerFakes.report(2, ITERATIONS));
+            control.revoke(); // the polling thread lost the partition
+            assertTrue(stop.getAsBoolean());
+            throw new TransferCancelledException(JobRunnerFakes.state(2));
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty());
+        assertFalse(objects.markers.containsKey(request.jobId()));
+        Checkpoint c = objects.checkpoints.get(request.jobId());
+        assertNotNull(c, "the stopped job leaves a checkpoint for the next owner");
+        assertEquals(2, c.iteration());
+        assertEquals(ITERATIONS, c.totalIterations());
+    }
+
+    @Test
+    void shutdownDuringTheRunAbandonsWithACheckpoint() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            control.shutdown();
+            throw new TransferCancelledException(JobRunnerFakes.state(3));
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertEquals(3, objects.checkpoints.get(request.jobId()).iteration());
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void haltedDuringTheRunAbandonsWithoutACheckpoint() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            control.halt();
+            throw new TransferCancelledException(JobRunnerFakes.state(3));
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(objects.checkpoints.isEmpty());
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void finishingAfterThePartitionMovedAbandonsWithoutStoringTheResult() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            Stylized s = JobRunnerFakes.finished(r, resume, listener);
+            control.revoke();
+            return s;
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(objects.results.isEmpty());
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void stoppingBeforeTheJobStartedAbandonsWithoutEvents() {
+        FakeStylizer stylizer = finishing();
+        JobControl control = new JobControl();
+        control.shutdown();
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.published.isEmpty());
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
+    void invalidRequestFailsWithADeadLetterAndCommits() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request(JobOptions.builder().size(64).iterations(ITERATIONS)
+                .contentLayers(List.of("conv9_9")).build());
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.FAILED, event.type());
+        assertEquals(ErrorCode.INVALID_REQUEST, event.failure().code());
+        assertEquals(1, events.deadLetters.size());
+        assertEquals(request.jobId(), events.deadLetters.get(0).jobId());
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
+    void unacknowledgedDeadLetterRedeliversBeforeAnyTerminalEvent() {
+        JobRequest request = request(JobOptions.builder().size(64).iterations(ITERATIONS)
+                .contentLayers(List.of("conv9_9")).build());
+        events.refuseDeadLetter = 1;
+
+        JobOutcome outcome = runner(finishing()).handle(record(request), new JobControl());
+
+        assertEquals(Action.REDELIVER, outcome.action());
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void undecodableMessageWithAJobIdKeyIsDeadLetteredAndFailsThatJob() {
+        String jobId = UUID.randomUUID().toString();
+        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("ist.jobs", 0, 3L, jobId,
+                "{not json".getBytes(StandardCharsets.UTF_8));
+
+        JobOutcome outcome = runner(finishing()).handle(garbage, new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(1, events.deadLetters.size());
+        JobEvent event = onlyTerminal();
+        assertEquals(jobId, event.jobId());
+        assertEquals(EventType.FAILED, event.type());
+        assertEquals(ErrorCode.MALFORMED_MESSAGE, event.failure().code());
+    }
+
+    @Test
+    void undecodableMessageWithoutAJobIdIsOnlyDeadLettered() {
+        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("ist.jobs", 0, 3L, "not-a-job",
+                new byte[] {1, 2, 3});
+
+        JobOutcome outcome = runner(finishing()).handle(garbage, new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(1, events.deadLetters.size());
+        assertTrue(events.published.isEmpty());
+    }
+
+    @Test
+    void storageOutagePastTheRetryBudgetFailsWithStorageUnavailableAndNoDeadLetter() {
+        FakeStylizer stylizer = finishing();
+        objects.failuresLeft = Integer.MAX_VALUE;
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(ErrorCode.STORAGE_UNAVAILABLE, event.failure().code());
+        assertTrue(events.deadLetters.isEmpty(), "a storage outage is not the request's fault");
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
+    void storageOutageWhileStoppingAbandonsInsteadOfFailing() {
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            Stylized s = JobRunnerFakes.finished(r, resume, listener);
+            objects.failuresLeft = Integer.MAX_VALUE;
+            control.shutdown();
+            return s;
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void shortStorageOutageWithinTheRetryBudgetOnlyDelaysTheJob() {
+        objects.failuresLeft = 2; // attempts = 3
+
+        JobOutcome outcome = runner(finishing()).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(EventType.SUCCEEDED, onlyTerminal().type());
+    }
+
+    @Test
+    void outOfMemoryFailsWithTheSizeThatShouldFit() {
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            throw new EngineOutOfMemoryException("CUDA out of memory", 48, null);
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(ErrorCode.OUT_OF_MEMORY, event.failure().code());
+        assertTrue(event.failure().message().contains("size 48"), event.failure().message());
+        assertEquals(1, events.deadLetters.size());
+    }
+
+    @Test
+    void optionsTheStylizerRefusesFailBeforeRunningIsAnnounced() {
+        FakeStylizer refusing = new FakeStylizer(null) {
+            @Override
+            public Prepared prepare(JobRequest request, JobInputs inputs, dev.ist.worker.engine.EngineState resume) {
+                throw new InvalidSpecException("styleScale too small for this network");
+            }
+        };
+
+        JobOutcome outcome = runner(refusing).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(ErrorCode.INVALID_REQUEST, onlyTerminal().failure().code());
+        assertTrue(events.published.stream().noneMatch(e -> e.type() == EventType.RUNNING));
+    }
+
+    @Test
+    void unexpectedErrorFailsAsInternalWithoutADeadLetter() {
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            throw new IllegalStateException("bug");
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(ErrorCode.INTERNAL, onlyTerminal().failure().code());
+        assertTrue(events.deadLetters.isEmpty());
+    }
+
+    @Test
+    void checkpointOfTheSameJobIsResumedAndRunningCarriesItsIteration() {
+        JobRequest request = request();
+        FakeStylizer stylizer = finishing();
+        objects.checkpoints.put(request.jobId(), checkpoint(request, 2));
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(2, stylizer.lastResume.iteration());
+        assertEquals(EventSeq.running(2), events.published.get(0).seq());
+        assertFalse(objects.checkpoints.containsKey(request.jobId()), "a finished job's checkpoint is dropped");
+    }
+
+    @Test
+    void theJobModePicksTheStylizer() {
+        FakeStylizer optimise = finishing();
+        FakeStylizer fast = finishing();
+        JobRequest request = request(JobOptions.builder().size(64).iterations(ITERATIONS).mode(JobMode.FAST)
+                .model("mosaic").build());
+
+        JobOutcome outcome = runner(Map.of(JobMode.OPTIMIZE, optimise, JobMode.FAST, fast))
+                .handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action(), outcome.detail());
+        assertEquals(1, fast.runs);
+        assertEquals(0, optimise.prepared);
+    }
+
+    @Test
+    void aModeWithoutAStylizerFailsAsInvalidRequest() {
+        JobRequest request = request(JobOptions.builder().size(64).iterations(ITERATIONS).mode(JobMode.FAST)
+                .model("mosaic").build());
+
+        JobOutcome outcome = runner(finishing()).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(ErrorCode.INVALID_REQUEST, onlyTerminal().failure().code());
+    }
+
+    private static Checkpoint checkpoint(JobRequest request, int iteration) {
+        return new Checkpoint(request.jobId(), iteration, EventSeq.progress(iteration), ITERATIONS, "w0",
+                Instant.now(), JobRunnerFakes.state(iteration));
+    }
+}
