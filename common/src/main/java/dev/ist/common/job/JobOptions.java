@@ -49,9 +49,10 @@ public record JobOptions(
         JobMode mode,
         String model) {
 
-    public static final List<String> DEFAULT_CONTENT_LAYERS = List.of("conv4_2");
-    public static final List<String> DEFAULT_STYLE_LAYERS =
-            List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
+    /** Same as {@link OptionDefaults#CONTENT_LAYERS}. */
+    public static final List<String> DEFAULT_CONTENT_LAYERS = OptionDefaults.CONTENT_LAYERS;
+    /** Same as {@link OptionDefaults#STYLE_LAYERS}. */
+    public static final List<String> DEFAULT_STYLE_LAYERS = OptionDefaults.STYLE_LAYERS;
 
     public JobOptions {
         // null-tolerant copies so JobValidator, not the constructor, reports a null layer name
@@ -76,26 +77,26 @@ public record JobOptions(
                 .outputFormat(outputFormat).mode(mode).model(model);
     }
 
-    /** Builder with the product defaults (512 px, 500 L-BFGS iterations, the paper's layers). */
+    /** Builder with the product defaults of {@link OptionDefaults}. */
     public static final class Builder {
-        private int size = 512;
-        private int iterations = 500;
-        private double contentWeight = 1.0;
-        private double styleWeight = 1.0e5;
-        private double tvWeight = 0.0;
-        private List<String> contentLayers = DEFAULT_CONTENT_LAYERS;
-        private List<String> styleLayers = DEFAULT_STYLE_LAYERS;
-        private Optimizer optimizer = Optimizer.LBFGS;
+        private int size = OptionDefaults.SIZE;
+        private int iterations = OptionDefaults.ITERATIONS;
+        private double contentWeight = OptionDefaults.CONTENT_WEIGHT;
+        private double styleWeight = OptionDefaults.STYLE_WEIGHT;
+        private double tvWeight = OptionDefaults.TV_WEIGHT;
+        private List<String> contentLayers = OptionDefaults.CONTENT_LAYERS;
+        private List<String> styleLayers = OptionDefaults.STYLE_LAYERS;
+        private Optimizer optimizer = OptionDefaults.OPTIMIZER;
         private Double learningRate;
-        private InitMode init = InitMode.CONTENT;
+        private InitMode init = OptionDefaults.INIT;
         private ImageRef initImage;
-        private long seed = 0L;
-        private boolean preserveColors;
-        private boolean multiScale;
-        private double styleScale = 1.0;
-        private Pooling pooling = Pooling.MAX;
-        private OutputFormat outputFormat = OutputFormat.PNG;
-        private JobMode mode = JobMode.OPTIMIZE;
+        private long seed = OptionDefaults.SEED;
+        private boolean preserveColors = OptionDefaults.PRESERVE_COLORS;
+        private boolean multiScale = OptionDefaults.MULTI_SCALE;
+        private double styleScale = OptionDefaults.STYLE_SCALE;
+        private Pooling pooling = OptionDefaults.POOLING;
+        private OutputFormat outputFormat = OptionDefaults.OUTPUT_FORMAT;
+        private JobMode mode = OptionDefaults.MODE;
         private String model;
 
         public Builder size(int v) { size = v; return this; }

@@ -4,8 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.ist.worker.engine.InitKind;
-import dev.ist.worker.engine.LayerNames;
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.Vgg19Weights;
@@ -115,13 +115,13 @@ public final class EngineBench {
         List<double[]> single = new ArrayList<>();
         long t0 = System.nanoTime();
         // from noise, where a pyramid matters: a content start is already at full resolution
-        engine.stylize(specBuilder(size, iterations, false).init(InitKind.NOISE).seed(1).build(),
+        engine.stylize(specBuilder(size, iterations, false).init(InitMode.NOISE).seed(1).build(),
                 r -> single.add(new double[] {r.totalLoss(), (System.nanoTime() - t0) / 1e6}), () -> false);
         double[] target = single.get(single.size() - 1);
         List<double[]> multi = new ArrayList<>();
         long t1 = System.nanoTime();
         // the pyramid gets twice the iteration budget (its coarse levels are cheap); we time when it gets there
-        engine.stylize(specBuilder(size, 2 * iterations, true).init(InitKind.NOISE).seed(1).build(), r -> {
+        engine.stylize(specBuilder(size, 2 * iterations, true).init(InitMode.NOISE).seed(1).build(), r -> {
             if (r.scaleIndex() == r.scaleCount() - 1) {
                 multi.add(new double[] {r.totalLoss(), (System.nanoTime() - t1) / 1e6});
             }
@@ -180,17 +180,17 @@ public final class EngineBench {
         double total = 0;
         int w = width;
         int h = height;
-        int deepest = LayerNames.indexOf("relu5_1");
+        int deepest = VggLayerNames.featureIndex("relu5_1");
         List<String> style = List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1");
         int channels = 3;
         for (int i = 0; i <= deepest; i++) {
-            String name = LayerNames.ALL.get(i);
-            if (LayerNames.isConv(i)) {
+            String name = VggLayerNames.all().get(i);
+            if (VggLayerNames.isConv(i)) {
                 long[] s = weights.weight(i).shape();
                 double forward = 2.0 * s[1] * 9 * s[0] * w * h;
                 total += 2 * forward; // forward + gradient w.r.t. the input
                 channels = (int) s[0];
-            } else if (LayerNames.isPool(i)) {
+            } else if (VggLayerNames.isPool(i)) {
                 w /= 2;
                 h /= 2;
             }

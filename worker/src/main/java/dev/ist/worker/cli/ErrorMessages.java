@@ -14,6 +14,9 @@ final class ErrorMessages {
 
     static String describe(Throwable e) {
         String message = e.getMessage();
+        if (e instanceof EngineException engine && engine.suggestedSize().isPresent()) {
+            return oneLine(message) + "; try --size " + engine.suggestedSize().getAsInt();
+        }
         if (e instanceof EngineException || e instanceof UserInputException) {
             return oneLine(message);
         }

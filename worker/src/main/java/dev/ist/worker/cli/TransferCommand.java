@@ -1,11 +1,12 @@
 package dev.ist.worker.cli;
 
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.Pooling;
+import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
-import dev.ist.worker.engine.InitKind;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
-import dev.ist.worker.engine.OptimizerKind;
-import dev.ist.worker.engine.Pooling;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
@@ -14,9 +15,9 @@ import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.weights.RandomWeights;
 import dev.ist.worker.engine.weights.WeightsLoader;
 import dev.ist.worker.engine.weights.WeightsResolver;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 
 /** {@code ist transfer}: one style transfer on this machine, with a progress bar or JSON lines. */
-@Command(name = "transfer", mixinStandardHelpOptions = true,
+@Command(name = "transfer", mixinStandardHelpOptions = true, defaultValueProvider = OptionDefaultsProvider.class,
         description = "Render the content image in the style of the style image(s).")
 public final class TransferCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -50,13 +51,13 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "output image (.png, .jpg, .bmp)")
     Path output;
 
-    @Option(names = "--size", defaultValue = "512", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--iterations", defaultValue = "500", description = "iterations (default ${DEFAULT-VALUE})")
+    @Option(names = "--iterations", description = "iterations (default ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--optimizer", defaultValue = "lbfgs", description = "lbfgs or adam (default ${DEFAULT-VALUE})")
+    @Option(names = "--optimizer", description = "lbfgs or adam (default ${DEFAULT-VALUE})")
     String optimizer;
 
     @Option(names = {"--lr", "--learning-rate"}, description = "learning rate (default 1 for lbfgs, 0.02 for adam)")
@@ -68,31 +69,31 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--strong-wolfe", description = "L-BFGS with strong-Wolfe line search")
     boolean strongWolfe;
 
-    @Option(names = "--init", defaultValue = "content", description = "content, noise or an image FILE (default ${DEFAULT-VALUE})")
+    @Option(names = "--init", description = "content, noise or an image FILE (default ${DEFAULT-VALUE})")
     String init;
 
-    @Option(names = "--content-weight", defaultValue = "1", description = "α (default ${DEFAULT-VALUE})")
+    @Option(names = "--content-weight", description = "α (default ${DEFAULT-VALUE})")
     double contentWeight;
 
-    @Option(names = "--style-weight", defaultValue = "1e5", description = "β (default ${DEFAULT-VALUE})")
+    @Option(names = "--style-weight", description = "β (default ${DEFAULT-VALUE})")
     double styleWeight;
 
-    @Option(names = "--tv-weight", defaultValue = "0", description = "γ, total variation (default ${DEFAULT-VALUE})")
+    @Option(names = "--tv-weight", description = "γ, total variation (default ${DEFAULT-VALUE})")
     double tvWeight;
 
-    @Option(names = "--content-layers", split = ",", description = "default conv4_2")
+    @Option(names = "--content-layers", split = ",", description = "content layers (default ${DEFAULT-VALUE})")
     List<String> contentLayers;
 
-    @Option(names = "--style-layers", split = ",", description = "default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1")
+    @Option(names = "--style-layers", split = ",", description = "style layers (default ${DEFAULT-VALUE})")
     List<String> styleLayers;
 
     @Option(names = "--style-layer-weights", split = ",", description = "one weight per style layer (default 1 each)")
     List<Double> styleLayerWeights;
 
-    @Option(names = "--style-scale", defaultValue = "1", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
+    @Option(names = "--style-scale", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
     double styleScale;
 
-    @Option(names = "--pooling", defaultValue = "max", description = "max or avg (default ${DEFAULT-VALUE})")
+    @Option(names = "--pooling", description = "max or avg (default ${DEFAULT-VALUE})")
     String pooling;
 
     @Option(names = "--preserve-colors", description = "transfer on luminance only and keep the content's colours")
@@ -104,7 +105,7 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--keep-best", description = "output the iterate with the lowest loss")
     boolean keepBest;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed for noise init (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", description = "seed for noise init (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "VGG19 weights (.pth or .safetensors)")
@@ -134,7 +135,8 @@ public final class TransferCommand implements Callable<Integer> {
         if (outDir == null || !Files.isDirectory(outDir)) {
             throw new UserInputException("output folder " + outDir + " does not exist");
         }
-        long maxPixels = ImageDecoder.maxPixels();
+        EngineSettings engineSettings = EngineSettings.fromSystem(); // read once, given to the engine
+        long maxPixels = engineSettings.maxInputPixels();
         BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
         if (styleWeights != null && styleWeights.size() != styles.size()) {
             throw new UserInputException("--style-weights has " + styleWeights.size() + " values for "
@@ -145,22 +147,17 @@ public final class TransferCommand implements Callable<Integer> {
             builder.style(ImageDecoder.read(styles.get(i), maxPixels), styleWeights == null ? 1.0 : styleWeights.get(i));
         }
         builder.size(size).iterations(iterations)
-                .optimizer(parseEnum(OptimizerKind.class, optimizer, "--optimizer"))
+                .optimizer(parseEnum(Optimizer.class, optimizer, "--optimizer"))
                 .learningRate(learningRate == null ? Double.NaN : learningRate)
                 .lbfgsHistory(history).strongWolfe(strongWolfe)
                 .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
                 .styleScale(styleScale).pooling(parseEnum(Pooling.class, pooling, "--pooling"))
                 .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed);
-        if (contentLayers != null) {
-            builder.contentLayers(contentLayers);
-        }
-        if (styleLayers != null) {
-            builder.styleLayers(styleLayers);
-        }
+        builder.contentLayers(contentLayers).styleLayers(styleLayers);
         builder.styleLayerWeights(styleLayerWeights);
         switch (init.toLowerCase(Locale.ROOT)) {
-            case "content" -> builder.init(InitKind.CONTENT);
-            case "noise" -> builder.init(InitKind.NOISE);
+            case "content" -> builder.init(InitMode.CONTENT);
+            case "noise" -> builder.init(InitMode.NOISE);
             default -> builder.initImage(ImageDecoder.read(Path.of(init), maxPixels));
         }
         TransferSpec spec = builder.build();
@@ -168,7 +165,7 @@ public final class TransferCommand implements Callable<Integer> {
         Progress progress = new Progress(err, logJson ? null : out, System.console() != null && !logJson);
         IterationListener listener = logJson ? report -> out.println(JsonLines.iteration(report)) : progress;
         TransferResult result;
-        try (StyleTransferEngine engine = new StyleTransferEngine(weights, device)) {
+        try (StyleTransferEngine engine = new StyleTransferEngine(weights, device, engineSettings)) {
             result = engine.stylize(spec, listener, () -> false);
         }
         progress.finish();

@@ -14,16 +14,11 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes PNG/JPEG/BMP/GIF bytes into an image, checking the pixel count from the header before
  * decoding so a huge image is refused without allocating it.
- * Limit: {@code ist.engine.max-pixels} (default 40 megapixels).
+ * The limit is the caller's ({@link EngineSettings#maxInputPixels()} for the CLI).
  */
 public final class ImageDecoder {
-    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     private ImageDecoder() {
-    }
-
-    public static long maxPixels() {
-        return Settings.getLong("ist.engine.max-pixels", DEFAULT_MAX_PIXELS);
     }
 
     public static BufferedImage read(Path file, long maxPixels) {

@@ -5,4 +5,9 @@ public class InvalidSpecException extends EngineException {
     public InvalidSpecException(String message) {
         super(message);
     }
+
+    /** @param suggestedSize a long side that would be accepted, when the size is what is refused */
+    public InvalidSpecException(String message, int suggestedSize) {
+        super(message, suggestedSize, null);
+    }
 }

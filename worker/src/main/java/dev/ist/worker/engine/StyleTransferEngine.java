@@ -5,6 +5,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.Pooling;
+import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
@@ -35,17 +38,22 @@ import java.util.function.BooleanSupplier;
  * final level gets the rest. Reports are numbered globally across levels.
  */
 public final class StyleTransferEngine implements AutoCloseable {
-    /** Default cap on output pixels (about 2048x2048): beyond it a CPU run takes hours. */
-    public static final long DEFAULT_MAX_OUTPUT_PIXELS = 4_194_304L;
     private final Vgg19Weights weights;
+    private final EngineSettings settings;
     private final NDManager manager;
     private final VggNetwork net;
     private final DeviceSelector.Choice device;
     private VggNetwork averagePoolingNet;
 
-    /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
+    /** With {@link EngineSettings#defaults()}. */
     public StyleTransferEngine(Vgg19Weights weights, String device) {
-        configureThreads();
+        this(weights, device, EngineSettings.defaults());
+    }
+
+    /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
+    public StyleTransferEngine(Vgg19Weights weights, String device, EngineSettings settings) {
+        this.settings = settings;
+        configureThreads(settings.threads());
         Engine engine = Engine.getEngine("PyTorch");
         this.device = DeviceSelector.select(device, engine.getGpuCount());
         this.weights = weights;
@@ -58,11 +66,10 @@ public final class StyleTransferEngine implements AutoCloseable {
         }
     }
 
-    /** {@code ist.engine.threads} → DJL's intra-op thread count; must be set before the engine starts. */
-    private static void configureThreads() {
-        String threads = Settings.get("ist.engine.threads", null);
-        if (threads != null && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", threads);
+    /** DJL's intra-op thread count; read by DJL when the PyTorch engine starts, so the first engine's count wins. */
+    private static void configureThreads(int threads) {
+        if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -97,10 +104,23 @@ public final class StyleTransferEngine implements AutoCloseable {
         if (e instanceof OutOfMemoryError || message.contains("out of memory") || message.contains("can't allocate")
                 || message.contains("failed to allocate")) {
             int suggested = Math.max(16, (int) (size * 0.7));
-            return new EngineOutOfMemoryException("out of memory at size " + size + "; try --size " + suggested,
-                    suggested, e);
+            return new EngineOutOfMemoryException("out of memory at size " + size, suggested, e);
         }
         return new EngineException("engine failure: " + e.getMessage(), e);
+    }
+
+    /** The largest long side below {@code size} whose output of this aspect has at most {@code maxPixels}. */
+    private static int largestFittingSize(int width, int height, int size, long maxPixels) {
+        int[] out = ImageOps.scaledSize(width, height, size);
+        int fits = (int) Math.floor(size * Math.sqrt((double) maxPixels / ((long) out[0] * out[1])));
+        while (fits > 1) {
+            int[] o = ImageOps.scaledSize(width, height, fits);
+            if ((long) o[0] * o[1] <= maxPixels) {
+                break;
+            }
+            fits--;
+        }
+        return Math.max(1, fits);
     }
 
     /** Gram targets of the blended styles for an output of {@code outputLongSide} pixels. */
@@ -220,18 +240,18 @@ public final class StyleTransferEngine implements AutoCloseable {
     static int minimumShortSide(TransferSpec spec) {
         int deepest = 0;
         for (String layer : spec.contentLayers()) {
-            deepest = Math.max(deepest, LayerNames.indexOf(layer));
+            deepest = Math.max(deepest, VggLayerNames.featureIndex(layer));
         }
         for (String layer : spec.styleLayers()) {
-            deepest = Math.max(deepest, LayerNames.indexOf(layer));
+            deepest = Math.max(deepest, VggLayerNames.featureIndex(layer));
         }
         int side = 1;
         for (int i = 0; i < deepest; i++) {
-            if (LayerNames.isPool(i)) {
+            if (VggLayerNames.isPool(i)) {
                 side *= 2;
             }
         }
-        return Math.max(side, LayerNames.isPool(deepest) ? side * 2 : side);
+        return Math.max(side, VggLayerNames.isPool(deepest) ? side * 2 : side);
     }
 
     /** Sizes (w, h) of the pyramid levels, coarse to fine. */
@@ -292,10 +312,11 @@ public final class StyleTransferEngine implements AutoCloseable {
                 throw new InvalidImageException("content image has no pixels");
             }
             int[] out = ImageOps.scaledSize(content.getWidth(), content.getHeight(), spec.size());
-            long maxOutput = Settings.getLong("ist.engine.max-output-pixels", DEFAULT_MAX_OUTPUT_PIXELS);
+            long maxOutput = settings.maxOutputPixels();
             if ((long) out[0] * out[1] > maxOutput) {
+                int fits = largestFittingSize(content.getWidth(), content.getHeight(), spec.size(), maxOutput);
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " exceeds the limit of " + maxOutput
-                        + " pixels (ist.engine.max-output-pixels); use a smaller --size");
+                        + " pixels (ist.engine.max-output-pixels)", fits);
             }
             int minSide = minimumShortSide(spec);
             if (Math.min(out[0], out[1]) < minSide) {
@@ -357,7 +378,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                     Lbfgs lbfgs = null;
                     Adam adam = null;
                     Evaluation ev;
-                    if (spec.optimizer() == OptimizerKind.LBFGS) {
+                    if (spec.optimizer() == Optimizer.LBFGS) {
                         lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), spec.lbfgsHistory(),
                                 spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
                         ev = lbfgs.start(x, objective);

@@ -1,5 +1,12 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.OptionDefaults;
+import dev.ist.common.job.Pooling;
+import dev.ist.common.job.VggLayerNames;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,13 +29,13 @@ public final class TransferSpec {
     private final List<String> contentLayers;
     private final List<String> styleLayers;
     private final List<Double> styleLayerWeights;
-    private final OptimizerKind optimizer;
+    private final Optimizer optimizer;
     private final double learningRate;
     private final int lbfgsHistory;
     private final boolean strongWolfe;
     private final double toleranceGrad;
     private final double toleranceChange;
-    private final InitKind init;
+    private final InitMode init;
     private final BufferedImage initImage;
     private final long seed;
     private final boolean preserveColors;
@@ -55,7 +62,7 @@ public final class TransferSpec {
                 : List.copyOf(b.styleLayerWeights);
         this.optimizer = b.optimizer;
         this.learningRate = Double.isNaN(b.learningRate)
-                ? (b.optimizer == OptimizerKind.LBFGS ? 1.0 : 0.02) : b.learningRate;
+                ? OptionDefaults.learningRate(b.optimizer) : b.learningRate;
         this.lbfgsHistory = b.lbfgsHistory;
         this.strongWolfe = b.strongWolfe;
         this.toleranceGrad = b.toleranceGrad;
@@ -88,13 +95,13 @@ public final class TransferSpec {
     public List<String> contentLayers() { return contentLayers; }
     public List<String> styleLayers() { return styleLayers; }
     public List<Double> styleLayerWeights() { return styleLayerWeights; }
-    public OptimizerKind optimizer() { return optimizer; }
+    public Optimizer optimizer() { return optimizer; }
     public double learningRate() { return learningRate; }
     public int lbfgsHistory() { return lbfgsHistory; }
     public boolean strongWolfe() { return strongWolfe; }
     public double toleranceGrad() { return toleranceGrad; }
     public double toleranceChange() { return toleranceChange; }
-    public InitKind init() { return init; }
+    public InitMode init() { return init; }
     public BufferedImage initImage() { return initImage; }
     public long seed() { return seed; }
     public boolean preserveColors() { return preserveColors; }
@@ -153,33 +160,48 @@ public final class TransferSpec {
     public static final class Builder {
         private BufferedImage content;
         private List<StyleImage> styles = new ArrayList<>();
-        private int size = 512;
-        private int iterations = 500;
-        private double contentWeight = 1.0;
-        private double styleWeight = 1e5;
-        private double tvWeight = 0.0;
-        private List<String> contentLayers = new ArrayList<>(LayerNames.DEFAULT_CONTENT_LAYERS);
-        private List<String> styleLayers = new ArrayList<>(LayerNames.DEFAULT_STYLE_LAYERS);
+        private int size = OptionDefaults.SIZE;
+        private int iterations = OptionDefaults.ITERATIONS;
+        private double contentWeight = OptionDefaults.CONTENT_WEIGHT;
+        private double styleWeight = OptionDefaults.STYLE_WEIGHT;
+        private double tvWeight = OptionDefaults.TV_WEIGHT;
+        private List<String> contentLayers = new ArrayList<>(OptionDefaults.CONTENT_LAYERS);
+        private List<String> styleLayers = new ArrayList<>(OptionDefaults.STYLE_LAYERS);
         private List<Double> styleLayerWeights;
-        private OptimizerKind optimizer = OptimizerKind.LBFGS;
+        private Optimizer optimizer = OptionDefaults.OPTIMIZER;
         private double learningRate = Double.NaN;
         private int lbfgsHistory = 20;
         private boolean strongWolfe = false;
         private double toleranceGrad = 1e-7;
         private double toleranceChange = 1e-9;
-        private InitKind init = InitKind.CONTENT;
+        private InitMode init = OptionDefaults.INIT;
         private BufferedImage initImage;
-        private long seed = 0;
-        private boolean preserveColors;
-        private boolean multiScale;
+        private long seed = OptionDefaults.SEED;
+        private boolean preserveColors = OptionDefaults.PRESERVE_COLORS;
+        private boolean multiScale = OptionDefaults.MULTI_SCALE;
         private int minScaleLongSide = 128;
-        private double styleScale = 1.0;
-        private Pooling pooling = Pooling.MAX;
+        private double styleScale = OptionDefaults.STYLE_SCALE;
+        private Pooling pooling = OptionDefaults.POOLING;
         private boolean keepBest;
         private EngineState resumeFrom;
         private List<StyleTargets> styleTargets = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Every option a job request carries (the API's model is the engine's: same enums, same defaults). The
+         * images come separately; with {@code init == IMAGE} give {@link #initImage} too.
+         */
+        public Builder options(JobOptions o) {
+            size(o.size()).iterations(o.iterations())
+                    .contentWeight(o.contentWeight()).styleWeight(o.styleWeight()).tvWeight(o.tvWeight())
+                    .contentLayers(o.contentLayers()).styleLayers(o.styleLayers())
+                    .optimizer(o.optimizer()).learningRate(o.learningRate() == null ? Double.NaN : o.learningRate())
+                    .seed(o.seed()).preserveColors(o.preserveColors()).multiScale(o.multiScale())
+                    .styleScale(o.styleScale()).pooling(o.pooling());
+            this.init = o.init();
+            return this;
         }
 
         public Builder content(BufferedImage content) { this.content = content; return this; }
@@ -201,15 +223,22 @@ public final class TransferSpec {
             this.styleLayerWeights = weights == null ? null : new ArrayList<>(weights);
             return this;
         }
-        public Builder optimizer(OptimizerKind optimizer) { this.optimizer = optimizer; return this; }
+        public Builder optimizer(Optimizer optimizer) { this.optimizer = optimizer; return this; }
         /** NaN = the optimiser's default (1.0 for L-BFGS, 0.02 for Adam on [0,1] pixels). */
         public Builder learningRate(double lr) { this.learningRate = lr; return this; }
         public Builder lbfgsHistory(int history) { this.lbfgsHistory = history; return this; }
         public Builder strongWolfe(boolean on) { this.strongWolfe = on; return this; }
         public Builder toleranceGrad(double tol) { this.toleranceGrad = tol; return this; }
         public Builder toleranceChange(double tol) { this.toleranceChange = tol; return this; }
-        public Builder init(InitKind init) { this.init = init; return this; }
-        public Builder initImage(BufferedImage image) { this.initImage = image; this.init = InitKind.IMAGE; return this; }
+        public Builder init(InitMode init) { this.init = init; return this; }
+        /** Starts from this image ({@code init = IMAGE}); null changes nothing. */
+        public Builder initImage(BufferedImage image) {
+            if (image != null) {
+                this.initImage = image;
+                this.init = InitMode.IMAGE;
+            }
+            return this;
+        }
         public Builder seed(long seed) { this.seed = seed; return this; }
         public Builder preserveColors(boolean on) { this.preserveColors = on; return this; }
         public Builder multiScale(boolean on) { this.multiScale = on; return this; }
@@ -266,7 +295,7 @@ public final class TransferSpec {
             if (lbfgsHistory < 1) {
                 throw new InvalidSpecException("L-BFGS history size must be >= 1, got " + lbfgsHistory);
             }
-            if (init == InitKind.IMAGE && initImage == null) {
+            if (init == InitMode.IMAGE && initImage == null) {
                 throw new InvalidSpecException("init IMAGE needs an init image");
             }
             if (!(styleScale > 0 && styleScale <= 8)) {
@@ -289,7 +318,7 @@ public final class TransferSpec {
                 throw new InvalidSpecException("at least one " + what + " layer is required");
             }
             for (String layer : layers) {
-                if (LayerNames.indexOf(layer) < 0) {
+                if (VggLayerNames.featureIndex(layer) < 0) {
                     throw new InvalidSpecException("unknown " + what + " layer '" + layer
                             + "' (use VGG19 names such as conv4_2 or relu3_1)");
                 }

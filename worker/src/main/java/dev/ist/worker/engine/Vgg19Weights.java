@@ -1,5 +1,7 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.VggLayerNames;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +76,7 @@ public final class Vgg19Weights {
     public int usableConvCount() {
         int inChannels = 3;
         int count = 0;
-        for (int index : LayerNames.CONV_INDICES) {
+        for (int index : VggLayerNames.convIndices()) {
             Tensor w = weight(index);
             Tensor b = bias(index);
             if (w == null) {

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
+import dev.ist.common.job.Pooling;
+import dev.ist.common.job.VggLayerNames;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,9 +24,9 @@ final class VggNetwork {
     private static final Shape PAD1 = new Shape(1, 1);
     private static final Shape PAD0 = new Shape(0, 0);
 
-    private final NDArray[] convWeight = new NDArray[LayerNames.ALL.size()];
-    private final NDArray[] convBias = new NDArray[LayerNames.ALL.size()];
-    private final int[] outChannels = new int[LayerNames.ALL.size()];
+    private final NDArray[] convWeight = new NDArray[VggLayerNames.all().size()];
+    private final NDArray[] convBias = new NDArray[VggLayerNames.all().size()];
+    private final int[] outChannels = new int[VggLayerNames.all().size()];
     private final int deepestIndex;
     private final Pooling pooling;
     private final NDArray inputScale;
@@ -37,8 +39,8 @@ final class VggNetwork {
         int channels = 3;
         int deepest = -1;
         int convSeen = 0;
-        for (int i = 0; i < LayerNames.ALL.size(); i++) {
-            if (LayerNames.isConv(i)) {
+        for (int i = 0; i < VggLayerNames.all().size(); i++) {
+            if (VggLayerNames.isConv(i)) {
                 if (convSeen == convs) {
                     break;
                 }
@@ -74,14 +76,14 @@ final class VggNetwork {
     }
 
     int channels(String layer) {
-        return outChannels[LayerNames.indexOf(layer)];
+        return outChannels[VggLayerNames.featureIndex(layer)];
     }
 
     void requireLayers(Collection<String> layers, String description) {
         for (String layer : layers) {
-            if (LayerNames.indexOf(layer) > deepestIndex) {
+            if (VggLayerNames.featureIndex(layer) > deepestIndex) {
                 throw new InvalidSpecException("layer " + layer + " needs weights the network " + description
-                        + " does not have (it stops at " + LayerNames.ALL.get(deepestIndex) + ")");
+                        + " does not have (it stops at " + VggLayerNames.all().get(deepestIndex) + ")");
             }
         }
     }
@@ -96,15 +98,15 @@ final class VggNetwork {
     Map<String, NDArray> features(NDArray input, Collection<String> layers) {
         int last = -1;
         for (String layer : layers) {
-            last = Math.max(last, LayerNames.indexOf(layer));
+            last = Math.max(last, VggLayerNames.featureIndex(layer));
         }
         Map<String, NDArray> out = new HashMap<>();
         NDArray x = input;
         for (int i = 0; i <= last; i++) {
-            String name = LayerNames.ALL.get(i);
-            if (LayerNames.isConv(i)) {
+            String name = VggLayerNames.all().get(i);
+            if (VggLayerNames.isConv(i)) {
                 x = Conv2d.conv2d(x, convWeight[i], convBias[i], STRIDE1, PAD1, STRIDE1, 1).singletonOrThrow();
-            } else if (LayerNames.isPool(i)) {
+            } else if (VggLayerNames.isPool(i)) {
                 x = pooling == Pooling.MAX
                         ? Pool.maxPool2d(x, KERNEL2, KERNEL2, PAD0, false)
                         : Pool.avgPool2d(x, KERNEL2, KERNEL2, PAD0, false, true);

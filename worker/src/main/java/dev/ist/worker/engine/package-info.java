@@ -19,8 +19,8 @@
  * {@link dev.ist.worker.engine.WeightsException}, {@link dev.ist.worker.engine.EngineOutOfMemoryException}
  * (with a suggested size) and {@link dev.ist.worker.engine.TransferCancelledException} (with the last state).
  *
- * <p>Settings: {@code ist.engine.max-pixels} (input images, default 40 MP), {@code ist.engine.max-output-pixels}
- * (default 4 MP), {@code ist.engine.threads} (intra-op threads, read once when the PyTorch engine starts),
- * {@code ist.weights.cache-dir}, {@code ist.weights.url}, {@code ist.weights.offline}.
+ * <p>Settings are given at construction ({@link dev.ist.worker.engine.EngineSettings}: {@code ist.engine.max-pixels},
+ * {@code ist.engine.max-output-pixels}, {@code ist.engine.threads}), never read during a transfer; the weights
+ * resolver reads {@code ist.weights.cache-dir}, {@code ist.weights.url}, {@code ist.weights.offline} when it is made.
  */
 package dev.ist.worker.engine;

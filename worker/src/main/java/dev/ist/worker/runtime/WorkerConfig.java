@@ -4,6 +4,7 @@ import dev.ist.common.IstConfig;
 import dev.ist.common.Topics;
 import dev.ist.common.job.JobLimits;
 import dev.ist.common.storage.StorageConfig;
+import dev.ist.worker.engine.EngineSettings;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import java.util.Optional;
  * <tr><td>ist.worker.weights</td><td>(none)</td><td>VGG19 weights file (.pth / .safetensors)</td></tr>
  * <tr><td>ist.worker.random-weights</td><td>(none)</td><td>seed of a random network; only when asked for by name</td></tr>
  * <tr><td>ist.worker.device</td><td>auto</td><td>auto, cpu, gpu, gpu:N</td></tr>
- * <tr><td>ist.worker.threads</td><td>0</td><td>intra-op threads of the engine (0 = engine default)</td></tr>
+ * <tr><td>ist.engine.threads</td><td>0</td><td>intra-op threads of the engine (0 = engine default); the older
+ * {@code ist.worker.threads} is read when it is not set (deprecated alias)</td></tr>
+ * <tr><td>ist.engine.max-output-pixels</td><td>4194304</td><td>outputs above this are refused</td></tr>
  * <tr><td>ist.worker.metrics-port</td><td>9400</td><td>port of /metrics, /health/live, /health/ready (0 = any)</td></tr>
  * <tr><td>ist.worker.checkpoint-every</td><td>50</td><td>iterations between checkpoints (0 = only on stop)</td></tr>
  * <tr><td>ist.worker.progress-every-iterations</td><td>1</td><td>at most one PROGRESS event per this many iterations</td></tr>
@@ -60,6 +63,7 @@ public record WorkerConfig(
         Optional<String> randomWeights,
         String device,
         int threads,
+        long maxOutputPixels,
         int metricsPort,
         int checkpointEvery,
         int progressEveryIterations,
@@ -82,13 +86,17 @@ public record WorkerConfig(
         int modelCacheEntries,
         long maxModelBytes) {
 
+    /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
+    public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
+
     public WorkerConfig {
         require(checkpointEvery >= 0, "ist.worker.checkpoint-every must be >= 0");
         require(progressEveryIterations >= 1, "ist.worker.progress-every-iterations must be >= 1");
         require(previewEvery >= 0, "ist.worker.preview-every must be >= 0");
         require(previewSize >= 16 && previewSize <= 2048, "ist.worker.preview-size must be between 16 and 2048");
         require(metricsPort >= 0 && metricsPort <= 65535, "ist.worker.metrics-port must be a port number");
-        require(threads >= 0, "ist.worker.threads must be >= 0");
+        require(threads >= 0, "ist.engine.threads must be >= 0");
+        require(maxOutputPixels >= 1, "ist.engine.max-output-pixels must be >= 1");
         require(jobRetryAttempts >= 1, "ist.worker.job-retry.max-attempts must be >= 1");
         require(styleCacheEntries >= 0, "ist.worker.style-cache-entries must be >= 0");
         require(cancelMemoryEntries >= 1, "ist.worker.cancel-memory-entries must be >= 1");
@@ -109,7 +117,8 @@ public record WorkerConfig(
                 c.get("ist.worker.weights"),
                 c.get("ist.worker.random-weights"),
                 c.get("ist.worker.device", "auto"),
-                c.getInt("ist.worker.threads", 0),
+                c.getInt("ist.engine.threads", c.getInt(DEPRECATED_THREADS_KEY, 0)),
+                c.getLong("ist.engine.max-output-pixels", EngineSettings.DEFAULT_MAX_OUTPUT_PIXELS),
                 c.getInt("ist.worker.metrics-port", 9400),
                 c.getInt("ist.worker.checkpoint-every", 50),
                 c.getInt("ist.worker.progress-every-iterations", 1),
@@ -131,6 +140,11 @@ public record WorkerConfig(
                 c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)),
                 c.getInt("ist.worker.model-cache-entries", 4),
                 c.getLong("ist.worker.max-model-bytes", 256L << 20));
+    }
+
+    /** What the engine of this worker is built with (the input-pixel gate of a job is {@link #limits()}). */
+    public EngineSettings engineSettings() {
+        return EngineSettings.defaults().withThreads(threads).withMaxOutputPixels(maxOutputPixels);
     }
 
     /** {@code hostname-pid}: unique per process, readable in logs and dashboards. */

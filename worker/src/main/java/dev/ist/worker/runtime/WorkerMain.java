@@ -40,12 +40,8 @@ public final class WorkerMain {
     /** Starts a worker and blocks until the JVM is asked to stop. */
     public static void run(IstConfig istConfig) {
         WorkerConfig config = WorkerConfig.from(istConfig);
-        if (config.threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            // read once, when the engine starts
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-        }
         Vgg19Weights weights = loadWeights(config);
-        StyleTransferEngine engine = new StyleTransferEngine(weights, config.device());
+        StyleTransferEngine engine = new StyleTransferEngine(weights, config.device(), config.engineSettings());
         Worker worker = new Worker(config, TransferEngine.of(engine));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

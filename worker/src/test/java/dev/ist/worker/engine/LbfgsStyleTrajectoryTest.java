@@ -2,6 +2,7 @@ package dev.ist.worker.engine;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
 import dev.ist.worker.engine.optim.Objective;

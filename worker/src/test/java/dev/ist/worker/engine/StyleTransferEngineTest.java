@@ -1,5 +1,8 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.weights.WeightsLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,11 +105,11 @@ class StyleTransferEngineTest {
 
     @Test
     void theSameSeedGivesTheSameImage() {
-        TransferSpec s = spec().init(InitKind.NOISE).seed(11).build();
+        TransferSpec s = spec().init(InitMode.NOISE).seed(11).build();
         BufferedImage a = engine.stylize(s, null, null).image();
         BufferedImage b = engine.stylize(s, null, null).image();
         assertArrayEquals(a.getRGB(0, 0, 48, 36, null, 0, 48), b.getRGB(0, 0, 48, 36, null, 0, 48));
-        BufferedImage c = engine.stylize(spec().init(InitKind.NOISE).seed(12).build(), null, null).image();
+        BufferedImage c = engine.stylize(spec().init(InitMode.NOISE).seed(12).build(), null, null).image();
         assertFalse(java.util.Arrays.equals(a.getRGB(0, 0, 48, 36, null, 0, 48), c.getRGB(0, 0, 48, 36, null, 0, 48)));
     }
 
@@ -133,7 +136,7 @@ class StyleTransferEngineTest {
     @Test
     void cancellationCarriesAStateThatResumesWithoutRestartingTheCount() {
         AtomicInteger seen = new AtomicInteger();
-        TransferSpec s = spec().optimizer(OptimizerKind.ADAM).iterations(6).build();
+        TransferSpec s = spec().optimizer(Optimizer.ADAM).iterations(6).build();
         TransferCancelledException e = assertThrows(TransferCancelledException.class,
                 () -> engine.stylize(s, r -> seen.incrementAndGet(), () -> seen.get() >= 3));
         EngineState state = EngineState.fromBytes(e.lastState().toBytes());
@@ -228,7 +231,7 @@ class StyleTransferEngineTest {
         assertNotNull(avg.image());
         assertFalse(avg.totalLoss() == max.totalLoss());
         List<Double> adam = new ArrayList<>();
-        engine.stylize(spec().optimizer(OptimizerKind.ADAM).iterations(10).build(), r -> adam.add(r.totalLoss()), null);
+        engine.stylize(spec().optimizer(Optimizer.ADAM).iterations(10).build(), r -> adam.add(r.totalLoss()), null);
         assertTrue(adam.get(10) < adam.get(0), "Adam lowers the loss: " + adam);
         TransferResult wolfe = engine.stylize(spec().strongWolfe(true).build(), null, null);
         assertTrue(wolfe.totalLoss() < engine.stylize(spec().iterations(0).build(), null, null).totalLoss());
@@ -240,6 +243,22 @@ class StyleTransferEngineTest {
                 null, null);
         assertEquals(48, result.image().getWidth());
         assertTrue(Double.isFinite(result.styleLoss()) && result.styleLoss() > 0);
+    }
+
+    @Test
+    void theOutputLimitIsTheOneTheEngineWasGivenAndTheRefusalSuggestsASizeThatFits() {
+        long limit = 40 * 40;
+        try (StyleTransferEngine limited = new StyleTransferEngine(engine.weights(), "cpu",
+                EngineSettings.defaults().withMaxOutputPixels(limit))) {
+            InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                    () -> limited.stylize(spec().size(48).build(), null, null));
+            assertTrue(e.getMessage().contains("ist.engine.max-output-pixels"), e.getMessage());
+            assertFalse(e.getMessage().contains("--size"), "the front end words the hint: " + e.getMessage());
+            int suggested = e.suggestedSize().orElseThrow();
+            int[] out = ImageOps.scaledSize(CONTENT.getWidth(), CONTENT.getHeight(), suggested);
+            assertTrue((long) out[0] * out[1] <= limit, suggested + " → " + out[0] + "x" + out[1]);
+            assertTrue(suggested < 48);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.weights.WeightsLoader;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,10 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.InitMode;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.OptionDefaults;
+import dev.ist.common.job.Pooling;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -22,8 +27,42 @@ class TransferSpecTest {
         assertEquals(List.of("conv4_2"), spec.contentLayers());
         assertEquals(List.of("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"), spec.styleLayers());
         assertEquals(List.of(1.0, 1.0, 1.0, 1.0, 1.0), spec.styleLayerWeights());
-        assertEquals(OptimizerKind.LBFGS, spec.optimizer());
+        assertEquals(Optimizer.LBFGS, spec.optimizer());
         assertEquals(1.0, spec.learningRate());
+    }
+
+    @Test
+    void aJobsDefaultOptionsAreTheEnginesDefaults() {
+        TransferSpec fromApi = valid().options(JobOptions.defaults()).build();
+        TransferSpec engine = valid().build();
+        assertEquals(engine.size(), fromApi.size());
+        assertEquals(OptionDefaults.SIZE, fromApi.size());
+        assertEquals(engine.iterations(), fromApi.iterations());
+        assertEquals(engine.styleWeight(), fromApi.styleWeight());
+        assertEquals(engine.contentLayers(), fromApi.contentLayers());
+        assertEquals(engine.styleLayers(), fromApi.styleLayers());
+        assertEquals(engine.optimizer(), fromApi.optimizer());
+        assertEquals(engine.learningRate(), fromApi.learningRate());
+        assertEquals(engine.init(), fromApi.init());
+        assertEquals(engine.pooling(), fromApi.pooling());
+        assertEquals(engine.styleScale(), fromApi.styleScale());
+    }
+
+    @Test
+    void jobOptionsReachTheSpecUnchanged() {
+        JobOptions o = JobOptions.builder().size(200).iterations(7).optimizer(Optimizer.ADAM).pooling(Pooling.AVG)
+                .init(InitMode.NOISE).seed(9).styleLayers(List.of("relu2_1")).preserveColors(true).build();
+        TransferSpec spec = valid().options(o).build();
+        assertEquals(200, spec.size());
+        assertEquals(7, spec.iterations());
+        assertEquals(Optimizer.ADAM, spec.optimizer());
+        assertEquals(OptionDefaults.learningRate(Optimizer.ADAM), spec.learningRate());
+        assertEquals(Pooling.AVG, spec.pooling());
+        assertEquals(InitMode.NOISE, spec.init());
+        assertEquals(9, spec.seed());
+        assertEquals(List.of("relu2_1"), spec.styleLayers());
+        assertTrue(spec.preserveColors());
+        assertMessage(() -> valid().options(o.toBuilder().init(InitMode.IMAGE).build()).build(), "init image");
     }
 
     @Test

@@ -35,6 +35,32 @@ class WorkerConfigTest {
     }
 
     @Test
+    void threadsHaveOneKeyAndTheOldWorkerKeyIsOnlyAnAlias() {
+        Map<String, String> both = new java.util.HashMap<>(CREDENTIALS);
+        both.put("ist.worker.threads", "3");
+        assertEquals(3, WorkerConfig.from(IstConfig.of(both)).threads(), "the deprecated key still works alone");
+        both.put("ist.engine.threads", "5");
+        WorkerConfig c = WorkerConfig.from(IstConfig.of(both));
+        assertEquals(5, c.threads(), "ist.engine.threads wins");
+        assertEquals(5, c.engineSettings().threads());
+        assertEquals(0, WorkerConfig.from(IstConfig.of(CREDENTIALS)).engineSettings().threads());
+    }
+
+    @Test
+    void fastPathKeysAreWorkerConfiguration() {
+        Map<String, String> m = new java.util.HashMap<>(CREDENTIALS);
+        assertEquals(4, WorkerConfig.from(IstConfig.of(m)).modelCacheEntries());
+        assertEquals(256L << 20, WorkerConfig.from(IstConfig.of(m)).maxModelBytes());
+        m.put("ist.worker.model-cache-entries", "2");
+        m.put("ist.worker.max-model-bytes", "1000");
+        WorkerConfig c = WorkerConfig.from(IstConfig.of(m));
+        assertEquals(2, c.modelCacheEntries());
+        assertEquals(1000, c.maxModelBytes());
+        m.put("ist.worker.model-cache-entries", "0");
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.from(IstConfig.of(m)));
+    }
+
+    @Test
     void environmentStyleKeysAreRead() {
         IstConfig env = new IstConfig(Map.of(), k -> null, Map.of(
                 "IST_S3_ACCESS_KEY", "a", "IST_S3_SECRET_KEY", "s",

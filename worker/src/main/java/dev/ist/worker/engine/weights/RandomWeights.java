@@ -1,9 +1,9 @@
 package dev.ist.worker.engine.weights;
 
-import dev.ist.worker.engine.LayerNames;
+import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.Preprocessing;
-import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.Vgg19Weights.Tensor;
+import dev.ist.worker.engine.Vgg19Weights;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +35,7 @@ public final class RandomWeights {
         int in = 3;
         for (int i = 0; i < convCount; i++) {
             int out = channels[i];
-            int index = LayerNames.CONV_INDICES[i];
+            int index = VggLayerNames.convIndices()[i];
             float[] w = new float[out * in * 9];
             double std = Math.sqrt(2.0 / (in * 9));
             for (int k = 0; k < w.length; k++) {

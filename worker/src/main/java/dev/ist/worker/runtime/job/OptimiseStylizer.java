@@ -34,7 +34,10 @@ public final class OptimiseStylizer implements Stylizer {
         StyleTargetsCache.Key key = cacheKey(request);
         Optional<List<StyleTargets>> cached = cache.get(key);
         metrics.styleCache(cached.isPresent());
-        TransferSpec spec = SpecFactory.build(request.options(), inputs, resume, cached.orElse(List.of()));
+        TransferSpec spec = TransferSpec.builder().options(request.options())
+                .content(inputs.content()).styles(inputs.styles()).initImage(inputs.initImage())
+                .resumeFrom(resume).styleTargets(cached.orElse(List.of()))
+                .build();
         return (listener, stop) -> {
             TransferResult result = engine.stylize(spec, listener, stop);
             cache.put(key, result.styleTargets());

@@ -146,9 +146,9 @@ final class StylizeStage {
         } catch (TransferCancelledException e) {
             return new Stopped(e, reporter);
         } catch (EngineOutOfMemoryException e) {
+            LOG.warn("job {} ran out of memory: {}", jobId, e.getCause() == null ? e.getMessage() : e.getCause().toString());
             return new Failed(ErrorCode.OUT_OF_MEMORY, "the device ran out of memory at size "
-                    + request.options().size() + "; try size " + e.suggestedLongSide() + " or smaller ("
-                    + e.getMessage() + ")");
+                    + request.options().size() + sizeHint(e));
         } catch (InvalidSpecException e) {
             return refused(e);
         } catch (InvalidImageException e) {
@@ -173,6 +173,11 @@ final class StylizeStage {
     }
 
     private static Failed refused(InvalidSpecException e) {
-        return new Failed(ErrorCode.INVALID_REQUEST, "request refused by the engine: " + e.getMessage());
+        return new Failed(ErrorCode.INVALID_REQUEST, "request refused by the engine: " + e.getMessage() + sizeHint(e));
+    }
+
+    /** The engine's size hint in the API's words (the option is {@code size}). */
+    private static String sizeHint(EngineException e) {
+        return e.suggestedSize().isPresent() ? "; try size " + e.suggestedSize().getAsInt() + " or smaller" : "";
     }
 }

@@ -1,7 +1,7 @@
 package dev.ist.worker.engine.weights;
 
+import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.Fixtures;
-import dev.ist.worker.engine.LayerNames;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.WeightsException;
@@ -32,7 +32,7 @@ class WeightsReadersTest {
         Vgg19Weights safe = WeightsLoader.load(Fixtures.path("tiny-vgg19.safetensors"), null);
         assertEquals(32, legacy.tensors().size(), "16 convolutions x (weight, bias)");
         assertEquals(16, legacy.usableConvCount());
-        for (int index : LayerNames.CONV_INDICES) {
+        for (int index : VggLayerNames.convIndices()) {
             Vgg19Weights.Tensor w = legacy.weight(index);
             assertArrayEquals(w.shape(), zip.weight(index).shape());
             assertArrayEquals(w.data(), zip.weight(index).data());

@@ -386,7 +386,8 @@ class JobRunnerTest {
         assertEquals(Action.COMMIT, outcome.action());
         JobEvent event = onlyTerminal();
         assertEquals(ErrorCode.OUT_OF_MEMORY, event.failure().code());
-        assertTrue(event.failure().message().contains("size 48"), event.failure().message());
+        assertTrue(event.failure().message().contains("try size 48"), event.failure().message());
+        assertFalse(event.failure().message().contains("--size"), "API users get no CLI flags");
         assertEquals(1, events.deadLetters.size());
     }
 

@@ -1,0 +1,45 @@
+package dev.ist.worker.cli;
+
+import dev.ist.common.job.OptionDefaults;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code ist transfer}'s defaults, taken from {@link OptionDefaults} (the same the API and the engine use), so
+ * {@code --help} and a job submitted without options agree. Options not listed here keep their own default.
+ */
+public final class OptionDefaultsProvider implements IDefaultValueProvider {
+
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("--size", Integer.toString(OptionDefaults.SIZE)),
+            Map.entry("--iterations", Integer.toString(OptionDefaults.ITERATIONS)),
+            Map.entry("--optimizer", lower(OptionDefaults.OPTIMIZER)),
+            Map.entry("--init", lower(OptionDefaults.INIT)),
+            Map.entry("--content-weight", number(OptionDefaults.CONTENT_WEIGHT)),
+            Map.entry("--style-weight", number(OptionDefaults.STYLE_WEIGHT)),
+            Map.entry("--tv-weight", number(OptionDefaults.TV_WEIGHT)),
+            Map.entry("--content-layers", String.join(",", OptionDefaults.CONTENT_LAYERS)),
+            Map.entry("--style-layers", String.join(",", OptionDefaults.STYLE_LAYERS)),
+            Map.entry("--style-scale", number(OptionDefaults.STYLE_SCALE)),
+            Map.entry("--pooling", lower(OptionDefaults.POOLING)),
+            Map.entry("--seed", Long.toString(OptionDefaults.SEED)));
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        return argSpec instanceof OptionSpec option ? DEFAULTS.get(option.longestName()) : null;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** 1.0e5 as "1e5", 1.0 as "1": how a user would type them. */
+    private static String number(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toString().replace("E+", "e").replace("E", "e");
+    }
+}

@@ -1,3 +1,0 @@
-package dev.ist.worker.engine;
-
-public enum Pooling { MAX, AVG }

@@ -1,0 +1,69 @@
+package dev.ist.worker.cli;
+
+import dev.ist.common.job.OptionDefaults;
+import dev.ist.worker.engine.EngineOutOfMemoryException;
+import dev.ist.worker.engine.InvalidSpecException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ist transfer} takes its defaults from the option model the API and the engine share. */
+class OptionDefaultsProviderTest {
+
+    private static TransferCommand parsed(String... extra) {
+        TransferCommand command = new TransferCommand();
+        String[] base = {"--content", "c.png", "--style", "s.png", "--output", "o.png"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void unsetOptionsTakeTheSharedDefaults() {
+        TransferCommand c = parsed();
+        assertEquals(OptionDefaults.SIZE, c.size);
+        assertEquals(OptionDefaults.ITERATIONS, c.iterations);
+        assertEquals(OptionDefaults.CONTENT_WEIGHT, c.contentWeight);
+        assertEquals(OptionDefaults.STYLE_WEIGHT, c.styleWeight);
+        assertEquals(OptionDefaults.TV_WEIGHT, c.tvWeight);
+        assertEquals(OptionDefaults.STYLE_SCALE, c.styleScale);
+        assertEquals(OptionDefaults.SEED, c.seed);
+        assertEquals(OptionDefaults.CONTENT_LAYERS, c.contentLayers);
+        assertEquals(OptionDefaults.STYLE_LAYERS, c.styleLayers);
+        assertEquals(OptionDefaults.OPTIMIZER.name(), c.optimizer.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.POOLING.name(), c.pooling.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.INIT.name(), c.init.toUpperCase(Locale.ROOT));
+    }
+
+    @Test
+    void givenOptionsReplaceTheDefaults() {
+        TransferCommand c = parsed("--size", "300", "--style-layers", "relu2_1,relu3_1", "--style-weight", "10");
+        assertEquals(300, c.size);
+        assertEquals(java.util.List.of("relu2_1", "relu3_1"), c.styleLayers);
+        assertEquals(10.0, c.styleWeight);
+    }
+
+    @Test
+    void helpShowsTheSharedDefaults() {
+        String help = new CommandLine(new TransferCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertTrue(help.contains("(default " + OptionDefaults.SIZE + ")"), help);
+        assertTrue(help.contains("(default 1e5)"), help);
+        assertTrue(help.contains("(default " + OptionDefaults.CONTENT_LAYERS.get(0) + ")"), help);
+        assertTrue(help.contains("(default " + OptionDefaults.STYLE_LAYERS.get(0) + ","), help);
+    }
+
+    @Test
+    void theCliWordsTheEnginesSizeHintAsItsFlag() {
+        String oom = ErrorMessages.describe(new EngineOutOfMemoryException("out of memory at size 512", 358, null));
+        assertEquals("out of memory at size 512; try --size 358", oom);
+        String tooLarge = ErrorMessages.describe(new InvalidSpecException("output 4000x3000 exceeds the limit", 2364));
+        assertTrue(tooLarge.endsWith("; try --size 2364"), tooLarge);
+        assertEquals("unknown style layer 'x'", ErrorMessages.describe(new InvalidSpecException("unknown style layer 'x'")));
+    }
+}
