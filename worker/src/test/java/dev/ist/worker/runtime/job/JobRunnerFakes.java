@@ -70,6 +70,8 @@ final class JobRunnerFakes {
         final Map<String, byte[]> manifests = new HashMap<>();
         final Map<String, byte[]> previews = new HashMap<>();
         int failuresLeft;
+        /** Runs when a terminal marker is stored (to move the partition at that moment). */
+        Runnable onSaveTerminal = () -> { };
 
         private void maybeFail() {
             if (failuresLeft > 0) {
@@ -88,6 +90,7 @@ final class JobRunnerFakes {
         public synchronized void saveTerminal(JobEvent event) {
             maybeFail();
             markers.put(event.jobId(), event);
+            onSaveTerminal.run();
         }
 
         @Override

@@ -266,6 +266,19 @@ class JobRunnerTest {
     }
 
     @Test
+    void partitionMovingWhileTheResultIsStoredAbandonsBeforeTheTerminalEvent() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        objects.onSaveTerminal = control::revoke;
+
+        JobOutcome outcome = runner(finishing()).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty(), "the new owner replays the stored marker");
+        assertNotNull(objects.markers.get(request.jobId()));
+    }
+
+    @Test
     void stoppingBeforeTheJobStartedAbandonsWithoutEvents() {
         FakeStylizer stylizer = finishing();
         JobControl control = new JobControl();

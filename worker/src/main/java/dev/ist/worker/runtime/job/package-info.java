@@ -1,0 +1,21 @@
+/**
+ * One job, from its message on the jobs topic to its one terminal event. {@link dev.ist.worker.runtime.job.JobRunner}
+ * runs three stages with injected collaborators:
+ *
+ * <ol>
+ * <li>{@link dev.ist.worker.runtime.job.Admission}: decode, re-validate, replay the terminal marker of an earlier
+ * attempt, wait for the control topic, check for a cancel; it returns a typed decision and writes nothing.</li>
+ * <li>{@link dev.ist.worker.runtime.job.StylizeStage}: inputs and checkpoint, the job mode's
+ * {@link dev.ist.worker.runtime.job.Stylizer} (prepare, RUNNING, run with progress), the engine's exceptions as a
+ * typed result.</li>
+ * <li>{@link dev.ist.worker.runtime.job.Completion}: result, manifest and terminal marker, then SUCCEEDED; or the
+ * checkpoint of a stopped job; {@link dev.ist.worker.runtime.job.TerminalPublisher} ends a job from any stage and
+ * decides COMMIT, REDELIVER or ABANDON.</li>
+ * </ol>
+ *
+ * Every per-job write goes through {@link dev.ist.worker.runtime.job.JobObjects}; transient storage failures get
+ * the job-level budget of {@link dev.ist.worker.runtime.job.StorageRetry}. A new job mode is one
+ * {@link dev.ist.worker.runtime.job.Stylizer} registered for its {@link dev.ist.common.job.JobMode} in
+ * {@link dev.ist.worker.runtime.Worker}.
+ */
+package dev.ist.worker.runtime.job;
