@@ -1,6 +1,7 @@
 package dev.ist.worker.cli;
 
 import dev.ist.common.job.OptionDefaults;
+import dev.ist.worker.engine.TransferSpec;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -10,8 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ist transfer}'s defaults, taken from {@link OptionDefaults} (the same the API and the engine use), so
- * {@code --help} and a job submitted without options agree. Options not listed here keep their own default.
+ * {@code ist transfer}'s defaults, taken from {@link OptionDefaults} (the same the API and the engine use) and, for
+ * engine-only settings, from the engine's own constants, so {@code --help} and a job submitted without options
+ * agree. Options not listed here keep their own default.
  */
 public final class OptionDefaultsProvider implements IDefaultValueProvider {
 
@@ -27,7 +29,8 @@ public final class OptionDefaultsProvider implements IDefaultValueProvider {
             Map.entry("--style-layers", String.join(",", OptionDefaults.STYLE_LAYERS)),
             Map.entry("--style-scale", number(OptionDefaults.STYLE_SCALE)),
             Map.entry("--pooling", lower(OptionDefaults.POOLING)),
-            Map.entry("--seed", Long.toString(OptionDefaults.SEED)));
+            Map.entry("--seed", Long.toString(OptionDefaults.SEED)),
+            Map.entry("--history", Integer.toString(TransferSpec.DEFAULT_LBFGS_HISTORY)));
 
     @Override
     public String defaultValue(ArgSpec argSpec) {

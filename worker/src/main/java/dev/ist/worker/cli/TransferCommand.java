@@ -63,7 +63,7 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = {"--lr", "--learning-rate"}, description = "learning rate (default 1 for lbfgs, 0.02 for adam)")
     Double learningRate;
 
-    @Option(names = "--history", defaultValue = "20", description = "L-BFGS history size (default ${DEFAULT-VALUE})")
+    @Option(names = "--history", description = "L-BFGS history size (default ${DEFAULT-VALUE})")
     int history;
 
     @Option(names = "--strong-wolfe", description = "L-BFGS with strong-Wolfe line search")

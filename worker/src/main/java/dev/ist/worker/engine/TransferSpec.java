@@ -19,6 +19,9 @@ import java.util.Optional;
  * validates every option and throws {@link InvalidSpecException} with a one-line reason.
  */
 public final class TransferSpec {
+    /** L-BFGS history size: an engine setting the API does not expose (the CLI's --history). */
+    public static final int DEFAULT_LBFGS_HISTORY = 20;
+
     private final BufferedImage content;
     private final List<StyleImage> styles;
     private final int size;
@@ -170,7 +173,7 @@ public final class TransferSpec {
         private List<Double> styleLayerWeights;
         private Optimizer optimizer = OptionDefaults.OPTIMIZER;
         private double learningRate = Double.NaN;
-        private int lbfgsHistory = 20;
+        private int lbfgsHistory = DEFAULT_LBFGS_HISTORY;
         private boolean strongWolfe = false;
         private double toleranceGrad = 1e-7;
         private double toleranceChange = 1e-9;

@@ -39,6 +39,7 @@ class OptionDefaultsProviderTest {
         assertEquals(OptionDefaults.OPTIMIZER.name(), c.optimizer.toUpperCase(Locale.ROOT));
         assertEquals(OptionDefaults.POOLING.name(), c.pooling.toUpperCase(Locale.ROOT));
         assertEquals(OptionDefaults.INIT.name(), c.init.toUpperCase(Locale.ROOT));
+        assertEquals(dev.ist.worker.engine.TransferSpec.DEFAULT_LBFGS_HISTORY, c.history);
     }
 
     @Test
