@@ -133,6 +133,40 @@ public final class ImageStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Creates {@code key} only if it does not exist yet ({@code If-None-Match: *}); returns the new ETag.
+     * Throws {@link PreconditionFailedException} when the object already exists.
+     */
+    public String putIfAbsent(String key, byte[] bytes, String contentType) {
+        return conditionalPut(key, bytes, contentType, Map.of("If-None-Match", "*"));
+    }
+
+    /**
+     * Replaces {@code key} only if its current ETag is {@code etag} ({@code If-Match}); returns the new ETag.
+     * Throws {@link PreconditionFailedException} when the object changed (or vanished) since that ETag was read.
+     */
+    public String putIfMatch(String key, byte[] bytes, String contentType, String etag) {
+        return conditionalPut(key, bytes, contentType, Map.of("If-Match", quoted(etag)));
+    }
+
+    private String conditionalPut(String key, byte[] bytes, String contentType, Map<String, String> condition) {
+        return retrying("conditional put", key, () -> {
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                return client.putObject(PutObjectArgs.builder()
+                        .bucket(bucket())
+                        .object(key)
+                        .stream(in, bytes.length, -1)
+                        .contentType(contentType == null ? "application/octet-stream" : contentType)
+                        .headers(condition)
+                        .build()).etag();
+            }
+        });
+    }
+
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
     /** The whole object. Throws {@link ObjectNotFoundException} when it does not exist. */
     public byte[] get(String key) {
         return retrying("get", key, () -> {
@@ -194,6 +228,20 @@ public final class ImageStore implements AutoCloseable {
                 keys.add(r.get().objectName());
             }
             return keys;
+        });
+    }
+
+    /** Objects under a prefix with size, ETag and last-modified time, in key order (no user metadata). */
+    public List<StoredObject> listObjects(String prefix) {
+        return retrying("list", prefix, () -> {
+            List<StoredObject> objects = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(true).build())) {
+                Item i = r.get();
+                objects.add(new StoredObject(i.objectName(), i.size(), null, i.etag(),
+                        i.lastModified() == null ? null : i.lastModified().toInstant(), Map.of(), false));
+            }
+            return objects;
         });
     }
 
@@ -261,6 +309,9 @@ public final class ImageStore implements AutoCloseable {
                     // S3Proxy (and HEAD responses) carry no object name, so name the key we asked for
                     String key = requestedKey != null ? requestedKey : ere.errorResponse().objectName();
                     return new ObjectNotFoundException(bucket(), key == null ? what : key);
+                }
+                case "PreconditionFailed" -> {
+                    return new PreconditionFailedException(requestedKey == null ? what : requestedKey, e);
                 }
                 case "NoSuchBucket" -> {
                     return new StorageException("bucket '" + bucket() + "' does not exist" + where, false, e);

@@ -1,0 +1,96 @@
+package dev.ist.worker.engine;
+
+import java.util.Locale;
+
+/**
+ * How much memory (peak resident size of the whole worker process, fp32 on CPU) a transfer of a given output size
+ * needs: {@code fixed + perPixel(mode) × pixels}, plus, for L-BFGS, the curvature history ({@code 2 × history × 3}
+ * floats per pixel, off the Java heap since it moved into direct buffers). The coefficients were MEASURED on this
+ * project's CI machine kind with {@code ist transfer} (random VGG19, 4 iterations, peak RSS from
+ * {@code /usr/bin/time -v}) at three sizes per optimiser; see worker/README-config.md for the figures and the
+ * model's error. Scale them (e.g. for another device or precision) with {@link #scaled}.
+ *
+ * <p>The fast (feed-forward) path runs tiled, so its peak does not grow with the network's activations: it holds the
+ * input and output rasters plus one tile's activations. Its coefficients are an estimate, not a measurement.
+ */
+public record MemoryModel(long fixedBytes, double lbfgsBytesPerPixel, double adamBytesPerPixel,
+                          double fastBytesPerPixel, long fastFixedBytes) {
+
+    /** What runs the job, for the estimate. */
+    public enum Mode { LBFGS, ADAM, FAST }
+
+    /** Floats per pixel of one L-BFGS vector (RGB). */
+    static final int CHANNELS = 3;
+
+    /**
+     * Fitted to the runs in worker/README-config.md (4 iterations, so at most 3 history pairs were held: their
+     * 72 B/px is subtracted from the L-BFGS slope, and {@link #estimate} adds the real history back).
+     */
+    public static MemoryModel measuredCpuFp32() {
+        return new MemoryModel(MEASURED_FIXED, MEASURED_LBFGS, MEASURED_ADAM, 64, 700L << 20);
+    }
+
+    static final long MEASURED_FIXED = 420L << 20;
+    static final double MEASURED_LBFGS = 4500;
+    static final double MEASURED_ADAM = 4500;
+
+    /** The same model with every coefficient multiplied (another device, precision, allocator). */
+    public MemoryModel scaled(double factor) {
+        return new MemoryModel((long) (fixedBytes * factor), lbfgsBytesPerPixel * factor, adamBytesPerPixel * factor,
+                fastBytesPerPixel * factor, (long) (fastFixedBytes * factor));
+    }
+
+    /** L-BFGS history of {@code pairs} (s, y) pairs, per pixel. */
+    public static long historyBytesPerPixel(int pairs) {
+        return 2L * pairs * CHANNELS * Float.BYTES;
+    }
+
+    /** Peak bytes of a {@code width × height} output; {@code lbfgsHistory} counts only for L-BFGS. */
+    public long estimate(Mode mode, int width, int height, int lbfgsHistory) {
+        long px = (long) width * height;
+        return switch (mode) {
+            case LBFGS -> fixedBytes + (long) Math.ceil(px * (lbfgsBytesPerPixel + historyBytesPerPixel(lbfgsHistory)));
+            case ADAM -> fixedBytes + (long) Math.ceil(px * adamBytesPerPixel);
+            case FAST -> fastFixedBytes + (long) Math.ceil(px * fastBytesPerPixel);
+        };
+    }
+
+    /**
+     * The largest long side (at the given aspect ratio, short/long ≤ 1) whose estimate fits {@code budgetBytes};
+     * 0 when not even 16 px fit.
+     */
+    public int largestFittingSize(Mode mode, long budgetBytes, double shortOverLong, int lbfgsHistory) {
+        if (!(shortOverLong > 0 && shortOverLong <= 1)) {
+            throw new IllegalArgumentException("aspect must be in (0, 1]: " + shortOverLong);
+        }
+        int lo = 0;
+        int hi = 1 << 16;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            int shortSide = Math.max(1, (int) Math.round(mid * shortOverLong));
+            if (estimate(mode, mid, shortSide, lbfgsHistory) <= budgetBytes) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo < 16 ? 0 : lo;
+    }
+
+    /**
+     * The longest L-BFGS history (≤ {@code wanted}, ≥ 1) with which the job fits; 0 when it does not fit even with a
+     * one-pair history. Lets a worker run a big job with a shorter memory instead of refusing it.
+     */
+    public int historyThatFits(int width, int height, int wanted, long budgetBytes) {
+        for (int m = wanted; m >= 1; m--) {
+            if (estimate(Mode.LBFGS, width, height, m) <= budgetBytes) {
+                return m;
+            }
+        }
+        return 0;
+    }
+
+    public static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+}
