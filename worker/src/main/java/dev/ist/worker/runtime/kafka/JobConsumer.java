@@ -49,14 +49,32 @@ public final class JobConsumer implements AutoCloseable {
 
     /**
      * Settings of the poll loop. {@code consumerOverrides} replace the consumer's own settings; only tests use them
-     * (e.g. an assignor that moves a partition on cue).
+     * (e.g. an assignor that moves a partition on cue). {@code groupInstanceId} (may be null) turns on static
+     * membership: a worker restarted under the same id within the session timeout gets its partitions back without
+     * a rebalance, so no other worker's running job is disturbed.
      */
     public record Settings(String bootstrapServers, String groupId, String clientId, String topic,
                            Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
-                           Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides) {
+                           Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides,
+                           String groupInstanceId) {
 
         public Settings {
             consumerOverrides = Map.copyOf(consumerOverrides);
+            if (groupInstanceId != null && groupInstanceId.isBlank()) {
+                groupInstanceId = null;
+            }
+        }
+
+        public Settings(String bootstrapServers, String groupId, String clientId, String topic,
+                        Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
+                        Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides) {
+            this(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout, maxPollInterval,
+                    revokeGrace, shutdownGrace, consumerOverrides, null);
+        }
+
+        public Settings withGroupInstanceId(String id) {
+            return new Settings(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout,
+                    maxPollInterval, revokeGrace, shutdownGrace, consumerOverrides, id);
         }
 
         public Settings(String bootstrapServers, String groupId, String clientId, String topic,
@@ -117,6 +135,9 @@ public final class JobConsumer implements AutoCloseable {
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, s.sessionTimeout().toMillis() / 3));
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) s.maxPollInterval().toMillis());
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+        if (s.groupInstanceId() != null) {
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.groupInstanceId());
+        }
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.putAll(s.consumerOverrides());
