@@ -13,8 +13,8 @@ import java.util.Locale;
  * <p>The fast (feed-forward) path runs tiled, so its peak does not grow with the network's activations: it holds the
  * input and output rasters plus one tile's activations. Its coefficients are an estimate, not a measurement.
  */
-public record MemoryModel(long fixedBytes, double lbfgsBytesPerPixel, double adamBytesPerPixel,
-                          double fastBytesPerPixel, long fastFixedBytes) {
+public record MemoryModel(long lbfgsFixedBytes, double lbfgsBytesPerPixel, long adamFixedBytes,
+                          double adamBytesPerPixel, long fastFixedBytes, double fastBytesPerPixel) {
 
     /** What runs the job, for the estimate. */
     public enum Mode { LBFGS, ADAM, FAST }
@@ -23,21 +23,20 @@ public record MemoryModel(long fixedBytes, double lbfgsBytesPerPixel, double ada
     static final int CHANNELS = 3;
 
     /**
-     * Fitted to the runs in worker/README-config.md (4 iterations, so at most 3 history pairs were held: their
-     * 72 B/px is subtracted from the L-BFGS slope, and {@link #estimate} adds the real history back).
+     * Least-squares fit to the runs in worker/README-config.md (256, 512 and 1024 px long side at 4:3; 4 iterations,
+     * so at most 3 history pairs were held: their 72 B/px is taken out of the L-BFGS slope, and {@link #estimate}
+     * adds the job's real history back). The fast path's figures are an estimate (input + output rasters and one
+     * 512 px tile's activations), not a measurement.
      */
     public static MemoryModel measuredCpuFp32() {
-        return new MemoryModel(MEASURED_FIXED, MEASURED_LBFGS, MEASURED_ADAM, 64, 700L << 20);
+        return new MemoryModel(430L << 20, 4604, 452L << 20, 4263, 700L << 20, 64);
     }
-
-    static final long MEASURED_FIXED = 420L << 20;
-    static final double MEASURED_LBFGS = 4500;
-    static final double MEASURED_ADAM = 4500;
 
     /** The same model with every coefficient multiplied (another device, precision, allocator). */
     public MemoryModel scaled(double factor) {
-        return new MemoryModel((long) (fixedBytes * factor), lbfgsBytesPerPixel * factor, adamBytesPerPixel * factor,
-                fastBytesPerPixel * factor, (long) (fastFixedBytes * factor));
+        return new MemoryModel((long) (lbfgsFixedBytes * factor), lbfgsBytesPerPixel * factor,
+                (long) (adamFixedBytes * factor), adamBytesPerPixel * factor, (long) (fastFixedBytes * factor),
+                fastBytesPerPixel * factor);
     }
 
     /** L-BFGS history of {@code pairs} (s, y) pairs, per pixel. */
@@ -49,8 +48,8 @@ public record MemoryModel(long fixedBytes, double lbfgsBytesPerPixel, double ada
     public long estimate(Mode mode, int width, int height, int lbfgsHistory) {
         long px = (long) width * height;
         return switch (mode) {
-            case LBFGS -> fixedBytes + (long) Math.ceil(px * (lbfgsBytesPerPixel + historyBytesPerPixel(lbfgsHistory)));
-            case ADAM -> fixedBytes + (long) Math.ceil(px * adamBytesPerPixel);
+            case LBFGS -> lbfgsFixedBytes + (long) Math.ceil(px * (lbfgsBytesPerPixel + historyBytesPerPixel(lbfgsHistory)));
+            case ADAM -> adamFixedBytes + (long) Math.ceil(px * adamBytesPerPixel);
             case FAST -> fastFixedBytes + (long) Math.ceil(px * fastBytesPerPixel);
         };
     }
