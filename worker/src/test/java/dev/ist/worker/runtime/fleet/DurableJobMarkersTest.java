@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.fleet;
 
+import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
