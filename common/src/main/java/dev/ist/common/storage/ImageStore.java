@@ -2,6 +2,9 @@ package dev.ist.common.storage;
 
 import dev.ist.common.ObjectKeys;
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
@@ -98,7 +101,8 @@ public final class ImageStore implements AutoCloseable {
     }
 
     /**
-     * Stores bytes under {@code inputs/sha256/<hash>}, once: if the key exists the upload is skipped and
+     * Stores bytes under {@code inputs/sha256/<hash>}, once: if the key exists the upload is skipped (the object is
+     * only touched, so its age restarts for the storage janitor's retention) and
      * {@link StoredObject#created()} is false.
      */
     public StoredObject putContentAddressed(byte[] bytes, String contentType) {
@@ -107,11 +111,27 @@ public final class ImageStore implements AutoCloseable {
         Optional<StoredObject> existing = stat(key);
         if (existing.isPresent() && existing.get().size() == bytes.length) {
             StoredObject e = existing.get();
-            return new StoredObject(e.key(), e.size(), e.contentType(), e.etag(), e.lastModified(), e.metadata(),
+            // a re-used input is fresh again: the storage janitor expires inputs by age (and by references)
+            touch(key, e);
+            return new StoredObject(e.key(), e.size(), e.contentType(), e.etag(), java.time.Instant.now(), e.metadata(),
                     false);
         }
         put(key, bytes, contentType, Map.of("sha256", sha));
         return new StoredObject(key, bytes.length, contentType, null, null, Map.of("sha256", sha), true);
+    }
+
+    /** Rewrites an object onto itself (server-side copy), so its last-modified time is now. */
+    private void touch(String key, StoredObject existing) {
+        Map<String, String> meta = new java.util.HashMap<>(existing.metadata());
+        meta.put("touched", java.time.Instant.now().toString()); // S3 refuses a self-copy that changes nothing
+        retrying("touch", key, () -> client.copyObject(CopyObjectArgs.builder()
+                .bucket(bucket())
+                .object(key)
+                .source(CopySource.builder().bucket(bucket()).object(key).build())
+                .metadataDirective(Directive.REPLACE)
+                .userMetadata(meta)
+                .headers(existing.contentType() == null ? Map.of() : Map.of("Content-Type", existing.contentType()))
+                .build()));
     }
 
     public void put(String key, byte[] bytes, String contentType) {
