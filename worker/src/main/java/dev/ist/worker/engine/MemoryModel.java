@@ -6,8 +6,8 @@ import java.util.Locale;
  * How much memory (peak resident size of the whole worker process, fp32 on CPU) a transfer of a given output size
  * needs: {@code fixed + perPixel(mode) × pixels}, plus, for L-BFGS, the curvature history ({@code 2 × history × 3}
  * floats per pixel, off the Java heap since it moved into direct buffers). The coefficients were MEASURED on this
- * project's CI machine kind with {@code ist transfer} (random VGG19, 4 iterations, peak RSS from
- * {@code /usr/bin/time -v}) at three sizes per optimiser; see worker/README-config.md for the figures and the
+ * project's CI machine kind with {@code ist transfer} (random VGG19, peak RSS from
+ * {@code /usr/bin/time -v}, {@code -Xmx768m}) at three sizes per optimiser; see worker/README-config.md for the figures and the
  * model's error. Scale them (e.g. for another device or precision) with {@link #scaled}.
  *
  * <p>The fast (feed-forward) path runs tiled, so its peak does not grow with the network's activations: it holds the
@@ -23,13 +23,21 @@ public record MemoryModel(long lbfgsFixedBytes, double lbfgsBytesPerPixel, long 
     static final int CHANNELS = 3;
 
     /**
-     * Least-squares fit to the runs in worker/README-config.md (256, 512 and 1024 px long side at 4:3; 4 iterations,
-     * so at most 3 history pairs were held: their 72 B/px is taken out of the L-BFGS slope, and {@link #estimate}
-     * adds the job's real history back). The fast path's figures are an estimate (input + output rasters and one
-     * 512 px tile's activations), not a measurement.
+     * The Java heap ceiling the measurements ran with ({@code -Xmx768m}). The JVM lets garbage fill its heap before a
+     * full collection, so a worker with a bigger {@code -Xmx} has that much more resident memory: the preflight
+     * subtracts the difference from the budget (an unbounded 6 GB default heap added 1.2 GB at 1024 px).
+     */
+    public static final long MEASURED_MAX_HEAP = 768L << 20;
+
+    /**
+     * Least-squares fit to the runs in worker/README-config.md, long side 256, 512 and 1024 px at 4:3. L-BFGS: 24
+     * iterations with the default history of 20 (full from iteration 21), so the fit takes the 480 B/px of those 20
+     * pairs out of the slope and {@link #estimate} adds the job's real history back. Adam: 4 iterations (its state
+     * does not grow with iterations). The fast path's figures are an estimate (input + output rasters and one 512 px
+     * tile's activations), not a measurement.
      */
     public static MemoryModel measuredCpuFp32() {
-        return new MemoryModel(430L << 20, 4604, 452L << 20, 4263, 700L << 20, 64);
+        return new MemoryModel(539L << 20, 4230, 452L << 20, 4263, 700L << 20, 64);
     }
 
     /** The same model with every coefficient multiplied (another device, precision, allocator). */

@@ -27,8 +27,13 @@ public final class MemoryPreflight {
         this.budgetBytes = budgetBytes;
     }
 
+    /**
+     * With the measured budget: the host budget less the part of this JVM's heap ceiling above the one the model was
+     * measured with (garbage fills a bigger heap before it is collected).
+     */
     public MemoryPreflight(MemoryModel model, WorkerMemoryBudget.Limits limits) {
-        this(model, limits.hostBytes());
+        this(model, Math.max(0, limits.hostBytes()
+                - Math.max(0, limits.maxHeapBytes() - MemoryModel.MEASURED_MAX_HEAP)));
     }
 
     public long budgetBytes() {

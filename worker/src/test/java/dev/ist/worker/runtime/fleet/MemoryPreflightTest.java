@@ -45,6 +45,14 @@ class MemoryPreflightTest {
     }
 
     @Test
+    void aHeapCeilingAboveTheMeasuredOneShrinksTheBudget() {
+        WorkerMemoryBudget.Limits limits = new WorkerMemoryBudget.Limits(java.util.OptionalLong.of(8 * GIB),
+                java.util.OptionalLong.empty(), 64 * GIB, 3 * GIB, 512L << 20, java.util.OptionalLong.empty());
+        MemoryPreflight p = new MemoryPreflight(MODEL, limits);
+        assertEquals(8 * GIB - (512L << 20) - (3 * GIB - MemoryModel.MEASURED_MAX_HEAP), p.budgetBytes());
+    }
+
+    @Test
     void largestFittingSizeIsTheBoundaryOfTheEstimate() {
         long budget = 3 * GIB;
         int s = MODEL.largestFittingSize(MemoryModel.Mode.ADAM, budget, 0.75, 0);
