@@ -16,7 +16,7 @@ autograd flows back through the casts to the fp32 input.
       copies are inference tensors that backward refuses)
   forward(x: Tensor[1,3,H,W] fp32, taps: Tensor[int64, n], config: Tensor[int64, 2]) -> List[Tensor] fp32
       taps    torchvision `features` indices (0..36) to return, in the order wanted
-      config  [pooling: 0 max / 1 avg, precision: 0 fp32 / 1 bf16]
+      config  [pooling: 0 max / 1 avg, precision: 0 fp32 / 1 bf16(, layout: 0 NCHW / 1 channels-last)]
 """
 import os
 import sys
@@ -81,6 +81,7 @@ class Vgg19Features(torch.nn.Module):
             raise RuntimeError("forward: call load_weights first")
         avg_pool = int(config[0]) == 1
         bf16 = int(config[1]) == 1
+        channels_last = config.size(0) > 2 and int(config[2]) == 1
         wanted: List[int] = []
         deepest = -1
         for j in range(taps.size(0)):
@@ -92,6 +93,9 @@ class Vgg19Features(torch.nn.Module):
         weights = self.weights16 if bf16 else self.weights32
         biases = self.biases16 if bf16 else self.biases32
         h = x.to(torch.bfloat16) if bf16 else x
+        if channels_last:
+            # oneDNN's brgemm convolutions take NHWC directly; plain NCHW is reordered to a blocked layout per call
+            h = h.contiguous(memory_format=torch.channels_last)
         found: List[Tensor] = []
         found_at: List[int] = []
         conv = 0
@@ -110,7 +114,7 @@ class Vgg19Features(torch.nn.Module):
             else:
                 h = F.max_pool2d(h, 2, 2)
             if i in wanted:
-                found.append(h.float())
+                found.append(h.float().contiguous())
                 found_at.append(i)
         out: List[Tensor] = []
         for t in wanted:
@@ -149,8 +153,8 @@ def check(module):
             else:
                 h = F.avg_pool2d(h, 2) if avg else F.max_pool2d(h, 2)
             ref[i] = h
-        for bf16, tol in ((0, 1e-5), (1, 5e-2)):
-            got = module(x, taps, torch.tensor([avg, bf16], dtype=torch.int64))
+        for bf16, cl, tol in ((0, 0, 1e-5), (1, 0, 5e-2), (0, 1, 1e-5), (1, 1, 5e-2)):
+            got = module(x, taps, torch.tensor([avg, bf16, cl], dtype=torch.int64))
             for t, g in zip(taps.tolist(), got):
                 assert g.dtype == torch.float32
                 err = ((g - ref[t]).abs().max() / ref[t].abs().max()).item()

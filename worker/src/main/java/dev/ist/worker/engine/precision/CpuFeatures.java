@@ -10,14 +10,14 @@ import java.util.stream.Collectors;
 
 /**
  * The CPU's bfloat16 hardware, read from the kernel's feature flags ({@code /proc/cpuinfo} on Linux):
- * AMX-BF16 (tile matrix units, Sapphire Rapids and later) and AVX512-BF16 (bf16 dot products, Cooper Lake and later).
- * Without either, bfloat16 arithmetic is emulated and slower than float32.
+ * AMX-BF16 (tile matrix units, Sapphire Rapids and later, where the hypervisor exposes them) and AVX512-BF16 (bf16
+ * dot products in vector registers, Cooper Lake and later). A VM may show the second without the first.
  */
 public record CpuFeatures(boolean amxBf16, boolean avx512Bf16) {
     public static final CpuFeatures NONE = new CpuFeatures(false, false);
     static final Path PROC_CPUINFO = Path.of("/proc/cpuinfo");
 
-    /** Whether bfloat16 convolutions run in hardware here. */
+    /** Whether the CPU has any bfloat16 arithmetic (not whether it is faster than fp32: see {@link PrecisionSelector}). */
     public boolean hasBf16() {
         return amxBf16 || avx512Bf16;
     }

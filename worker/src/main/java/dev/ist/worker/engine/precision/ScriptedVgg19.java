@@ -41,15 +41,26 @@ public final class ScriptedVgg19 implements AutoCloseable {
     private final PtSymbolBlock module;
     private final int deepestIndex;
     private final String description;
+    private final boolean channelsLast;
 
-    private ScriptedVgg19(PtSymbolBlock module, int deepestIndex, String description) {
+    private ScriptedVgg19(PtSymbolBlock module, int deepestIndex, String description, boolean channelsLast) {
         this.module = module;
         this.deepestIndex = deepestIndex;
         this.description = description;
+        this.channelsLast = channelsLast;
     }
 
-    /** Loads the module onto {@code manager}'s device (a PyTorch engine manager) and hands it the weights. */
+    /** {@link #load(NDManager, Vgg19Weights, boolean)} with activations in PyTorch's default NCHW layout. */
     public static ScriptedVgg19 load(NDManager manager, Vgg19Weights weights) {
+        return load(manager, weights, false);
+    }
+
+    /**
+     * Loads the module onto {@code manager}'s device (a PyTorch engine manager) and hands it the weights.
+     *
+     * @param channelsLast run the activations in NHWC inside the module (the results are NCHW either way)
+     */
+    public static ScriptedVgg19 load(NDManager manager, Vgg19Weights weights, boolean channelsLast) {
         if (!(manager instanceof PtNDManager pt)) {
             throw new IllegalArgumentException("the scripted VGG19 needs DJL's PyTorch engine, not "
                     + manager.getEngine().getEngineName());
@@ -106,7 +117,7 @@ public final class ScriptedVgg19 implements AutoCloseable {
             }
             deepest = i;
         }
-        return new ScriptedVgg19(module, deepest, weights.description());
+        return new ScriptedVgg19(module, deepest, weights.description(), channelsLast);
     }
 
     /** The last layer index these weights can compute. */
@@ -141,7 +152,8 @@ public final class ScriptedVgg19 implements AutoCloseable {
         }
         NDManager owner = input.getManager();
         NDArray tapArray = owner.create(taps);
-        NDArray config = owner.create(new long[] {pooling == Pooling.AVG ? 1 : 0, precision == Precision.BF16 ? 1 : 0});
+        NDArray config = owner.create(new long[] {pooling == Pooling.AVG ? 1 : 0, precision == Precision.BF16 ? 1 : 0,
+                channelsLast ? 1 : 0});
         try {
             // never DJL's inference path (it runs in inference mode, whose tensors cannot join a graph later);
             // autograd's own grad mode, on only inside a gradient collector, decides whether a graph is recorded

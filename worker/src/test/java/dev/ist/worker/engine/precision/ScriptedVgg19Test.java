@@ -68,6 +68,24 @@ class ScriptedVgg19Test {
     }
 
     @Test
+    void channelsLastGivesTheSameFp32FeaturesInNchw() {
+        JsonObject features = ref.getAsJsonObject("features");
+        try (NDManager m = manager.newSubManager();
+             ScriptedVgg19 nhwc = ScriptedVgg19.load(m, WeightsLoader.load(Fixtures.path("tiny-vgg19-zip.pth"), null),
+                     true)) {
+            Map<String, NDArray> out = nhwc.features(preprocessed(m, Fixtures.floats("x")), features.keySet(),
+                    Pooling.MAX, Precision.FP32);
+            for (String layer : features.keySet()) {
+                JsonObject expected = features.getAsJsonObject(layer);
+                assertArrayEquals(shape(expected.getAsJsonArray("shape")), out.get(layer).getShape().getShape(), layer);
+                double err = Fixtures.maxRelativeError(out.get(layer).toFloatArray(),
+                        Fixtures.floats(expected.getAsJsonArray("data")));
+                assertTrue(err < 1e-4, layer + " (channels-last) differs from PyTorch by " + err);
+            }
+        }
+    }
+
+    @Test
     void bf16FeaturesAreFloat32ArraysCloseToTheFp32Reference() {
         JsonObject features = ref.getAsJsonObject("features");
         try (NDManager m = manager.newSubManager()) {
