@@ -22,8 +22,8 @@ import java.util.Set;
  * the tests and the bench of this package until the engine's objective takes its feature maps from a pluggable
  * network. Targets are computed with the same network, pooling and precision as the evaluations.
  */
-final class ScriptedGatysLoss implements AutoCloseable {
-    record Result(double content, double style, double tv, double total, float[] gradient) {
+public final class ScriptedGatysLoss implements AutoCloseable {
+    public record Result(double content, double style, double tv, double total, float[] gradient) {
     }
 
     static final List<String> CONTENT_LAYERS = List.of("conv4_2");
