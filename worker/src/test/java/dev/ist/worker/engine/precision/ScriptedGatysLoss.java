@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.ist.worker.engine.Pooling;
 import dev.ist.worker.engine.Preprocessing;
+import dev.ist.worker.engine.optim.Evaluation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,15 @@ public final class ScriptedGatysLoss implements AutoCloseable {
     ScriptedGatysLoss(ScriptedVgg19 net, NDManager parent, Preprocessing p, Pooling pooling, Precision precision,
                       float[] content, int width, int height, float[] style, int styleWidth, int styleHeight,
                       double alpha, double beta, double gamma, List<Double> layerWeights) {
+        this(net, parent, p, pooling, precision, precision, content, width, height, style, styleWidth, styleHeight,
+                alpha, beta, gamma, layerWeights);
+    }
+
+    /** With the content and Gram targets computed in {@code targetPrecision} instead of the evaluations' precision. */
+    ScriptedGatysLoss(ScriptedVgg19 net, NDManager parent, Preprocessing p, Pooling pooling, Precision precision,
+                      Precision targetPrecision, float[] content, int width, int height, float[] style,
+                      int styleWidth, int styleHeight, double alpha, double beta, double gamma,
+                      List<Double> layerWeights) {
         this.net = net;
         this.manager = parent.newSubManager();
         this.pooling = pooling;
@@ -71,14 +81,15 @@ public final class ScriptedGatysLoss implements AutoCloseable {
         layers.addAll(CONTENT_LAYERS);
         layers.addAll(STYLE_LAYERS);
         try (NDManager sub = manager.newSubManager()) {
-            Map<String, NDArray> fc = features(sub.create(content, new Shape(1, 3, height, width)), CONTENT_LAYERS);
+            Map<String, NDArray> fc = features(sub.create(content, new Shape(1, 3, height, width)), CONTENT_LAYERS,
+                    targetPrecision);
             for (String layer : CONTENT_LAYERS) {
                 NDArray f = fc.get(layer);
                 f.attach(manager);
                 contentTargets.put(layer, f);
             }
             Map<String, NDArray> fs = features(sub.create(style, new Shape(1, 3, styleHeight, styleWidth)),
-                    STYLE_LAYERS);
+                    STYLE_LAYERS, targetPrecision);
             for (String layer : STYLE_LAYERS) {
                 NDArray g = gram(fs.get(layer));
                 g.attach(manager);
@@ -102,18 +113,24 @@ public final class ScriptedGatysLoss implements AutoCloseable {
         }
     }
 
+    /** {@link #evaluate} as the optimisers take it. */
+    Evaluation evaluation(float[] x) {
+        Result r = evaluate(x);
+        return new Evaluation(r.total(), r.gradient(), r);
+    }
+
     /** Style Gram target of one layer, row-major. */
     float[] gramTarget(String layer) {
         return gramTargets.get(layer).toFloatArray();
     }
 
-    private Map<String, NDArray> features(NDArray rgb, List<String> wanted) {
+    private Map<String, NDArray> features(NDArray rgb, List<String> wanted, Precision p) {
         NDArray x = bgr ? rgb.flip(1) : rgb;
-        return net.features(x.mul(scale).add(shift), wanted, pooling, precision);
+        return net.features(x.mul(scale).add(shift), wanted, pooling, p);
     }
 
     private NDArray[] terms(NDArray image) {
-        Map<String, NDArray> f = features(image, new ArrayList<>(layers));
+        Map<String, NDArray> f = features(image, new ArrayList<>(layers), precision);
         NDArray content = null;
         for (String layer : CONTENT_LAYERS) {
             NDArray term = f.get(layer).sub(contentTargets.get(layer)).square().mean();
