@@ -46,6 +46,21 @@ public class GatewayMetrics {
         for (String outcome : new String[] {"accepted", "refused", "duplicate"}) {
             submission(outcome);
         }
+        // the JVM's own gauges show the heap now; the high-water mark is what a memory limit must cover
+        Gauge.builder("ist.jvm.heap.peak", GatewayMetrics::heapPeakBytes)
+                .baseUnit("bytes")
+                .description("Sum of the heap memory pools' peak usage since start")
+                .register(registry);
+    }
+
+    static double heapPeakBytes() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     // one pass over the view serves all five gauges of a scrape
