@@ -177,6 +177,15 @@ class HostileInputTest {
         as(TestEnv.ALICE_KEY).contentType(JSON).body("[]").post("/v1/jobs").then().statusCode(400);
         as(TestEnv.ALICE_KEY).contentType(JSON).body("{\"content\":{\"sha256\":\"../../etc/passwd\"}}")
                 .post("/v1/jobs").then().statusCode(422).body("field", equalTo("content.sha256"));
+        // the documented record is the schema: unknown fields and wrong shapes are named
+        as(TestEnv.ALICE_KEY).contentType(JSON).body("{\"content\":{\"sha256\":\"" + "a".repeat(64)
+                + "\"},\"priority\":\"urgent\"}").post("/v1/jobs").then().statusCode(422)
+                .body("type", equalTo("urn:ist:problem:invalid-request")).body("field", equalTo("priority"));
+        as(TestEnv.ALICE_KEY).contentType(JSON).body("{\"styles\":\"all of them\"}").post("/v1/jobs").then()
+                .statusCode(422).body("field", equalTo("styles"));
+        as(TestEnv.ALICE_KEY).contentType(JSON).body("{\"styles\":[{\"image\":{\"sha256\":\"" + "a".repeat(64)
+                + "\"},\"weight\":\"heavy\"}]}").post("/v1/jobs").then()
+                .statusCode(422).body("field", equalTo("styles[0].weight"));
     }
 
     @Test
@@ -346,6 +355,104 @@ class HostileInputTest {
         assertEquals(64, img.getHeight());
         int topLeft = img.getRGB(8, 16);
         assertTrue(((topLeft >> 16) & 0xff) > 200 && ((topLeft >> 8) & 0xff) < 60, "top left is red");
+    }
+
+    // ---- the corpus: nothing is a server error ------------------------------------------------------------------
+
+    @Test
+    void noCaseOfTheCorpusIsAServerErrorAndEveryValidPhotoRunsToTheEnd() throws Exception {
+        Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        byte[] png = TestImages.noisePng(64, 48, 11);
+        byte[] jpeg = TestImages.jpeg(TestImages.noise(64, 48, 12), 0.9f);
+        hostile.put("empty", new byte[0]);
+        hostile.put("one byte", new byte[] {(byte) 0x89});
+        hostile.put("png magic only", java.util.Arrays.copyOf(png, 8));
+        hostile.put("jpeg magic only", java.util.Arrays.copyOf(jpeg, 3));
+        for (int keep : new int[] {16, 33, 100, png.length / 3, png.length - 12}) {
+            hostile.put("png cut at " + keep, TestImages.truncated(png, keep));
+        }
+        for (int keep : new int[] {20, 200, jpeg.length / 3, jpeg.length - 2}) {
+            hostile.put("jpeg cut at " + keep, TestImages.truncated(jpeg, keep));
+        }
+        hostile.put("png bomb", RefusalTest.pngClaiming(70_000, 70_000));
+        hostile.put("png zero width", RefusalTest.pngClaiming(0, 10));
+        hostile.put("png negative size", RefusalTest.pngClaiming(-5, 10));
+        hostile.put("gif", "GIF89a\u0001\u0000\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        hostile.put("text", "definitely a photo".getBytes(StandardCharsets.UTF_8));
+        hostile.put("html", "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8));
+        hostile.put("exif with garbage", TestImages.withExifOrientation(TestImages.truncated(jpeg, 40), 6));
+        Random random = new Random(42);
+        for (int i = 0; i < 5; i++) {
+            byte[] flipped = (i % 2 == 0 ? png : jpeg).clone();
+            for (int k = 0; k < 40; k++) {
+                int at = 20 + random.nextInt(flipped.length - 20);
+                flipped[at] = (byte) random.nextInt(256);
+            }
+            hostile.put("bytes flipped " + i, flipped);
+        }
+        List<String> options = List.of("{\"size\":-1}", "{\"size\":\"big\"}", "{\"iterations\":1e99}", "{\"seed\":[]}",
+                "{\"optimizer\":\"SGD\"}", "{\"styleLayers\":[]}", "{\"styleLayers\":[null]}", "{\"init\":\"IMAGE\"}",
+                "{\"mode\":\"FAST\",\"model\":\"../../x\"}", "{\"learningRate\":-0.0}", "null", "\"\"", "{{{{",
+                "{\"size\":64,\"size\":65}", "{\"tvWeight\":NaN}", "{\"contentWeight\":1e400}");
+
+        Map<String, byte[]> valid = new java.util.LinkedHashMap<>();
+        for (int o = 1; o <= 8; o++) {
+            valid.put("exif orientation " + o, TestImages.jpegWithOrientation(TestImages.quadrants(32, 64), o));
+        }
+        valid.put("cmyk jpeg", TestImages.cmykJpeg(48, 64, 0, 200, 200, 0));
+        valid.put("icc jpeg", TestImages.linearRgbJpeg(48, 64, 90));
+        valid.put("progressive jpeg", TestImages.progressiveJpeg(TestImages.quadrants(32, 64)));
+        valid.put("16-bit png", TestImages.rgb16Png(TestImages.quadrants(32, 64)));
+        valid.put("grey png", TestImages.greyPng(TestImages.gradient(48, 64)));
+        valid.put("palette with transparency", TestImages.paletteWithTransparencyPng(48, 64, 0x3366cc));
+
+        int refused = 0;
+        List<String> accepted = new ArrayList<>();
+        for (Map.Entry<String, byte[]> c : hostile.entrySet()) {
+            int content = submitPhoto(c.getValue(), Jobs.STYLE, "{\"size\":64,\"iterations\":10}").statusCode();
+            int style = submitPhoto(Jobs.CONTENT, c.getValue(), "{\"size\":64,\"iterations\":10}").statusCode();
+            int upload = as(TestEnv.PHOTOS_KEY).contentType("application/octet-stream").body(c.getValue())
+                    .post("/v1/images").then().extract().statusCode();
+            for (int status : new int[] {content, style, upload}) {
+                assertTrue(status >= 400 && status < 500, c.getKey() + " answered " + status);
+                refused++;
+            }
+        }
+        int acceptedOdd = 0;
+        for (String o : options) {
+            // a few of these are odd but legal (a repeated key, -0.0): never a server error either way
+            int status = submitPhoto(Jobs.CONTENT, Jobs.STYLE, o).statusCode();
+            assertTrue(status < 500, "options " + o + " answered " + status);
+            if (status >= 400) {
+                refused++;
+            } else {
+                acceptedOdd++;
+            }
+        }
+        for (Map.Entry<String, byte[]> c : valid.entrySet()) {
+            var r = submitPhoto(c.getValue(), Jobs.STYLE, "{\"size\":64,\"iterations\":10}");
+            assertEquals(202, r.statusCode(), c.getKey() + ": " + r.asString());
+            accepted.add(r.path("id"));
+        }
+        int succeeded = 0;
+        for (String id : accepted) {
+            Jobs.awaitStatus(TestEnv.PHOTOS_KEY, id, "SUCCEEDED", Duration.ofSeconds(60));
+            var img = TestImages.decode(as(TestEnv.PHOTOS_KEY).queryParam("download", "stream")
+                    .get("/v1/jobs/" + id + "/result").then().statusCode(200).extract().asByteArray());
+            assertTrue(img.getHeight() > img.getWidth(), "every valid photo is portrait as seen: " + id);
+            succeeded++;
+        }
+        System.out.printf("[hostile corpus] %d requests refused with 4xx, %d valid photos accepted and %d succeeded "
+                + "(upright), %d odd-but-legal options accepted, 0 server errors%n", refused, accepted.size(),
+                succeeded, acceptedOdd);
+    }
+
+    private static io.restassured.response.Response submitPhoto(byte[] content, byte[] style, String options) {
+        return as(TestEnv.PHOTOS_KEY)
+                .multiPart("content", "c.bin", content, "application/octet-stream")
+                .multiPart("style", "s.bin", style, "application/octet-stream")
+                .multiPart("options", options)
+                .post("/v1/jobs");
     }
 
     private static io.restassured.response.Response jsonSubmit(String key, String contentSha) {

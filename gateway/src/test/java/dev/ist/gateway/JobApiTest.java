@@ -227,8 +227,9 @@ class JobApiTest {
         as(TestEnv.ALICE_KEY).contentType("application/json")
                 .body("{\"content\":{\"sha256\":\"" + unknown + "\"},\"styles\":[{\"image\":{\"sha256\":\""
                         + styleId + "\"}}]}")
-                .post("/v1/jobs").then().statusCode(422)
+                .post("/v1/jobs").then().statusCode(404)
                 .contentType("application/problem+json")
+                .body("type", equalTo("urn:ist:problem:unknown-image"))
                 .body("errors[0].field", equalTo("content.sha256"));
     }
 

@@ -1,6 +1,5 @@
 package dev.ist.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
@@ -46,7 +45,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -315,44 +313,43 @@ public class JobsResource {
     }
 
     private JobDraft parseJsonDraft(byte[] body) {
-        JsonNode root;
+        JsonJobRequest request;
         try {
-            root = codec.mapper().readTree(body);
-        } catch (IOException e) {
-            throw ProblemException.malformed("$", "the body is not valid JSON");
+            request = codec.decode(body, JsonJobRequest.class);
+        } catch (InvalidMessageException e) {
+            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+            if ("$".equals(e.field())) {
+                throw ProblemException.malformed("$", message);
+            }
+            throw ProblemException.invalid(e.field() + ": " + message, List.of(new FieldError(e.field(), message)),
+                    "invalid_option");
         }
-        if (root == null || !root.isObject()) {
-            throw ProblemException.malformed("$", "the body must be a JSON object");
-        }
-        ImageSource content = root.hasNonNull("content") ? ImageSource.stored("content", imageId("content",
-                root.get("content"))) : null;
+        ImageSource content = request.content() == null ? null
+                : ImageSource.stored("content", imageId("content", request.content()));
         List<ImageSource> styles = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
-        JsonNode st = root.get("styles");
-        if (st != null && !st.isNull()) {
-            if (!st.isArray()) {
-                throw ProblemException.malformed("styles", "must be an array");
+        List<JsonJobRequest.Style> given = request.styles() == null ? List.of() : request.styles();
+        for (int i = 0; i < given.size(); i++) {
+            String f = "styles[" + i + "]";
+            JsonJobRequest.Style s = given.get(i);
+            if (s == null || s.image() == null) {
+                throw ProblemException.invalid(f + ".image is required",
+                        List.of(new FieldError(f + ".image", "is required")), "invalid_option");
             }
-            for (int i = 0; i < st.size(); i++) {
-                String f = "styles[" + i + "]";
-                JsonNode s = st.get(i);
-                JsonNode image = s.has("image") ? s.get("image") : s;
-                styles.add(ImageSource.stored(f, imageId(f + ".image", image)));
-                weights.add(s.hasNonNull("weight") ? s.get("weight").asDouble(Double.NaN) : 1.0);
-            }
+            styles.add(ImageSource.stored(f, imageId(f + ".image", s.image())));
+            weights.add(s.weight() == null ? 1.0 : s.weight());
         }
-        JsonNode options = root.get("options");
-        JobOptions o = options == null || options.isNull() ? JobOptions.defaults()
-                : parseOptions(options.toString());
+        JobOptions o = request.options() == null ? JobOptions.defaults()
+                : parseOptions(codec.encodeToString(request.options()));
         return new JobDraft(content, styles, weights, o);
     }
 
-    private static ImageRef imageId(String field, JsonNode node) {
-        JsonNode sha = node.isTextual() ? node : node.get("sha256");
-        if (sha == null || !sha.isTextual() || !sha.asText().matches("[0-9a-f]{64}")) {
+    private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {
+        String sha = id.sha256();
+        if (sha == null || !sha.matches("[0-9a-f]{64}")) {
             throw ProblemException.invalid(field + ".sha256 must be the id returned by POST /v1/images",
                     List.of(new FieldError(field + ".sha256", "must be 64 lower-case hex digits")), "invalid_option");
         }
-        return new ImageRef(sha.asText());
+        return new ImageRef(sha);
     }
 }
