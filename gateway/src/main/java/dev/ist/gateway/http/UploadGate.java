@@ -100,8 +100,8 @@ public class UploadGate {
                     uploads.release();
                 }
             };
+            // called when the response ends, fails or the connection closes: the slot is always given back
             ctx.addEndHandler(v -> release.run());
-            req.connection().closeHandler(v -> release.run());
         }
         ctx.next();
     }
