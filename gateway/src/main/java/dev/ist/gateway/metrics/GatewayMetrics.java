@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connected SSE clients, and jobs by state from the materialised view.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // the gauges exist from the first scrape, not from the first request that counts something
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
