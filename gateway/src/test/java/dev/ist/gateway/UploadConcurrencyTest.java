@@ -46,13 +46,21 @@ class UploadConcurrencyTest {
         CountDownLatch release = new CountDownLatch(1);
         // an upload that sends a few bytes and then waits: it holds the only slot
         InputStream slow = new InputStream() {
-            private int sent;
+            private boolean sent;
 
             @Override
             public int read() {
-                if (sent < 100) {
-                    sent++;
-                    return 7;
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (!sent) { // hand over a first chunk at once (a default read(byte[]) would wait for all of it)
+                    sent = true;
+                    int n = Math.min(len, 100);
+                    java.util.Arrays.fill(b, off, off + n, (byte) 7);
+                    return n;
                 }
                 try {
                     release.await();
