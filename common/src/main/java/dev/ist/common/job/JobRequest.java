@@ -17,6 +17,8 @@ import java.util.List;
  * @param owner       opaque id of the submitting principal (never an API key)
  * @param fingerprint optional: hash of the inputs and options the gateway accepted, which binds an Idempotency-Key
  *                    to one payload across restarts; absent in records written before it existed
+ * @param webhook     optional: where to POST the job object on its lifecycle events (absent: no webhook)
+ * @param deadline    optional: a job not finished by then ends CANCELLED with reason {@code deadline}
  */
 public record JobRequest(
         int v,
@@ -26,7 +28,9 @@ public record JobRequest(
         List<StyleRef> styles,
         JobOptions options,
         String owner,
-        String fingerprint) {
+        String fingerprint,
+        WebhookSpec webhook,
+        Instant deadline) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -38,10 +42,23 @@ public record JobRequest(
 
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
                                 JobOptions options, String owner) {
-        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null);
+        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null);
     }
 
     public JobRequest withFingerprint(String value) {
-        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value);
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value, webhook, deadline);
+    }
+
+    public JobRequest withWebhook(WebhookSpec value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, value, deadline);
+    }
+
+    public JobRequest withDeadline(Instant value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, value);
+    }
+
+    /** Whether the request carries a deadline that has passed at {@code now}. */
+    public boolean pastDeadline(Instant now) {
+        return deadline != null && !now.isBefore(deadline);
     }
 }
