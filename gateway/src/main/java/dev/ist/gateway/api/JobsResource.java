@@ -6,6 +6,7 @@ import dev.ist.common.event.ControlMessage;
 import dev.ist.common.job.FieldError;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.WebhookSpec;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.gateway.auth.Caller;
@@ -72,11 +73,13 @@ public class JobsResource {
     private final PublicPresigner presigner;
     private final JsonCodec codec = JsonCodec.shared();
     private final SubmissionLimiter cancels = new SubmissionLimiter();
+    private final PreferWait preferWait;
 
     public JobsResource(SubmissionService submissions, ImageIntake intake, JobView view, JobAccess access,
                         JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings,
-                        PublicPresigner presigner) {
+                        PublicPresigner presigner, PreferWait preferWait) {
         this.presigner = presigner;
+        this.preferWait = preferWait;
         this.submissions = submissions;
         this.intake = intake;
         this.view = view;
@@ -95,6 +98,9 @@ public class JobsResource {
                     + "object, omitted fields take defaults) and 'styleWeights' (comma-separated, one per style).")
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
+            + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "An image has too many bytes")
     @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
     @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles")
@@ -103,7 +109,9 @@ public class JobsResource {
                                @RestForm("style") List<FileUpload> styles,
                                @RestForm("options") String options,
                                @RestForm("styleWeights") String styleWeights,
-                               @HeaderParam("Idempotency-Key") String idempotencyKey) {
+                               @RestForm("webhook") String webhook,
+                               @HeaderParam("Idempotency-Key") String idempotencyKey,
+                               @HeaderParam("Prefer") String prefer) {
         Caller who = caller.get();
         Submission s = submissions.submit(who, idempotencyKey, () -> {
             List<FileUpload> styleFiles = styles == null ? List.of() : styles;
@@ -118,9 +126,9 @@ public class JobsResource {
                 // refused by count before any of them is read
                 styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
             }
-            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options));
+            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook));
         });
-        return accepted(s);
+        return answer(s, prefer);
     }
 
     @POST
@@ -130,13 +138,17 @@ public class JobsResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = JsonJobRequest.class)))
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
+            + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
-    public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                               @HeaderParam("Prefer") String prefer) {
         Caller who = caller.get();
         // capped while reading: a huge body is refused at the limit, never buffered whole
         byte[] body = BoundedBody.read(stream, settings.limits().maxJsonBytes(), "body");
         Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body));
-        return accepted(s);
+        return answer(s, prefer);
     }
 
     @GET
@@ -272,13 +284,44 @@ public class JobsResource {
         }
     }
 
-    private Response accepted(Submission s) {
-        JobResponse body = JobResponse.of(s.job());
-        Response.ResponseBuilder b = Response.accepted(body).location(URI.create("/v1/jobs/" + body.id()));
+    /** 202 with the job, or with {@code Prefer: wait=N} 201 once it has finished within N seconds. */
+    private Response answer(Submission s, String prefer) {
+        java.util.OptionalInt wait = PreferWait.parse(prefer);
+        JobSnapshot job = s.job();
+        boolean applied = false;
+        if (wait.isPresent()) {
+            java.util.Optional<JobSnapshot> after = preferWait.await(job.jobId(), wait.getAsInt());
+            if (after.isPresent()) {
+                applied = true;
+                job = after.get();
+            }
+        }
+        JobResponse body = JobResponse.of(job);
+        Response.ResponseBuilder b = applied && job.state().isTerminal() ? Response.status(201).entity(body)
+                : Response.accepted(body);
+        b.location(URI.create("/v1/jobs/" + body.id()));
+        if (applied) {
+            b.header("Preference-Applied", "wait=" + wait.getAsInt());
+        }
         if (s.duplicate()) {
             b.header("Idempotent-Replayed", "true");
         }
         return b.build();
+    }
+
+    /** The multipart {@code webhook} field: the same JSON object as in a JSON submission. */
+    private WebhookSpec parseWebhook(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return codec.decode(json.getBytes(StandardCharsets.UTF_8), WebhookSpec.class);
+        } catch (InvalidMessageException e) {
+            String field = "$".equals(e.field()) ? "webhook" : "webhook." + e.field();
+            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+            throw ProblemException.invalid(field + ": " + message, List.of(new FieldError(field, message)),
+                    "invalid_webhook");
+        }
     }
 
     private JobOptions parseOptions(String json) {
@@ -341,7 +384,7 @@ public class JobsResource {
         }
         JobOptions o = request.options() == null ? JobOptions.defaults()
                 : parseOptions(codec.encodeToString(request.options()));
-        return new JobDraft(content, styles, weights, o);
+        return new JobDraft(content, styles, weights, o, request.webhook());
     }
 
     private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {

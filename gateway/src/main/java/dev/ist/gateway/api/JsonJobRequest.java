@@ -1,5 +1,7 @@
 package dev.ist.gateway.api;
 
+import dev.ist.common.job.WebhookSpec;
+
 import java.util.List;
 import java.util.Map;
 
@@ -7,8 +9,10 @@ import java.util.Map;
  * The JSON form of {@code POST /v1/jobs}, for images uploaded earlier through {@code POST /v1/images}. The body is
  * decoded into this record by the shared codec (unknown fields and wrong types are refused naming the field), so the
  * documented schema is the schema; {@code options} then take their defaults like the multipart form's.
+ * {@code webhook} (optional): {@code {"url": "https://…", "events": ["start","progress","completed"]}}.
  */
-public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options) {
+public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options,
+                             WebhookSpec webhook) {
 
     public record ImageId(String sha256) {
     }

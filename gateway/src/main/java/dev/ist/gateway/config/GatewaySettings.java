@@ -82,6 +82,11 @@ public interface GatewaySettings {
         @WithDefault("60")
         int cancelsPerMinute();
 
+        /** Submissions held at once by {@code Prefer: wait=N}; beyond, the preference is not applied (202 at once). */
+        @WithName("max-waiting-requests")
+        @WithDefault("64")
+        int maxWaitingRequests();
+
         /** Retry-After sent when the in-flight limit refuses a job (nothing tells when a job will finish). */
         @WithName("in-flight-retry-after")
         @WithDefault("10s")

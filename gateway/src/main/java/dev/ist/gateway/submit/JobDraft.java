@@ -1,9 +1,18 @@
 package dev.ist.gateway.submit;
 
 import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.WebhookSpec;
 
 import java.util.List;
 
-/** A submission as the client described it, before checks: images, per-style weights and decoded options. */
-public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
+/**
+ * A submission as the client described it, before checks: images, per-style weights, decoded options, and the
+ * optional webhook (null: none).
+ */
+public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
+                       WebhookSpec webhook) {
+
+    public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
+        this(content, styles, styleWeights, options, null);
+    }
 }

@@ -19,6 +19,8 @@ import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.metrics.GatewayMetrics;
 import dev.ist.gateway.view.JobSnapshot;
 import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.webhooks.WebhookRequestCheck;
+import dev.ist.common.job.WebhookSpec;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -54,6 +56,7 @@ public class SubmissionService {
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
     private final ModelCatalog models;
+    private final WebhookRequestCheck webhooks;
     private final SubmissionLimiter limiter = new SubmissionLimiter();
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
@@ -64,7 +67,9 @@ public class SubmissionService {
     });
 
     public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
-                             GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models) {
+                             GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models,
+                             WebhookRequestCheck webhooks) {
+        this.webhooks = webhooks;
         this.intake = intake;
         this.validator = validator;
         this.publisher = publisher;
@@ -210,6 +215,8 @@ public class SubmissionService {
                     + draft.options().model() + " is registered (see GET /v1/models)")));
         }
 
+        WebhookSpec webhook = webhooks.check(draft.webhook());
+
         // check every image before storing any, so a refused job leaves nothing behind
         List<ImageSource> sources = new ArrayList<>();
         sources.add(draft.content());
@@ -236,7 +243,7 @@ public class SubmissionService {
             styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
         }
         JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
-                caller.owner()).withFingerprint(fingerprint);
+                caller.owner()).withFingerprint(fingerprint).withWebhook(webhook);
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);

@@ -85,6 +85,14 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.limits.max-input-bytes", Long.toString(TestEnv.MAX_INPUT_BYTES));
         c.put("ist.limits.max-input-pixels", Long.toString(TestEnv.MAX_INPUT_PIXELS));
         c.put("ist.gateway.sse.heartbeat", "1s");
+        // webhooks: a loopback receiver over plain http, fast retries; two secrets (a rotation in progress)
+        c.put("ist.gateway.webhooks.secrets", TestEnv.WEBHOOK_SECRET_OLD + "," + TestEnv.WEBHOOK_SECRET_NEW);
+        c.put("ist.gateway.webhooks.allow-private", "true");
+        c.put("ist.gateway.webhooks.allow-http", "true");
+        c.put("ist.gateway.webhooks.initial-backoff", "200ms");
+        c.put("ist.gateway.webhooks.max-backoff", "1s");
+        c.put("ist.gateway.webhooks.rescan", "1s");
+        c.put("ist.gateway.webhooks.consumer-group", "gw-" + run + ".webhooks");
         return c;
     }
 

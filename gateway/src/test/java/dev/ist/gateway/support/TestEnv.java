@@ -27,6 +27,11 @@ public final class TestEnv {
     /** A key for tests that count this key's requests (SSE streams, cancels); its jobs stay queued. */
     public static final String CAROL_KEY = "carol-secret-key-0009";
 
+    /** Webhook signing secrets the test gateway signs with (both: a rotation in progress). */
+    public static final String WEBHOOK_SECRET_OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public static final String WEBHOOK_SECRET_NEW = "whsec_" + java.util.Base64.getEncoder()
+            .encodeToString("a-new-secret-of-32-bytes-length!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     public static final long MAX_INPUT_BYTES = 300_000;
     public static final long MAX_INPUT_PIXELS = 4_000_000;
 
