@@ -31,6 +31,14 @@ import java.util.UUID;
  */
 public class IstTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private Map<String, String> overrides = Map.of();
+
+    /** Init args (from a test profile's resource entry) override the settings below. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        overrides = initArgs == null ? Map.of() : Map.copyOf(initArgs);
+    }
+
     @Override
     public Map<String, String> start() {
         KafkaBroker kafka = KafkaBroker.shared();
@@ -93,6 +101,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.gateway.webhooks.max-backoff", "1s");
         c.put("ist.gateway.webhooks.rescan", "1s");
         c.put("ist.gateway.webhooks.consumer-group", "gw-" + run + ".webhooks");
+        c.putAll(overrides);
         return c;
     }
 
