@@ -34,6 +34,9 @@ public record JobRequest(
 
     public static final int SCHEMA_VERSION = 1;
 
+    /** The CANCELLED reason of a job that reached its {@link #deadline()} unfinished (and the cancel's requester). */
+    public static final String DEADLINE_REASON = "deadline";
+
     public JobRequest {
         // unmodifiable but null-tolerant: a null entry from JSON must reach JobValidator ("styles[1]: is null"),
         // not fail construction with a bare NullPointerException

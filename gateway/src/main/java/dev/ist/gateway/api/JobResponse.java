@@ -24,6 +24,7 @@ import java.util.Map;
  * @param losses          the latest loss terms (also inside progress)
  * @param timingsMs       per-phase timings reported by the worker
  * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
+ * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,6 +43,7 @@ public record JobResponse(
         String content,
         List<StyleRef> styles,
         JobOptions options,
+        Instant deadline,
         Map<String, String> links) {
 
     public static JobResponse of(JobSnapshot s) {
@@ -61,6 +63,6 @@ public record JobResponse(
         return new JobResponse(s.jobId(), s.state(), s.cancelRequested(), s.request().submittedAt(), s.updatedAt(),
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
-                s.request().styles(), s.request().options(), links);
+                s.request().styles(), s.request().options(), s.request().deadline(), links);
     }
 }

@@ -19,6 +19,7 @@ import dev.ist.gateway.submit.SubmissionLimiter;
 import dev.ist.gateway.storage.PublicPresigner;
 import dev.ist.common.ObjectKeys;
 import dev.ist.gateway.submit.ImageSource;
+import dev.ist.gateway.submit.Deadlines;
 import dev.ist.gateway.submit.JobDraft;
 import dev.ist.gateway.submit.Submission;
 import dev.ist.gateway.submit.SubmissionService;
@@ -110,8 +111,10 @@ public class JobsResource {
                                @RestForm("options") String options,
                                @RestForm("styleWeights") String styleWeights,
                                @RestForm("webhook") String webhook,
+                               @RestForm("deadline") String deadline,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
-                               @HeaderParam("Prefer") String prefer) {
+                               @HeaderParam("Prefer") String prefer,
+                               @HeaderParam("Cancel-After") String cancelAfter) {
         Caller who = caller.get();
         Submission s = submissions.submit(who, idempotencyKey, () -> {
             List<FileUpload> styleFiles = styles == null ? List.of() : styles;
@@ -126,7 +129,8 @@ public class JobsResource {
                 // refused by count before any of them is read
                 styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
             }
-            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook));
+            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
+                    Deadlines.from(cancelAfter, deadline, Instant.now()));
         });
         return answer(s, prefer);
     }
@@ -143,11 +147,12 @@ public class JobsResource {
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
     public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                               @HeaderParam("Prefer") String prefer) {
+                               @HeaderParam("Prefer") String prefer,
+                               @HeaderParam("Cancel-After") String cancelAfter) {
         Caller who = caller.get();
         // capped while reading: a huge body is refused at the limit, never buffered whole
         byte[] body = BoundedBody.read(stream, settings.limits().maxJsonBytes(), "body");
-        Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body));
+        Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body, cancelAfter));
         return answer(s, prefer);
     }
 
@@ -355,7 +360,7 @@ public class JobsResource {
         return weights;
     }
 
-    private JobDraft parseJsonDraft(byte[] body) {
+    private JobDraft parseJsonDraft(byte[] body, String cancelAfter) {
         JsonJobRequest request;
         try {
             request = codec.decode(body, JsonJobRequest.class);
@@ -384,7 +389,8 @@ public class JobsResource {
         }
         JobOptions o = request.options() == null ? JobOptions.defaults()
                 : parseOptions(codec.encodeToString(request.options()));
-        return new JobDraft(content, styles, weights, o, request.webhook());
+        return new JobDraft(content, styles, weights, o, request.webhook(),
+                Deadlines.from(cancelAfter, request.deadline(), Instant.now()));
     }
 
     private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {

@@ -9,10 +9,11 @@ import java.util.Map;
  * The JSON form of {@code POST /v1/jobs}, for images uploaded earlier through {@code POST /v1/images}. The body is
  * decoded into this record by the shared codec (unknown fields and wrong types are refused naming the field), so the
  * documented schema is the schema; {@code options} then take their defaults like the multipart form's.
+ * {@code deadline} (optional): an RFC 3339 instant or a duration ({@code 90s}); the {@code Cancel-After} header wins.
  * {@code webhook} (optional): {@code {"url": "https://…", "events": ["start","progress","completed"]}}.
  */
 public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options,
-                             WebhookSpec webhook) {
+                             WebhookSpec webhook, String deadline) {
 
     public record ImageId(String sha256) {
     }

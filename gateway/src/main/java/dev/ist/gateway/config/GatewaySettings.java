@@ -48,6 +48,11 @@ public interface GatewaySettings {
     @WithDefault("5m")
     Duration presignExpiry();
 
+    /** How often each gateway looks for unfinished jobs past their deadline (Cancel-After) and cancels them. */
+    @WithName("deadline-check-interval")
+    @WithDefault("1s")
+    Duration deadlineCheckInterval();
+
     interface Limits {
         @WithName("max-in-flight")
         @WithDefault("4")

@@ -3,16 +3,17 @@ package dev.ist.gateway.submit;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.WebhookSpec;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * A submission as the client described it, before checks: images, per-style weights, decoded options, and the
- * optional webhook (null: none).
+ * optional webhook and deadline (null: none).
  */
 public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
-                       WebhookSpec webhook) {
+                       WebhookSpec webhook, Instant deadline) {
 
     public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
-        this(content, styles, styleWeights, options, null);
+        this(content, styles, styleWeights, options, null, null);
     }
 }

@@ -243,7 +243,8 @@ public class SubmissionService {
             styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
         }
         JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
-                caller.owner()).withFingerprint(fingerprint).withWebhook(webhook);
+                caller.owner()).withFingerprint(fingerprint).withWebhook(webhook)
+                .withDeadline(draft.deadline());
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);

@@ -53,6 +53,10 @@ final class JobEntry {
         return decisive == null ? JobState.QUEUED : JobState.of(decisive.type());
     }
 
+    synchronized boolean overdue(java.time.Instant now) {
+        return request != null && request.pastDeadline(now) && !cancelRequested && !state().isTerminal();
+    }
+
     synchronized boolean hasRequest() {
         return request != null;
     }

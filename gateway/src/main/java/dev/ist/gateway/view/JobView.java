@@ -79,6 +79,17 @@ public final class JobView {
         return n;
     }
 
+    /** Unfinished jobs whose deadline is at or before {@code now} and whose cancel has not been requested. */
+    public List<String> overdue(java.time.Instant now) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JobEntry e : jobs.values()) {
+            if (e.overdue(now)) {
+                out.add(e.jobId());
+            }
+        }
+        return out;
+    }
+
     public Map<JobState, Integer> countByState() {
         Map<JobState, Integer> counts = new EnumMap<>(JobState.class);
         for (JobState s : JobState.values()) {

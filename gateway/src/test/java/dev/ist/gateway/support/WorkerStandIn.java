@@ -52,6 +52,7 @@ public final class WorkerStandIn implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
+    private final Map<String, JobRequest> leftQueued = new ConcurrentHashMap<>();
     private final ExecutorService jobs = Executors.newFixedThreadPool(4, r -> daemon(r, "stand-in-job"));
     private final JsonCodec codec = JsonCodec.shared();
     private volatile boolean running = true;
@@ -116,6 +117,8 @@ public final class WorkerStandIn implements AutoCloseable {
                     if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
                             && !"limited2".equals(request.owner())) {
                         jobs.submit(() -> run(request));
+                    } else {
+                        leftQueued.put(request.jobId(), request);
                     }
                 }
             }
@@ -134,6 +137,13 @@ public final class WorkerStandIn implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : controlConsumer.poll(Duration.ofMillis(100))) {
                     ControlMessage m = codec.decodeControl(r.value());
                     cancelled.add(m.jobId());
+                    // a deadline reaches even a job left queued, as a real worker would reach it in the end
+                    JobRequest held = JobRequest.DEADLINE_REASON.equals(m.requestedBy())
+                            ? leftQueued.remove(m.jobId()) : null;
+                    if (held != null) {
+                        publish(JobEvent.cancelled(held.jobId(), 1, Instant.now(), WORKER_ID,
+                                JobRequest.DEADLINE_REASON));
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -151,6 +161,10 @@ public final class WorkerStandIn implements AutoCloseable {
         try {
             Instant started = Instant.now();
             long queueWait = Duration.between(request.submittedAt(), started).toMillis();
+            if (request.pastDeadline(started)) { // as the worker's admission does
+                publish(JobEvent.cancelled(id, seq, Instant.now(), WORKER_ID, JobRequest.DEADLINE_REASON));
+                return;
+            }
             if (cancelled.contains(id)) {
                 publish(JobEvent.cancelled(id, seq, Instant.now(), WORKER_ID, "cancelled before it started"));
                 return;
@@ -162,7 +176,8 @@ public final class WorkerStandIn implements AutoCloseable {
             for (int k = 1; k <= ticks; k++) {
                 Thread.sleep(STEP_MS);
                 if (cancelled.contains(id)) {
-                    publish(JobEvent.cancelled(id, seq, Instant.now(), WORKER_ID, "cancelled by the user"));
+                    publish(JobEvent.cancelled(id, seq, Instant.now(), WORKER_ID,
+                            request.pastDeadline(Instant.now()) ? JobRequest.DEADLINE_REASON : "cancelled by the user"));
                     return;
                 }
                 int iteration = (int) ((long) iterations * k / ticks);

@@ -114,6 +114,10 @@ final class Admission {
                 job.jobId, Duration.between(job.request.submittedAt(), job.receivedAt).toMillis(),
                 job.record.partition(), job.record.offset(), (syncStart - job.receivedNanos) / 1_000_000,
                 (System.nanoTime() - syncStart) / 1_000_000);
+        if (job.request.pastDeadline(java.time.Instant.now())) {
+            LOG.info("job {} reached its deadline {} before it started; skipping it", job.jobId, job.request.deadline());
+            return new CancelledWhileQueued(dev.ist.common.job.JobRequest.DEADLINE_REASON);
+        }
         if (cancelled.test(job.jobId)) {
             LOG.info("job {} was cancelled before it started; skipping it", job.jobId);
             return new CancelledWhileQueued("cancelled before it started");

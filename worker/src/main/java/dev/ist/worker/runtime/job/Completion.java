@@ -103,6 +103,7 @@ final class Completion {
             return JobOutcome.abandon(job.control.isRevoked() ? "partition revoked" : "worker shutting down");
         }
         objects.deleteCheckpoint(job.jobId);
-        return terminals.cancelled(job, "cancelled at iteration " + (state == null ? 0 : state.iteration()));
+        return terminals.cancelled(job, job.request.pastDeadline(clock.instant()) ? JobRequest.DEADLINE_REASON
+                : "cancelled at iteration " + (state == null ? 0 : state.iteration()));
     }
 }
