@@ -176,6 +176,20 @@ class JobRunnerTest {
     }
 
     @Test
+    void aJobPastItsDeadlineIsCancelledWithReasonDeadlineWithoutRunning() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request().withDeadline(Instant.now().minusSeconds(1));
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.CANCELLED, event.type());
+        assertEquals(JobRequest.DEADLINE_REASON, event.failure().message());
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
     void cancelledDuringTheRunCommitsCancelledAndDropsTheCheckpoint() {
         JobRequest request = request();
         FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
