@@ -38,12 +38,34 @@ public final class OptimiseStylizer implements Stylizer {
                 .content(inputs.content()).styles(inputs.styles()).initImage(inputs.initImage())
                 .resumeFrom(resume).styleTargets(cached.orElse(List.of()))
                 .build();
-        return (listener, stop) -> {
+        return new Run(spec, key, cached.isPresent());
+    }
+
+    /** One prepared transfer; the preflight may shorten its L-BFGS history. */
+    private final class Run implements Prepared {
+        private final TransferSpec spec;
+        private final StyleTargetsCache.Key key;
+        private final boolean cacheHit;
+
+        Run(TransferSpec spec, StyleTargetsCache.Key key, boolean cacheHit) {
+            this.spec = spec;
+            this.key = key;
+            this.cacheHit = cacheHit;
+        }
+
+        @Override
+        public Stylized run(dev.ist.worker.engine.IterationListener listener,
+                            java.util.function.BooleanSupplier stop) {
             TransferResult result = engine.stylize(spec, listener, stop);
             cache.put(key, result.styleTargets());
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()),
-                    cached.isPresent());
-        };
+                    cacheHit);
+        }
+
+        @Override
+        public Prepared withLbfgsHistory(int pairs) {
+            return new Run(spec.toBuilder().lbfgsHistory(pairs).build(), key, cacheHit);
+        }
     }
 
     @Override
