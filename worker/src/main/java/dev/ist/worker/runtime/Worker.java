@@ -51,6 +51,8 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration STORAGE_PROBE_EVERY = Duration.ofSeconds(5);
+    /** Consecutive handler crashes on one record before it is dead-lettered (a bug, not a transient fault). */
+    private static final int HANDLER_CRASHES_BEFORE_DEAD_LETTER = 3;
 
     private final WorkerConfig config;
     private final TransferEngine engine;
@@ -139,7 +141,7 @@ public final class Worker implements AutoCloseable {
                 .withGroupInstanceId(config.groupInstanceId().orElse(null)),
                 runner);
         // a record that keeps crashing the handler is dead-lettered and committed, never re-read forever
-        consumer.onPoison(this::deadLetterPoison, config.maxJobAttempts());
+        consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
         StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
@@ -182,7 +184,7 @@ public final class Worker implements AutoCloseable {
         try {
             publisher.deadLetter(DeadLetter.of(jobId, record.topic(), record.partition(), record.offset(),
                     clock.instant(), config.workerId(), ErrorCode.INTERNAL, "the record crashed the worker's handler "
-                            + config.maxJobAttempts() + " times: " + error, record.value()));
+                            + HANDLER_CRASHES_BEFORE_DEAD_LETTER + " times in a row: " + error, record.value()));
             metrics.deadLetter(ErrorCode.INTERNAL);
         } catch (EventPublisher.PublishException e) {
             // deadLetter skips (and counts) instead of throwing; kept for the signature
