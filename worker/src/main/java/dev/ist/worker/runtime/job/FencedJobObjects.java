@@ -11,6 +11,7 @@ import dev.ist.worker.runtime.fleet.OwnerToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,7 @@ public final class FencedJobObjects implements JobObjects, JobOwnership {
      * @param store        what a job needs (owner, attempts, marker, checkpoint, result, manifest)
      * @param previewStore a short retry policy, for previews that may be skipped
      */
-    public FencedJobObjects(ImageStore store, ImageStore previewStore, java.time.Clock clock, String workerId) {
+    public FencedJobObjects(ImageStore store, ImageStore previewStore, Clock clock, String workerId) {
         this.reads = new StoredJobObjects(store, previewStore);
         this.store = store;
         this.previewStore = previewStore;

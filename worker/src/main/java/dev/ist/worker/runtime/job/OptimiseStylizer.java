@@ -4,6 +4,7 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.StyleRef;
 import dev.ist.worker.engine.EngineState;
+import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.StyleTargets;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
@@ -12,6 +13,7 @@ import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link dev.ist.common.job.JobMode#OPTIMIZE}: the Gatys et al. optimisation on the DJL engine, with the Gram targets
@@ -54,8 +56,7 @@ public final class OptimiseStylizer implements Stylizer {
         }
 
         @Override
-        public Stylized run(dev.ist.worker.engine.IterationListener listener,
-                            java.util.function.BooleanSupplier stop) {
+        public Stylized run(IterationListener listener, BooleanSupplier stop) {
             TransferResult result = engine.stylize(spec, listener, stop);
             cache.put(key, result.styleTargets());
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()),
