@@ -107,7 +107,7 @@ javac -nowarn -cp "$CP" -d "$WORK/client" "$ROOT/deploy/local/ChaosClient.java"
 WATCH_PID=""
 cleanup() {
   local rc=$?
-  [[ -n $WATCH_PID ]] && kill "$WATCH_PID" 2>/dev/null
+  if [[ -n $WATCH_PID ]]; then kill "$WATCH_PID" 2>/dev/null || true; wait "$WATCH_PID" 2>/dev/null || true; fi
   local p
   for p in $(pid_of worker-1 || true) $(pid_of worker-2 || true); do kill -CONT "$p" 2>/dev/null || true; done
   ist_stop_all
@@ -119,7 +119,9 @@ ist_start_kafka
 ist_start_s3
 ist_start_worker 1
 ist_start_worker 2
-client watch "$EVENTS" >"$WORK/watch.log" 2>&1 &
+# java itself in the background (not a function's subshell), so $! is the process to stop at the end
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$WORK/client:$CP" ChaosClient watch "$EVENTS" \
+  >"$WORK/watch.log" 2>&1 &
 WATCH_PID=$!
 
 say "1. kill -9 a worker mid-job, then start it again"
