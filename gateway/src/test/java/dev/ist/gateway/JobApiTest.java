@@ -3,6 +3,8 @@ package dev.ist.gateway;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
 import dev.ist.common.event.EventType;
+import dev.ist.common.storage.CancelMarker;
+import dev.ist.common.storage.ImageStore;
 import dev.ist.gateway.support.IstTestResource;
 import dev.ist.gateway.support.Jobs;
 import dev.ist.gateway.support.SseClient;
@@ -22,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -170,6 +173,11 @@ class JobApiTest {
         ControlMessage published = findControlMessage(id);
         assertEquals(ControlMessage.Action.CANCEL, published.action());
         assertEquals("alice", published.requestedBy());
+        // and durably, in the job's prefix: a worker reaching the job after the control topic's memory still skips it
+        try (ImageStore store = TestEnv.newStore()) {
+            CancelMarker.Cancellation marker = new CancelMarker(store, Clock.systemUTC()).read(id).orElseThrow();
+            assertEquals("alice", marker.requestedBy());
+        }
 
         Jobs.awaitStatus(TestEnv.ALICE_KEY, id, "CANCELLED", Duration.ofSeconds(30));
         // cancelling a finished job again is harmless and says what the job is

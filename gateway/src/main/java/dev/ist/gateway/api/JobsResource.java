@@ -7,6 +7,7 @@ import dev.ist.common.job.FieldError;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.WebhookSpec;
+import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.gateway.auth.Caller;
@@ -44,12 +45,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,6 +78,7 @@ public class JobsResource {
     private final JsonCodec codec = JsonCodec.shared();
     private final SubmissionLimiter cancels = new SubmissionLimiter();
     private final PreferWait preferWait;
+    private static final Logger LOG = Logger.getLogger(JobsResource.class);
 
     public JobsResource(SubmissionService submissions, ImageIntake intake, JobView view, JobAccess access,
                         JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings,
@@ -226,9 +230,23 @@ public class JobsResource {
                     .with("limit", settings.limits().cancelsPerMinute()).retryAfter(wait.getAsLong());
         }
         ControlMessage message = ControlMessage.cancel(id, Instant.now(), who.owner());
+        markCancelled(id, who.owner());
         publisher.cancel(message);
         view.apply(message);
         return Response.accepted(JobResponse.of(view.find(id).orElse(job))).build();
+    }
+
+    /**
+     * The durable record of the cancel ({@code jobs/<id>/cancelled}), read by a worker before the job starts: it
+     * outlives the control topic's memory. Best effort: the control message below still carries the cancel.
+     */
+    private void markCancelled(String id, String owner) {
+        try {
+            new CancelMarker(store, Clock.systemUTC()).mark(id, owner, null);
+        } catch (RuntimeException e) {
+            LOG.warnf("cancel marker of job %s not written (%s); the control topic still carries the cancel", id,
+                    e.getMessage());
+        }
     }
 
     @GET
