@@ -7,6 +7,7 @@ import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.StyleRef;
 import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.view.QueueEstimator;
 import dev.ist.gateway.view.JobState;
 
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param timingsMs       per-phase timings reported by the worker
  * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
  * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
+ * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
+ * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,9 +47,16 @@ public record JobResponse(
         List<StyleRef> styles,
         JobOptions options,
         Instant deadline,
+        QueueEstimator.Queue queue,
+        Long etaSeconds,
         Map<String, String> links) {
 
     public static JobResponse of(JobSnapshot s) {
+        return of(s, null);
+    }
+
+    /** With the queue position and ETAs from {@code estimator} (null: none shown). */
+    public static JobResponse of(JobSnapshot s, QueueEstimator estimator) {
         String self = "/v1/jobs/" + s.jobId();
         Map<String, String> links = new java.util.LinkedHashMap<>();
         links.put("self", self);
@@ -63,6 +73,7 @@ public record JobResponse(
         return new JobResponse(s.jobId(), s.state(), s.cancelRequested(), s.request().submittedAt(), s.updatedAt(),
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
-                s.request().styles(), s.request().options(), s.request().deadline(), links);
+                s.request().styles(), s.request().options(), s.request().deadline(),
+                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), links);
     }
 }

@@ -27,6 +27,7 @@ import dev.ist.gateway.submit.SubmissionService;
 import dev.ist.gateway.view.JobSnapshot;
 import dev.ist.gateway.view.JobState;
 import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.view.QueueEstimator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -204,7 +205,7 @@ public class JobsResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "404", description = "No such job for this caller")
     public JobResponse get(@PathParam("id") String id) {
-        return JobResponse.of(access.require(caller.get(), id));
+        return JobResponse.of(access.require(caller.get(), id), new QueueEstimator(view));
     }
 
     @DELETE
@@ -319,7 +320,7 @@ public class JobsResource {
                 job = after.get();
             }
         }
-        JobResponse body = JobResponse.of(job);
+        JobResponse body = JobResponse.of(job, new QueueEstimator(view));
         Response.ResponseBuilder b = applied && job.state().isTerminal() ? Response.status(201).entity(body)
                 : Response.accepted(body);
         b.location(URI.create("/v1/jobs/" + body.id()));

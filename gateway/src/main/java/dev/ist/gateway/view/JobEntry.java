@@ -57,6 +57,10 @@ final class JobEntry {
         return request != null && request.pastDeadline(now) && !cancelRequested && !state().isTerminal();
     }
 
+    synchronized boolean cancelRequestedFlag() {
+        return cancelRequested;
+    }
+
     synchronized boolean hasRequest() {
         return request != null;
     }

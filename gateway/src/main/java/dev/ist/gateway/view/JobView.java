@@ -27,6 +27,7 @@ public final class JobView {
     private final Map<String, JobEntry> jobs = new ConcurrentHashMap<>();
     private final int maxEventsPerJob;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Throughput throughput = new Throughput();
 
     public JobView(int maxEventsPerJob) {
         if (maxEventsPerJob < 8) {
@@ -44,7 +45,32 @@ public final class JobView {
     }
 
     public boolean apply(JobEvent event) {
-        return entry(event.jobId()).apply(event);
+        boolean fresh = entry(event.jobId()).apply(event);
+        if (fresh) {
+            throughput.seen(event.workerId(), event.at());
+            Long total = event.timingsMs() == null ? null : event.timingsMs().get("total");
+            if (event.type() == dev.ist.common.event.EventType.SUCCEEDED && total != null) {
+                throughput.finished(total);
+            }
+        }
+        return fresh;
+    }
+
+    /** The fleet's recent job durations and live workers, as seen in the events. */
+    public Throughput throughput() {
+        return throughput;
+    }
+
+    /** QUEUED jobs without a cancel request, oldest submission first (the order workers reach them, roughly). */
+    public List<String> queuedInOrder() {
+        return jobs.values().stream()
+                .filter(e -> e.hasRequest() && e.state() == JobState.QUEUED && !e.cancelRequestedFlag())
+                .map(JobEntry::snapshot)
+                .filter(Objects::nonNull)
+                .sorted(Comparator.comparing((JobSnapshot s) -> s.request().submittedAt())
+                        .thenComparing(JobSnapshot::jobId))
+                .map(JobSnapshot::jobId)
+                .toList();
     }
 
     public void apply(ControlMessage message) {

@@ -1,0 +1,58 @@
+package dev.ist.gateway.view;
+
+import dev.ist.common.event.Progress;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a job stands and when it should finish, from the gateway's view.
+ *
+ * <p>Position: 1 + the QUEUED jobs (without a cancel request) submitted before this one. Workers take jobs per
+ * partition in order, so across partitions this is an approximation of the order in which the fleet reaches them.
+ * ETA of a queued job: {@code (ahead / workers + 1) * meanDuration}, where the mean is over the most recent finished
+ * jobs the view has seen (their {@code total} timing) and {@code workers} counts the workers that reported an event
+ * in the last two minutes (at least 1); unknown until a first job has finished. ETA of a running job: its remaining
+ * iterations at its measured rate.
+ */
+public final class QueueEstimator {
+
+    /** What the API shows for a queued job. */
+    public record Queue(int position, Long etaSeconds) {
+    }
+
+    private final JobView view;
+
+    public QueueEstimator(JobView view) {
+        this.view = view;
+    }
+
+    public Queue queue(JobSnapshot s) {
+        if (s.state() != JobState.QUEUED || s.cancelRequested()) {
+            return null;
+        }
+        List<String> order = view.queuedInOrder();
+        int index = order.indexOf(s.jobId());
+        if (index < 0) {
+            return null;
+        }
+        Duration mean = view.throughput().meanDuration();
+        if (mean == null) {
+            return new Queue(index + 1, null);
+        }
+        int workers = Math.max(1, view.throughput().liveWorkers(Instant.now()));
+        double seconds = ((double) index / workers + 1) * mean.toMillis() / 1000.0;
+        return new Queue(index + 1, Math.round(seconds));
+    }
+
+    /** Seconds left for a running job at its iteration rate so far; null when unknown. */
+    public static Long runningEta(JobSnapshot s) {
+        Progress p = s.progress();
+        if (s.state() != JobState.RUNNING || p == null || p.iteration() <= 0 || p.total() <= 0) {
+            return null;
+        }
+        double perIteration = (double) p.elapsedMs() / p.iteration();
+        return Math.max(0, Math.round(perIteration * (p.total() - p.iteration()) / 1000.0));
+    }
+}
