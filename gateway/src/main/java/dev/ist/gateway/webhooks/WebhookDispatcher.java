@@ -61,6 +61,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ScheduledExecutorService attempts = Executors.newScheduledThreadPool(2, r -> daemon(r,
             "ist-webhook-attempt"));
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
     private volatile int partitions;
@@ -219,10 +220,19 @@ public final class WebhookDispatcher implements AutoCloseable {
         long delay = d.nextAttemptAt() == null ? 0
                 : Math.max(0, Duration.between(Instant.now(), d.nextAttemptAt()).toMillis());
         attempts.schedule(() -> {
-            scheduled.remove(d.id());
-            if (owns(d.jobId())) {
-                attempt(d.jobId(), d.id());
+            Optional<WebhookDelivery> next = Optional.empty();
+            try {
+                if (owns(d.jobId())) {
+                    next = attempt(d.jobId(), d.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("webhook attempt %s not recorded (storage?); the rescan retries it: %s", d.id(),
+                        e.toString());
+            } finally {
+                // still marked while the attempt runs, so a rescan cannot start a second, concurrent one
+                scheduled.remove(d.id());
             }
+            next.filter(n -> n.state() == WebhookDelivery.State.PENDING).ifPresent(this::schedule);
         }, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -231,8 +241,22 @@ public final class WebhookDispatcher implements AutoCloseable {
         return n > 0 && owned.contains(Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % n);
     }
 
-    /** One attempt of a pending delivery; returns the delivery as recorded afterwards. */
+    /**
+     * One attempt of a pending delivery; returns the delivery as recorded afterwards (empty when another attempt of
+     * it is running on this replica). The caller schedules the next attempt.
+     */
     Optional<WebhookDelivery> attempt(String jobId, String id) {
+        if (!inFlight.add(id)) {
+            return Optional.empty();
+        }
+        try {
+            return attemptOnce(jobId, id);
+        } finally {
+            inFlight.remove(id);
+        }
+    }
+
+    private Optional<WebhookDelivery> attemptOnce(String jobId, String id) {
         Optional<WebhookDelivery> found = log.find(jobId, id);
         if (found.isEmpty() || found.get().state() != WebhookDelivery.State.PENDING) {
             return found;
@@ -266,9 +290,6 @@ public final class WebhookDispatcher implements AutoCloseable {
                     giveUp ? null : due);
         }
         log.save(next);
-        if (next.state() == WebhookDelivery.State.PENDING) {
-            schedule(next);
-        }
         return Optional.of(next);
     }
 
@@ -294,7 +315,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (d.state() != WebhookDelivery.State.PENDING) {
                 log.save(d.rearmed(Instant.now()));
             }
-            attempt(jobId, d.id());
+            attempt(jobId, d.id()).filter(n -> n.state() == WebhookDelivery.State.PENDING)
+                    .ifPresent(this::schedule);
         }
         return log.forJob(jobId);
     }
