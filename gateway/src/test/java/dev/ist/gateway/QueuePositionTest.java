@@ -22,30 +22,30 @@ class QueuePositionTest {
 
     @Test
     void positionsFollowSubmissionOrderAndDecreaseAsJobsAheadLeaveTheQueue() throws Exception {
-        // limited2 (the carol key): the stand-in leaves these queued, so only a deadline or nothing moves them
+        // the queued key: the stand-in leaves these queued, so only a deadline or nothing moves them
         List<String> ids = new ArrayList<>();
         // the first one ends at its deadline (CANCELLED by the fleet), the other two stay queued behind it
-        ids.add(as(TestEnv.CAROL_KEY).header("Cancel-After", "2s")
+        ids.add(as(TestEnv.QUEUED_KEY).header("Cancel-After", "2s")
                 .multiPart("content", "content.png", Jobs.CONTENT, "image/png")
                 .multiPart("style", "style.png", Jobs.STYLE, "image/png")
                 .when().post("/v1/jobs").then().statusCode(202).extract().path("id"));
         for (int i = 0; i < 2; i++) {
-            ids.add(Jobs.submitted(TestEnv.CAROL_KEY, "{\"size\":64,\"iterations\":20}"));
+            ids.add(Jobs.submitted(TestEnv.QUEUED_KEY, "{\"size\":64,\"iterations\":20}"));
         }
         List<Integer> before = new ArrayList<>();
         for (String id : ids) {
-            before.add(as(TestEnv.CAROL_KEY).get("/v1/jobs/" + id).path("queue.position"));
+            before.add(as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + id).path("queue.position"));
         }
         assertTrue(before.get(0) < before.get(1) && before.get(1) < before.get(2), before.toString());
 
-        Jobs.awaitStatus(TestEnv.CAROL_KEY, ids.get(0), "CANCELLED", java.time.Duration.ofSeconds(30));
-        assertNull(as(TestEnv.CAROL_KEY).get("/v1/jobs/" + ids.get(0)).path("queue"));
-        int second = as(TestEnv.CAROL_KEY).get("/v1/jobs/" + ids.get(1)).path("queue.position");
-        int third = as(TestEnv.CAROL_KEY).get("/v1/jobs/" + ids.get(2)).path("queue.position");
+        Jobs.awaitStatus(TestEnv.QUEUED_KEY, ids.get(0), "CANCELLED", java.time.Duration.ofSeconds(30));
+        assertNull(as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + ids.get(0)).path("queue"));
+        int second = as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + ids.get(1)).path("queue.position");
+        int third = as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + ids.get(2)).path("queue.position");
         assertEquals(before.get(1) - 1, second);
         assertEquals(before.get(2) - 1, third);
-        as(TestEnv.CAROL_KEY).delete("/v1/jobs/" + ids.get(1)).then().statusCode(202);
-        as(TestEnv.CAROL_KEY).delete("/v1/jobs/" + ids.get(2)).then().statusCode(202);
+        as(TestEnv.QUEUED_KEY).delete("/v1/jobs/" + ids.get(1)).then().statusCode(202);
+        as(TestEnv.QUEUED_KEY).delete("/v1/jobs/" + ids.get(2)).then().statusCode(202);
     }
 
     /** Not a timed assertion: prints how far the ETA given at submit was from the time each of 10 jobs took. */

@@ -121,7 +121,13 @@ public final class WebhookDispatcher implements AutoCloseable {
                 }
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    onRecord(r);
+                    try {
+                        onRecord(r);
+                    } catch (RuntimeException e) {
+                        // one bad record (or a storage hiccup) must not stop every job's webhooks
+                        LOG.warnf("webhook of the record at %s-%d@%d not prepared: %s", r.topic(), r.partition(),
+                                r.offset(), e.toString());
+                    }
                 }
                 if (!records.isEmpty()) {
                     commit();
@@ -167,7 +173,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (name == null || e.at().isBefore(Instant.now().minus(settings.retryFor()))) {
             return;
         }
-        view.apply(e); // idempotent: the body then shows at least this event, whatever the view feeder has read
+        try {
+            view.apply(e); // idempotent: the body then shows at least this event, whatever the feeder has read
+        } catch (RuntimeException listenerFailure) {
+            // a stream listener of the job failed (a closed SSE connection); the event is applied all the same
+            LOG.debugf("a listener of job %s failed: %s", e.jobId(), listenerFailure.toString());
+        }
         Optional<JobSnapshot> job = awaitRequest(e.jobId());
         if (job.isEmpty()) {
             LOG.warnf("no request known for job %s after 10 s; its %s webhook is skipped", e.jobId(), name);

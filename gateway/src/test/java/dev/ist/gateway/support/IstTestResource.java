@@ -87,7 +87,8 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
                 "page:" + ApiKeyRegistry.sha256Hex(TestEnv.PAGE_KEY) + ":20:1000",
                 "uploads:" + ApiKeyRegistry.sha256Hex(TestEnv.UPLOADS_KEY) + ":20:2",
                 "photos:" + ApiKeyRegistry.sha256Hex(TestEnv.PHOTOS_KEY) + ":40:1000",
-                "limited2:" + ApiKeyRegistry.sha256Hex(TestEnv.CAROL_KEY) + ":40:1000"));
+                "limited2:" + ApiKeyRegistry.sha256Hex(TestEnv.CAROL_KEY) + ":40:1000",
+                "queued:" + ApiKeyRegistry.sha256Hex(TestEnv.QUEUED_KEY) + ":40:1000"));
         c.put("ist.gateway.limits.max-in-flight", "20");
         c.put("ist.gateway.limits.submissions-per-minute", "1000");
         c.put("ist.limits.max-input-bytes", Long.toString(TestEnv.MAX_INPUT_BYTES));

@@ -26,6 +26,8 @@ public final class TestEnv {
     public static final String PHOTOS_KEY = "photos-secret-key-0008";
     /** A key for tests that count this key's requests (SSE streams, cancels); its jobs stay queued. */
     public static final String CAROL_KEY = "carol-secret-key-0009";
+    /** Its jobs stay queued (the stand-in never starts them); for the queue position test only. */
+    public static final String QUEUED_KEY = "queued-secret-key-0010";
 
     /** Webhook signing secrets the test gateway signs with (both: a rotation in progress). */
     public static final String WEBHOOK_SECRET_OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -115,7 +115,7 @@ public final class WorkerStandIn implements AutoCloseable {
                         continue;
                     }
                     if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
-                            && !"limited2".equals(request.owner())) {
+                            && !"limited2".equals(request.owner()) && !"queued".equals(request.owner())) {
                         jobs.submit(() -> run(request));
                     } else {
                         leftQueued.put(request.jobId(), request);
