@@ -183,6 +183,30 @@ public final class StyleTransferEngine implements AutoCloseable {
         return new StyleTargets(key, outputLongSide, grams, channels);
     }
 
+    /**
+     * One evaluation of the loss and its gradient at {@code x} (CHW, {@code w}×{@code h}, RGB in [0,1]) against the
+     * spec's content and styles at that size, untiled when {@code plan} is null or a single tile, else tiled by it.
+     * For accuracy checks and benchmarks of the tiled objective; transfers choose their plan themselves.
+     */
+    public Evaluation evaluate(TransferSpec spec, float[] x, int w, int h, TilePlan plan) {
+        float[] contentPixels = ImageOps.toChw(ImageOps.resize(spec.content(), w, h));
+        StyleTargets targets = computeStyleTargets(spec.styles().stream().map(StyleImage::image).toList(),
+                spec.styles().stream().map(StyleImage::weight).toList(), Math.max(w, h), spec);
+        try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, plan)) {
+            return objective.evaluate(x);
+        }
+    }
+
+    /** The level's objective: untiled for a null or single-tile plan, else tiled. */
+    LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
+                             TilePlan plan) {
+        VggNetwork levelNet = network(spec.pooling());
+        if (plan == null || plan.single()) {
+            return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets);
+        }
+        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan);
+    }
+
     /** The network and manager, for tests of the objective in this package. */
     VggNetwork network(Pooling pooling) {
         if (pooling == Pooling.MAX) {
