@@ -71,6 +71,7 @@ final class GatysObjective implements LevelObjective {
     @Override
     public Evaluation evaluate(float[] x) {
         evaluations++;
+        long t0 = System.nanoTime();
         try (NDManager sub = scaleManager.newSubManager()) {
             NDArray leaf = sub.create(x, new Shape(1, 3, height, width));
             leaf.setRequiresGradient(true);
@@ -84,6 +85,7 @@ final class GatysObjective implements LevelObjective {
             }
             float[] gradient = leaf.getGradient().toFloatArray();
             Terms t = new Terms(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat());
+            Throughput.record((long) width * height, System.nanoTime() - t0);
             return new Evaluation(t.total(), gradient, t);
         }
     }

@@ -165,14 +165,25 @@ public final class StyleTransferEngine implements AutoCloseable {
         VggNetwork styleNet = network(spec.pooling());
         try (NDManager sub = manager.newSubManager()) {
             Map<String, NDArray> blended = new LinkedHashMap<>();
+            TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
             for (int k = 0; k < pixels.size(); k++) {
                 int[] size = sizes.get(k);
-                NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
-                Map<String, NDArray> features = styleNet.features(styleNet.preprocess(image), spec.styleLayers());
                 double w = blendWeights.get(k) / sum;
+                // a print-size style image is tiled like the level it serves (forward only, so it fits too)
+                TilePlan plan = planner.plan(spec, size[0], size[1]).tiles();
+                Map<String, NDArray> styleGrams;
+                if (plan.single()) {
+                    NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
+                    Map<String, NDArray> features = styleNet.activations(image, spec.styleLayers());
+                    styleGrams = new LinkedHashMap<>();
+                    for (String layer : spec.styleLayers()) {
+                        styleGrams.put(layer, VggNetwork.gram(features.get(layer)));
+                    }
+                } else {
+                    styleGrams = TiledGatysObjective.grams(styleNet, sub, pixels.get(k), plan, spec.styleLayers());
+                }
                 for (String layer : spec.styleLayers()) {
-                    NDArray g = VggNetwork.gram(features.get(layer)).mul((float) w);
-                    blended.merge(layer, g, NDArray::add);
+                    blended.merge(layer, styleGrams.get(layer).mul((float) w), NDArray::add);
                 }
             }
             for (String layer : spec.styleLayers()) {
@@ -205,6 +216,28 @@ public final class StyleTransferEngine implements AutoCloseable {
             return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets);
         }
         return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan);
+    }
+
+    /**
+     * The plan of every pyramid level of {@code spec} (coarse to fine) under this engine's memory budget: the coarse
+     * levels that fit run untiled, only the ones that need it are tiled. Throws {@link EngineOutOfMemoryException}
+     * (with a size that fits) when a level cannot fit at all.
+     */
+    public List<LevelPlan> plan(TransferSpec spec) {
+        int[] out = ImageOps.scaledSize(spec.content().getWidth(), spec.content().getHeight(), spec.size());
+        int minSide = minimumShortSide(spec);
+        List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
+        levels.removeIf(l -> Math.min(l[0], l[1]) < minSide);
+        return plan(spec, levels);
+    }
+
+    private List<LevelPlan> plan(TransferSpec spec, List<int[]> levels) {
+        TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
+        List<LevelPlan> plans = new ArrayList<>();
+        for (int[] l : levels) {
+            plans.add(planner.plan(spec, l[0], l[1]));
+        }
+        return plans;
     }
 
     /** The network and manager, for tests of the objective in this package. */
@@ -349,6 +382,7 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
             List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
             levels.removeIf(l -> Math.min(l[0], l[1]) < minSide); // the final level passed the check above
+            List<LevelPlan> plans = plan(spec, levels); // refuses before any work when a level cannot fit
             int[] split = iterationSplit(spec.iterations(), levels.size());
             int[] levelEnd = new int[levels.size()];
             int acc = 0;
@@ -396,14 +430,14 @@ public final class StyleTransferEngine implements AutoCloseable {
                 lastW = w;
                 lastH = h;
                 StyleTargets targets = targetsFor(Math.max(w, h));
-                try (GatysObjective objective = new GatysObjective(levelNet(), manager, spec, contentPixels, w, h,
-                        targets)) {
+                LevelPlan levelPlan = plans.get(level);
+                try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles())) {
                     int end = levelEnd[level];
                     Lbfgs lbfgs = null;
                     Adam adam = null;
                     Evaluation ev;
                     if (spec.optimizer() == Optimizer.LBFGS) {
-                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), spec.lbfgsHistory(),
+                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), levelPlan.lbfgsHistory(),
                                 spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
                         ev = lbfgs.start(x, objective);
                     } else {
@@ -447,15 +481,11 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
             long optimiseMs = (System.nanoTime() - optStart) / 1_000_000 - styleMs;
             long f0 = System.nanoTime();
-            BufferedImage image = ImageOps.fromChw(toRgb(x), lastW, lastH);
+            BufferedImage image = ImageOps.fromChw16(toRgb(x), lastW, lastH); // 16 bits: PNG16/TIFF keep them
             long finishMs = (System.nanoTime() - f0) / 1_000_000;
             return new TransferResult(image, finalTerms.content(), finalTerms.style(), finalTerms.tv(),
                     finalTerms.total(), iteration, new PhaseTimings(prepareMs, styleMs, optimiseMs, finishMs),
                     weights.description(), weights.sha256(), List.copyOf(usedTargets));
-        }
-
-        private VggNetwork levelNet() {
-            return network(spec.pooling());
         }
 
         private StyleTargets targetsFor(int longSide) {
@@ -524,9 +554,13 @@ public final class StyleTransferEngine implements AutoCloseable {
                     t.content(), t.style(), t.tv(), t.total(), (System.nanoTime() - start) / 1_000_000, last,
                     maxSide -> {
                         requireValid(valid);
-                        BufferedImage img = ImageOps.fromChw(finalLevel ? toRgb(x) : x, w, h);
                         int[] s = ImageOps.scaledSize(w, h, Math.min(maxSide, Math.max(w, h)));
-                        return ImageOps.resize(img, s[0], s[1]);
+                        float[] rgb = finalLevel ? toRgb(x) : x;
+                        if (s[0] * 2 <= w) {
+                            // a print-size level: average down first, never a full-size raster per preview
+                            return ImageOps.fromChw(ImageOps.downscaleChw(rgb, w, h, s[0], s[1]), s[0], s[1]);
+                        }
+                        return ImageOps.resize(ImageOps.fromChw(rgb, w, h), s[0], s[1]);
                     },
                     () -> {
                         requireValid(valid);

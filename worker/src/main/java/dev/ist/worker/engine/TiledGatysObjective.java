@@ -97,6 +97,7 @@ final class TiledGatysObjective implements LevelObjective {
     @Override
     public Evaluation evaluate(float[] x) {
         evaluations++;
+        long t0 = System.nanoTime();
         try (NDManager evalManager = scaleManager.newSubManager()) {
             Map<String, NDArray> grams = grams(evalManager, x);
             double style = styleLoss(grams);
@@ -136,8 +137,18 @@ final class TiledGatysObjective implements LevelObjective {
             }
             double tv = totalVariation(x, gradient, (float) spec.tvWeight());
             GatysObjective.Terms terms = terms(content, style, tv);
+            // as the model counts it: the padded pixels of pass 2, pass 1 at its fraction of an evaluation
+            Throughput.record((long) (paddedPixels() * (1 + TilePlanner.GRAM_PASS_FRACTION)), System.nanoTime() - t0);
             return new Evaluation(terms.total(), gradient, terms);
         }
+    }
+
+    private long paddedPixels() {
+        long sum = 0;
+        for (TilePlan.Tile t : plan.tiles()) {
+            sum += (long) t.paddedWidth() * t.paddedHeight();
+        }
+        return sum;
     }
 
     @Override
@@ -163,15 +174,26 @@ final class TiledGatysObjective implements LevelObjective {
 
     /** Pass 1: the whole image's Gram matrices, accumulated over the tile cores without a gradient. */
     private Map<String, NDArray> grams(NDManager evalManager, float[] x) {
+        return grams(net, evalManager, x, plan, spec.styleLayers());
+    }
+
+    /**
+     * G_l = Σ_t F_t·F_tᵀ/(C·H·W) of the {@code plan.width()}×{@code plan.height()} CHW image {@code x}, accumulated
+     * tile by tile without a gradient; the matrices belong to {@code manager}. Also how print-size style images get
+     * their targets.
+     */
+    static Map<String, NDArray> grams(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
+                                      List<String> styleLayers) {
         Map<String, NDArray> sums = new LinkedHashMap<>();
-        for (String layer : spec.styleLayers()) {
+        for (String layer : styleLayers) {
             int c = net.channels(layer);
-            sums.put(layer, evalManager.zeros(new Shape(c, c)));
+            sums.put(layer, manager.zeros(new Shape(c, c)));
         }
         for (TilePlan.Tile tile : plan.tiles()) {
-            try (NDManager sub = evalManager.newSubManager()) {
-                Map<String, NDArray> features = net.activations(crop(sub, x, tile), spec.styleLayers());
-                for (String layer : spec.styleLayers()) {
+            try (NDManager sub = manager.newSubManager()) {
+                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height()),
+                        styleLayers);
+                for (String layer : styleLayers) {
                     NDArray f = core(features.get(layer), layer, tile);
                     if (f != null) {
                         NDArray ff = flat(f);
@@ -181,7 +203,7 @@ final class TiledGatysObjective implements LevelObjective {
             }
         }
         for (Map.Entry<String, NDArray> e : sums.entrySet()) {
-            e.getValue().divi((float) mapSize(e.getKey()));
+            e.getValue().divi((float) mapSize(net, e.getKey(), plan.width(), plan.height()));
         }
         return sums;
     }
@@ -232,7 +254,7 @@ final class TiledGatysObjective implements LevelObjective {
     }
 
     /** The core's part of a tile's feature map, or null when the core has no position at that layer's stride. */
-    private NDArray core(NDArray map, String layer, TilePlan.Tile tile) {
+    private static NDArray core(NDArray map, String layer, TilePlan.Tile tile) {
         int s = stride(layer);
         int fx0 = (tile.x0() - tile.px0()) / s;
         int fy0 = (tile.y0() - tile.py0()) / s;
@@ -251,6 +273,10 @@ final class TiledGatysObjective implements LevelObjective {
 
     /** C·H·W of the untiled map at {@code layer}. */
     private long mapSize(String layer) {
+        return mapSize(net, layer, width, height);
+    }
+
+    private static long mapSize(FeatureNetwork net, String layer, int width, int height) {
         int s = stride(layer);
         return (long) net.channels(layer) * (height / s) * (width / s);
     }
@@ -268,6 +294,10 @@ final class TiledGatysObjective implements LevelObjective {
     }
 
     private NDArray crop(NDManager manager, float[] x, TilePlan.Tile tile) {
+        return crop(manager, x, tile, width, height);
+    }
+
+    private static NDArray crop(NDManager manager, float[] x, TilePlan.Tile tile, int width, int height) {
         int pw = tile.paddedWidth();
         int ph = tile.paddedHeight();
         float[] out = new float[3 * pw * ph];

@@ -17,6 +17,9 @@ import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.ControlListener;
 import dev.ist.worker.runtime.kafka.EventPublisher;
 import dev.ist.worker.runtime.kafka.JobConsumer;
+import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.worker.engine.Throughput;
+import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.worker.runtime.metrics.ManagementServer;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.slf4j.Logger;
@@ -54,6 +57,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean storageReachable;
     private volatile long storageProbedAt;
     private boolean closed;
+    private CapacityAdvertiser capacity;
 
     public Worker(WorkerConfig config, TransferEngine engine) {
         this(config, engine, Clock.systemUTC());
@@ -114,6 +118,10 @@ public final class Worker implements AutoCloseable {
                 runner);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
+        capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
+                () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
+                        config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant()),
+                config.capacityInterval());
         management = new ManagementServer(config.metricsPort(), metrics, () -> consumer.isAlive(), this::readiness);
         LOG.info("worker {} started: device {}, weights {}, group {}, topic {}, management port {}",
                 config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
@@ -180,6 +188,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void closeRest() {
+        if (capacity != null) {
+            capacity.close(); // the tombstone: this worker leaves the fleet view
+        }
         if (control != null) {
             control.close();
         }

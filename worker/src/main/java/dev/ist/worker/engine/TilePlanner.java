@@ -1,0 +1,127 @@
+package dev.ist.worker.engine;
+
+import dev.ist.common.job.Optimizer;
+
+/**
+ * Chooses, per pyramid level, the tile plan and L-BFGS history that fit a memory budget, from a memory and time model
+ * of the CPU fp32 engine. Peak resident bytes are modelled as
+ * {@code fixed + statePerPixel·P + activationPerPixel·T} where P is the level's pixels and T the pixels of the largest
+ * padded tile (P when untiled): the state is the optimiser's image-sized vectors (L-BFGS: x, gradient, previous
+ * gradient, direction and two-loop temporaries ≈ 7 vectors + 2 per history pair; Adam: x, gradient, two moments and
+ * temporaries ≈ 6 vectors; 12 bytes per pixel each) plus the content targets the tiled objective keeps per tile
+ * (512 channels at 1/64 of the pixels: 32 B/px). Coefficients: see worker/README-config.md ("Print sizes") for the
+ * runs they come from.
+ *
+ * <p>Policy: untiled when the level fits; else tiled with the requested history and the largest core that fits, as
+ * long as that core is at least {@link #EFFICIENT_CORE} px (below it the halo overhead grows); else shorter L-BFGS
+ * histories; else tiles down to {@link #MIN_CORE} px with a one-pair history; else refused.
+ */
+public final class TilePlanner {
+    /** JVM, libtorch, VGG19 weights and style targets. */
+    public static final long FIXED_BYTES = 600L << 20;
+    /** Activations of one evaluation with gradient up to relu5_1, per input pixel. */
+    public static final double ACTIVATION_BYTES_PER_PIXEL = 4300;
+    /** Seconds per input pixel of one forward + backward evaluation (2 threads, fp32), measured at 512 px. */
+    public static final double SECONDS_PER_PIXEL_EVALUATION = 10.7e-6;
+    /** Pass 1 (forward to the style layers, no gradient) relative to a forward + backward. */
+    static final double GRAM_PASS_FRACTION = 0.35;
+    static final int EFFICIENT_CORE = 512;
+    static final int MIN_CORE = 128;
+    private static final int VECTOR_BYTES_PER_PIXEL = 12;
+    private static final int CONTENT_TARGET_BYTES_PER_PIXEL = 32;
+
+    private final long budgetBytes;
+
+    /** {@code budgetBytes} 0 = no budget (untiled unless the spec asks for tiles). */
+    public TilePlanner(long budgetBytes) {
+        if (budgetBytes < 0) {
+            throw new IllegalArgumentException("memory budget must be >= 0");
+        }
+        this.budgetBytes = budgetBytes;
+    }
+
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /** The plan of a {@code width}×{@code height} level of {@code spec}. */
+    public LevelPlan plan(TransferSpec spec, int width, int height) {
+        int grid = StyleTransferEngine.minimumShortSide(spec);
+        int halo = (spec.tileHalo() + grid - 1) / grid * grid;
+        Optimizer optimizer = spec.optimizer();
+        int wanted = optimizer == Optimizer.LBFGS ? spec.lbfgsHistory() : 0;
+        if (spec.tileSize() != TransferSpec.TILE_AUTO) {
+            TilePlan tiles = TilePlan.of(width, height, Math.max(grid, spec.tileSize() / grid * grid), halo, grid);
+            int history = wanted;
+            while (budgetBytes > 0 && history > 1 && peak(tiles, optimizer, history) > budgetBytes) {
+                history--;
+            }
+            return plan(tiles, optimizer, history);
+        }
+        TilePlan untiled = TilePlan.of(width, height, Math.max(width, height) + grid, halo, grid);
+        if (budgetBytes == 0) {
+            return plan(untiled, optimizer, wanted);
+        }
+        for (int history = Math.max(1, wanted); history >= 1; history--) {
+            if (peak(untiled, optimizer, history) <= budgetBytes) {
+                return plan(untiled, optimizer, history);
+            }
+            int core = largestCore(width, height, optimizer, history, halo, grid);
+            if (core >= EFFICIENT_CORE || (history == 1 && core >= MIN_CORE)) {
+                return plan(TilePlan.of(width, height, core, halo, grid), optimizer, history);
+            }
+            if (optimizer != Optimizer.LBFGS) {
+                break;
+            }
+        }
+        long untiledPixels = (long) width * height;
+        int suggested = (int) (Math.max(width, height) * Math.sqrt(0.8 * budgetBytes
+                / (double) peak(TilePlan.of(width, height, MIN_CORE, halo, grid), optimizer, 1)));
+        throw new EngineOutOfMemoryException("a " + width + "x" + height + " level (" + untiledPixels + " pixels) does "
+                + "not fit the memory budget of " + (budgetBytes >> 20) + " MiB even with " + MIN_CORE + " px tiles"
+                + (optimizer == Optimizer.LBFGS ? " and a one-pair L-BFGS history" : ""), Math.max(16, suggested));
+    }
+
+    private LevelPlan plan(TilePlan tiles, Optimizer optimizer, int history) {
+        return new LevelPlan(tiles.width(), tiles.height(), tiles, optimizer, history, peak(tiles, optimizer, history),
+                secondsPerIteration(tiles));
+    }
+
+    /** Modelled peak resident bytes of a level run with these tiles. */
+    static long peak(TilePlan tiles, Optimizer optimizer, int history) {
+        long pixels = (long) tiles.width() * tiles.height();
+        int vectors = optimizer == Optimizer.LBFGS ? 7 + 2 * history : 6;
+        long state = pixels * vectors * VECTOR_BYTES_PER_PIXEL
+                + (tiles.single() ? 0 : pixels * CONTENT_TARGET_BYTES_PER_PIXEL);
+        return FIXED_BYTES + state + (long) (ACTIVATION_BYTES_PER_PIXEL * tiles.largestPaddedPixels());
+    }
+
+    /** Modelled seconds of one iteration (one evaluation; the tiled one adds its Gram pass and the halos). */
+    static double secondsPerIteration(TilePlan tiles) {
+        if (tiles.single()) {
+            return SECONDS_PER_PIXEL_EVALUATION * tiles.width() * tiles.height();
+        }
+        long padded = 0;
+        for (TilePlan.Tile t : tiles.tiles()) {
+            padded += (long) t.paddedWidth() * t.paddedHeight();
+        }
+        return SECONDS_PER_PIXEL_EVALUATION * padded * (1 + GRAM_PASS_FRACTION);
+    }
+
+    /** The largest core on the grid whose padded tile fits beside the state, 0 if none. */
+    private int largestCore(int width, int height, Optimizer optimizer, int history, int halo, int grid) {
+        int best = 0;
+        int lo = 1;
+        int hi = Math.max(width, height) / grid + 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (peak(TilePlan.of(width, height, mid * grid, halo, grid), optimizer, history) <= budgetBytes) {
+                best = mid * grid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+}
