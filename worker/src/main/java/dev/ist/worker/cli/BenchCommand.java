@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     int highresLargeIterations;
 
     @Option(names = "--memory-budget", paramLabel = "SIZE",
-            description = "--highres: the engine's budget, e.g. 8g (default: cgroup limit or physical memory less 10 %)")
+            description = "--highres: the engine's budget, e.g. 8g (default: cgroup limit or physical memory less 10 %%)")
     String memoryBudget;
 
     @Option(names = "--untiled", description = "--highres: also run untiled where the model says it fits")

@@ -132,7 +132,7 @@ public final class TransferCommand implements Callable<Integer> {
     int tileSize;
 
     @Option(names = "--memory-budget", paramLabel = "SIZE",
-            description = "memory the transfer may use, e.g. 6g (default: the cgroup limit or physical memory less 10 %)")
+            description = "memory the transfer may use, e.g. 6g (default: the cgroup limit or physical memory less 10 %%)")
     String memoryBudget;
 
     @Option(names = "--log-json", description = "one JSON object per iteration on stdout")

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ist.common.capacity.Estimate;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.VggLayerNames;
@@ -229,6 +230,30 @@ public final class StyleTransferEngine implements AutoCloseable {
         List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
         levels.removeIf(l -> Math.min(l[0], l[1]) < minSide);
         return plan(spec, levels);
+    }
+
+    /**
+     * The quote of {@code spec} on this engine: modelled peak resident memory and seconds (see {@link TilePlanner} for
+     * the model and its figures) with each level's tile plan. Throws {@link EngineOutOfMemoryException} like
+     * {@link #stylize} would when a level cannot fit the budget.
+     */
+    public Estimate estimate(TransferSpec spec) {
+        List<LevelPlan> plans = plan(spec);
+        int[] split = iterationSplit(spec.iterations(), plans.size());
+        List<Estimate.Level> levels = new ArrayList<>();
+        long peak = 0;
+        double seconds = 0;
+        for (int i = 0; i < plans.size(); i++) {
+            LevelPlan p = plans.get(i);
+            TilePlan t = p.tiles();
+            levels.add(new Estimate.Level(p.width(), p.height(), t.tiles().size(),
+                    t.single() ? Math.max(p.width(), p.height()) : t.core(), t.single() ? 0 : t.halo(),
+                    p.lbfgsHistory(), p.peakBytes(), p.secondsPerIteration(), split[i]));
+            peak = Math.max(peak, p.peakBytes());
+            // each level evaluates its start point once, then about one evaluation per iteration
+            seconds += p.secondsPerIteration() * (split[i] + 1);
+        }
+        return new Estimate(peak, seconds, plans.get(plans.size() - 1).secondsPerIteration(), levels);
     }
 
     private List<LevelPlan> plan(TransferSpec spec, List<int[]> levels) {

@@ -78,6 +78,24 @@ class TilePlanTest {
     }
 
     @Test
+    void theQuoteCoversEveryLevelAndTilesOnlyTheOnesThatNeedIt() {
+        BufferedImage content = new BufferedImage(7680, 4320, BufferedImage.TYPE_INT_RGB);
+        TransferSpec spec = TransferSpec.builder().content(content).style(IMG).size(7680).multiScale(true)
+                .iterations(100).build();
+        try (StyleTransferEngine engine = new StyleTransferEngine(dev.ist.worker.engine.weights.RandomWeights.create(1,
+                dev.ist.worker.engine.weights.RandomWeights.VGG19_CHANNELS, 13), "cpu",
+                EngineSettings.defaults().withMemoryBudget(8L << 30))) {
+            dev.ist.common.capacity.Estimate quote = engine.estimate(spec);
+            assertTrue(quote.levels().size() > 3);
+            assertEquals(1, quote.levels().get(0).tiles(), "the coarsest level is untiled");
+            assertTrue(quote.levels().get(quote.levels().size() - 1).tiles() > 1, "the 8K level is tiled");
+            assertTrue(quote.peakBytes() <= 8L << 30);
+            assertEquals(100, quote.levels().stream().mapToInt(l -> l.iterations()).sum());
+            assertTrue(quote.seconds() > quote.secondsPerIteration());
+        }
+    }
+
+    @Test
     void adamNeedsLessStateThanLbfgs() {
         TilePlan tiles = TilePlan.of(7680, 4320, 1024, 64, 16);
         assertTrue(TilePlanner.peak(tiles, Optimizer.ADAM, 0) < TilePlanner.peak(tiles, Optimizer.LBFGS, 1));
