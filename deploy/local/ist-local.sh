@@ -167,6 +167,8 @@ EOF
 
 ist_start_worker() {
   export IST_WORKER_METRICS_PORT
+  # the management port answers on loopback only, like everything `./ist up` starts
+  export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
   # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
   ist_start worker "$IST_LOGS/worker.log" env IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy worker "http://127.0.0.1:$IST_WORKER_METRICS_PORT/health/ready" "$IST_LOGS/worker.log"

@@ -21,6 +21,16 @@ public enum ErrorCode {
     INPUT_TOO_LARGE(true),
     /** The device ran out of memory; the message suggests a smaller size. */
     OUT_OF_MEMORY(true),
+    /**
+     * The job's estimated memory exceeds this worker's budget (checked before it starts); the message names the
+     * largest size that fits. Permanent for this worker class.
+     */
+    TOO_LARGE_FOR_WORKER(true),
+    /**
+     * The job was started {@code ist.worker.max-job-attempts} times without ever finishing (each attempt killed its
+     * worker: out-of-memory kill, native crash); the message lists the attempts and the last worker ids.
+     */
+    CRASH_LOOP(true),
     /** The network weights are missing or fail their checksum on this worker. */
     WEIGHTS_UNAVAILABLE(false),
     /** Object storage could not be reached after retries. */

@@ -2,6 +2,9 @@ package dev.ist.common.storage;
 
 import dev.ist.common.ObjectKeys;
 import io.minio.BucketExistsArgs;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListObjectsArgs;
@@ -98,7 +101,8 @@ public final class ImageStore implements AutoCloseable {
     }
 
     /**
-     * Stores bytes under {@code inputs/sha256/<hash>}, once: if the key exists the upload is skipped and
+     * Stores bytes under {@code inputs/sha256/<hash>}, once: if the key exists the upload is skipped (the object is
+     * only touched, so its age restarts for the storage janitor's retention) and
      * {@link StoredObject#created()} is false.
      */
     public StoredObject putContentAddressed(byte[] bytes, String contentType) {
@@ -107,11 +111,27 @@ public final class ImageStore implements AutoCloseable {
         Optional<StoredObject> existing = stat(key);
         if (existing.isPresent() && existing.get().size() == bytes.length) {
             StoredObject e = existing.get();
-            return new StoredObject(e.key(), e.size(), e.contentType(), e.etag(), e.lastModified(), e.metadata(),
+            // a re-used input is fresh again: the storage janitor expires inputs by age (and by references)
+            touch(key, e);
+            return new StoredObject(e.key(), e.size(), e.contentType(), e.etag(), java.time.Instant.now(), e.metadata(),
                     false);
         }
         put(key, bytes, contentType, Map.of("sha256", sha));
         return new StoredObject(key, bytes.length, contentType, null, null, Map.of("sha256", sha), true);
+    }
+
+    /** Rewrites an object onto itself (server-side copy), so its last-modified time is now. */
+    private void touch(String key, StoredObject existing) {
+        Map<String, String> meta = new java.util.HashMap<>(existing.metadata());
+        meta.put("touched", java.time.Instant.now().toString()); // S3 refuses a self-copy that changes nothing
+        retrying("touch", key, () -> client.copyObject(CopyObjectArgs.builder()
+                .bucket(bucket())
+                .object(key)
+                .source(CopySource.builder().bucket(bucket()).object(key).build())
+                .metadataDirective(Directive.REPLACE)
+                .userMetadata(meta)
+                .headers(existing.contentType() == null ? Map.of() : Map.of("Content-Type", existing.contentType()))
+                .build()));
     }
 
     public void put(String key, byte[] bytes, String contentType) {
@@ -131,6 +151,40 @@ public final class ImageStore implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Creates {@code key} only if it does not exist yet ({@code If-None-Match: *}); returns the new ETag.
+     * Throws {@link PreconditionFailedException} when the object already exists.
+     */
+    public String putIfAbsent(String key, byte[] bytes, String contentType) {
+        return conditionalPut(key, bytes, contentType, Map.of("If-None-Match", "*"));
+    }
+
+    /**
+     * Replaces {@code key} only if its current ETag is {@code etag} ({@code If-Match}); returns the new ETag.
+     * Throws {@link PreconditionFailedException} when the object changed (or vanished) since that ETag was read.
+     */
+    public String putIfMatch(String key, byte[] bytes, String contentType, String etag) {
+        return conditionalPut(key, bytes, contentType, Map.of("If-Match", quoted(etag)));
+    }
+
+    private String conditionalPut(String key, byte[] bytes, String contentType, Map<String, String> condition) {
+        return retrying("conditional put", key, () -> {
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                return client.putObject(PutObjectArgs.builder()
+                        .bucket(bucket())
+                        .object(key)
+                        .stream(in, bytes.length, -1)
+                        .contentType(contentType == null ? "application/octet-stream" : contentType)
+                        .headers(condition)
+                        .build()).etag();
+            }
+        });
+    }
+
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 
     /** The whole object. Throws {@link ObjectNotFoundException} when it does not exist. */
@@ -194,6 +248,20 @@ public final class ImageStore implements AutoCloseable {
                 keys.add(r.get().objectName());
             }
             return keys;
+        });
+    }
+
+    /** Objects under a prefix with size, ETag and last-modified time, in key order (no user metadata). */
+    public List<StoredObject> listObjects(String prefix) {
+        return retrying("list", prefix, () -> {
+            List<StoredObject> objects = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(true).build())) {
+                Item i = r.get();
+                objects.add(new StoredObject(i.objectName(), i.size(), null, i.etag(),
+                        i.lastModified() == null ? null : i.lastModified().toInstant(), Map.of(), false));
+            }
+            return objects;
         });
     }
 
@@ -261,6 +329,9 @@ public final class ImageStore implements AutoCloseable {
                     // S3Proxy (and HEAD responses) carry no object name, so name the key we asked for
                     String key = requestedKey != null ? requestedKey : ere.errorResponse().objectName();
                     return new ObjectNotFoundException(bucket(), key == null ? what : key);
+                }
+                case "PreconditionFailed" -> {
+                    return new PreconditionFailedException(requestedKey == null ? what : requestedKey, e);
                 }
                 case "NoSuchBucket" -> {
                     return new StorageException("bucket '" + bucket() + "' does not exist" + where, false, e);

@@ -13,7 +13,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "ist", mixinStandardHelpOptions = true, version = "ist 0.1.0",
         description = "IST - image style transfer (Gatys et al.) on VGG19",
-        subcommands = {TransferCommand.class, BenchCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TransferCommand.class, BenchCommand.class, WorkerCommand.class, DlqCommand.class,
+                CommandLine.HelpCommand.class})
 public final class IstCli implements Runnable {
     /** Exit code for bad input (unreadable images, bad options). */
     public static final int EXIT_BAD_INPUT = 2;

@@ -1,9 +1,5 @@
 package dev.ist.worker.engine.optim;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
-
 /**
  * L-BFGS with the semantics of {@code torch.optim.LBFGS}: the same two-loop recursion and curvature
  * test ({@code y·s > 1e-10}), the same first step {@code min(1, 1/|g|₁)·lr}, the same gradient and
@@ -23,9 +19,8 @@ public final class Lbfgs {
     }
 
     private final Options options;
-    private final Deque<float[]> oldDirs = new ArrayDeque<>();
-    private final Deque<float[]> oldStps = new ArrayDeque<>();
-    private final Deque<Double> ro = new ArrayDeque<>();
+    /** Curvature pairs off the Java heap (see {@link LbfgsHistory}). */
+    private final LbfgsHistory history;
     private float[] d;
     private double t;
     private double hDiag = 1;
@@ -38,6 +33,22 @@ public final class Lbfgs {
 
     public Lbfgs(Options options) {
         this.options = options;
+        this.history = new LbfgsHistory(options.historySize());
+    }
+
+    /** Bytes of the full curvature history for an image of {@code floats} values (kept off the Java heap). */
+    public static long historyBytes(int historySize, long floats) {
+        return LbfgsHistory.bytesWhenFull(historySize, floats);
+    }
+
+    /**
+     * The largest history (at most {@code wanted}, at least 1) whose pairs fit in {@code budgetBytes} for an image of
+     * {@code floats} values: how a worker with little memory still runs L-BFGS, with a shorter memory.
+     */
+    public static int historyThatFits(int wanted, long floats, long budgetBytes) {
+        long perPair = LbfgsHistory.bytesWhenFull(1, floats);
+        long fits = perPair <= 0 ? wanted : budgetBytes / perPair;
+        return (int) Math.max(1, Math.min(wanted, fits));
     }
 
     /** Evaluates the starting point. */
@@ -76,9 +87,7 @@ public final class Lbfgs {
         nIter++;
         if (nIter == 1) {
             d = negate(g);
-            oldDirs.clear();
-            oldStps.clear();
-            ro.clear();
+            history.clear();
             hDiag = 1;
         } else {
             float[] y = g.clone();
@@ -87,14 +96,7 @@ public final class Lbfgs {
             scale(s, (float) t);
             double ys = Vectors.dot(y, s);
             if (ys > 1e-10) {
-                if (oldDirs.size() == options.historySize()) {
-                    oldDirs.removeFirst();
-                    oldStps.removeFirst();
-                    ro.removeFirst();
-                }
-                oldDirs.addLast(y);
-                oldStps.addLast(s);
-                ro.addLast(1.0 / ys);
+                history.add(y, s, 1.0 / ys);
                 hDiag = ys / Vectors.dot(y, y);
             }
             d = twoLoop(g);
@@ -128,24 +130,17 @@ public final class Lbfgs {
     }
 
     private float[] twoLoop(float[] g) {
-        int m = oldDirs.size();
+        int m = history.size();
         double[] al = new double[m];
         float[] q = negate(g);
-        float[][] dirs = oldDirs.toArray(new float[0][]);
-        float[][] stps = oldStps.toArray(new float[0][]);
-        double[] rho = new double[m];
-        Iterator<Double> it = ro.iterator();
-        for (int i = 0; i < m; i++) {
-            rho[i] = it.next();
-        }
         for (int i = m - 1; i >= 0; i--) {
-            al[i] = Vectors.dot(stps[i], q) * rho[i];
-            Vectors.axpy((float) -al[i], dirs[i], q);
+            al[i] = LbfgsHistory.dot(history.stp(i), q) * history.rho(i);
+            LbfgsHistory.axpy((float) -al[i], history.dir(i), q);
         }
         scale(q, (float) hDiag);
         for (int i = 0; i < m; i++) {
-            double be = Vectors.dot(dirs[i], q) * rho[i];
-            Vectors.axpy((float) (al[i] - be), stps[i], q);
+            double be = LbfgsHistory.dot(history.dir(i), q) * history.rho(i);
+            LbfgsHistory.axpy((float) (al[i] - be), history.stp(i), q);
         }
         return q;
     }

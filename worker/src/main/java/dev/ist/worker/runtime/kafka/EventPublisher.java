@@ -9,7 +9,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +39,8 @@ public final class EventPublisher implements AutoCloseable {
     private final Topics topics;
     private final Duration timeout;
     private final JsonCodec codec = JsonCodec.shared();
+    private volatile DeadLetterPolicy dlqPolicy = DeadLetterPolicy.defaults();
+    private volatile Consumer<String> skips = r -> { };
 
     public EventPublisher(Producer<String, byte[]> producer, Topics topics, Duration timeout) {
         this.producer = producer;
@@ -77,9 +82,84 @@ public final class EventPublisher implements AutoCloseable {
         sendAndWait(record(event), "event " + event.type() + " of job " + event.jobId());
     }
 
+    /**
+     * Puts a (bounded) dead letter on the DLQ topic, retrying with backoff. When the topic still does not take it —
+     * not even without its excerpt — the record is skipped: an ERROR log, {@code ist_worker_records_skipped_total}
+     * and a normal return, so the caller commits past it instead of reading it again forever. Never throws
+     * {@link PublishException} (the signature stays for existing callers).
+     */
     public void deadLetter(DeadLetter letter) throws PublishException {
-        sendAndWait(new ProducerRecord<>(topics.dlq(), letter.jobId(), codec.encode(letter)),
-                "dead letter for " + letter.sourceTopic() + "/" + letter.partition() + "@" + letter.offset());
+        String what = "dead letter for " + letter.sourceTopic() + "/" + letter.sourceId();
+        PublishException last = null;
+        DeadLetter attempt = letter;
+        for (int i = 1; i <= dlqPolicy.attempts(); i++) {
+            try {
+                sendAndWait(new ProducerRecord<>(topics.dlq(), attempt.jobId(), codec.encode(attempt)), what);
+                if (attempt != letter) {
+                    LOG.warn("{} was published without its excerpt ({})", what, last.getMessage());
+                }
+                return;
+            } catch (PublishException e) {
+                last = e;
+                if (e.getCause() instanceof RecordTooLargeException || e.getCause() instanceof InvalidRecordException) {
+                    attempt = letter.withoutExcerpt(); // the topic's max.message.bytes is tiny: send the facts only
+                }
+                LOG.warn("{} not acknowledged (attempt {}/{}): {}", what, i, dlqPolicy.attempts(), e.getMessage());
+                if (i < dlqPolicy.attempts() && !sleep(dlqPolicy.backoff().multipliedBy(1L << (i - 1)))) {
+                    break;
+                }
+            }
+        }
+        String reason = skipReason(last);
+        LOG.error("SKIPPED record {} ({} bytes, sha256 {}, code {}): the dead-letter topic {} did not take it after"
+                        + " {} attempts ({}); its offset will be committed", letter.sourceTopic() + "/"
+                        + letter.sourceId(), letter.payloadBytes(), letter.payloadSha256(), letter.code(),
+                topics.dlq(), dlqPolicy.attempts(), last == null ? "interrupted" : last.getMessage());
+        skips.accept(reason);
+    }
+
+    /** Where skipped records are counted ({@code WorkerMetrics::recordSkipped}); a log line only until set. */
+    public void reportSkipsTo(Consumer<String> sink) {
+        this.skips = sink == null ? r -> { } : sink;
+    }
+
+    /** How hard a dead letter is retried before its record is skipped. */
+    public record DeadLetterPolicy(int attempts, Duration backoff) {
+        public DeadLetterPolicy {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be >= 1");
+            }
+        }
+
+        public static DeadLetterPolicy defaults() {
+            return new DeadLetterPolicy(3, Duration.ofSeconds(1));
+        }
+    }
+
+    public EventPublisher withDeadLetterPolicy(DeadLetterPolicy policy) {
+        this.dlqPolicy = policy;
+        return this;
+    }
+
+    static String skipReason(PublishException e) {
+        Throwable c = e == null ? null : e.getCause();
+        if (c instanceof RecordTooLargeException || c instanceof InvalidRecordException) {
+            return "dlq_refused";
+        }
+        if (c instanceof java.util.concurrent.TimeoutException || c instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return "dlq_unavailable";
+        }
+        return "dlq_failed";
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private ProducerRecord<String, byte[]> record(JobEvent event) {

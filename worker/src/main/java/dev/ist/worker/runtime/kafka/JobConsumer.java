@@ -49,14 +49,32 @@ public final class JobConsumer implements AutoCloseable {
 
     /**
      * Settings of the poll loop. {@code consumerOverrides} replace the consumer's own settings; only tests use them
-     * (e.g. an assignor that moves a partition on cue).
+     * (e.g. an assignor that moves a partition on cue). {@code groupInstanceId} (may be null) turns on static
+     * membership: a worker restarted under the same id within the session timeout gets its partitions back without
+     * a rebalance, so no other worker's running job is disturbed.
      */
     public record Settings(String bootstrapServers, String groupId, String clientId, String topic,
                            Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
-                           Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides) {
+                           Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides,
+                           String groupInstanceId) {
 
         public Settings {
             consumerOverrides = Map.copyOf(consumerOverrides);
+            if (groupInstanceId != null && groupInstanceId.isBlank()) {
+                groupInstanceId = null;
+            }
+        }
+
+        public Settings(String bootstrapServers, String groupId, String clientId, String topic,
+                        Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
+                        Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides) {
+            this(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout, maxPollInterval,
+                    revokeGrace, shutdownGrace, consumerOverrides, null);
+        }
+
+        public Settings withGroupInstanceId(String id) {
+            return new Settings(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout,
+                    maxPollInterval, revokeGrace, shutdownGrace, consumerOverrides, id);
         }
 
         public Settings(String bootstrapServers, String groupId, String clientId, String topic,
@@ -78,6 +96,10 @@ public final class JobConsumer implements AutoCloseable {
     private volatile boolean joined;
     private volatile long lastPollNanos;
     private InFlight current;
+    static final int DEFAULT_MAX_HANDLER_CRASHES = 3;
+    private final CrashCounts crashes = new CrashCounts();
+    private volatile PoisonSink poisonSink = LOG_ONLY;
+    private volatile int maxHandlerCrashes = DEFAULT_MAX_HANDLER_CRASHES;
 
     private record InFlight(ConsumerRecord<String, byte[]> record, TopicPartition partition, JobControl control,
                             CompletableFuture<JobOutcome> outcome) {
@@ -113,6 +135,9 @@ public final class JobConsumer implements AutoCloseable {
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, s.sessionTimeout().toMillis() / 3));
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) s.maxPollInterval().toMillis());
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+        if (s.groupInstanceId() != null) {
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.groupInstanceId());
+        }
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.putAll(s.consumerOverrides());
@@ -194,9 +219,9 @@ public final class JobConsumer implements AutoCloseable {
         jobThread.execute(() -> {
             try {
                 outcome.complete(handler.handle(record, control));
+                crashes.clear(tp, record.offset());
             } catch (Throwable t) {
-                LOG.error("job at {}@{} failed unexpectedly; it will be read again", tp, record.offset(), t);
-                outcome.complete(JobOutcome.redeliver("unexpected " + t));
+                outcome.complete(handlerCrashed(record, tp, t));
             }
             try {
                 consumer.wakeup();
@@ -204,6 +229,72 @@ public final class JobConsumer implements AutoCloseable {
                 // already closed (halted)
             }
         });
+    }
+
+    /**
+     * The handler threw instead of returning an outcome. Read the record again (the bug may be transient), but not
+     * forever: after {@code maxHandlerCrashes} crashes in a row on the same offset the record goes to the poison sink
+     * and is committed, so it cannot stall its partition. Runs on the job thread.
+     */
+    private JobOutcome handlerCrashed(ConsumerRecord<String, byte[]> record, TopicPartition tp, Throwable t) {
+        int n = crashes.crashed(tp, record.offset());
+        if (n < maxHandlerCrashes) {
+            LOG.error("job at {}@{} failed unexpectedly ({} of {}); it will be read again", tp, record.offset(), n,
+                    maxHandlerCrashes, t);
+            return JobOutcome.redeliver("unexpected " + t);
+        }
+        crashes.clear(tp, record.offset());
+        try {
+            poisonSink.poisoned(record, t);
+        } catch (RuntimeException e) {
+            LOG.error("poison sink failed for {}@{}: {}", tp, record.offset(), e.toString());
+        }
+        return JobOutcome.commit("handler crashed " + n + " times: " + t);
+    }
+
+    /** Where a record that keeps crashing the handler goes before it is committed past (a dead letter). */
+    @FunctionalInterface
+    public interface PoisonSink {
+        void poisoned(ConsumerRecord<String, byte[]> record, Throwable error);
+    }
+
+    /** Replaces the default sink (an ERROR log) — e.g. with one that dead-letters the record. */
+    public JobConsumer onPoison(PoisonSink sink, int maxCrashes) {
+        if (maxCrashes < 1) {
+            throw new IllegalArgumentException("maxCrashes must be >= 1");
+        }
+        this.poisonSink = sink;
+        this.maxHandlerCrashes = maxCrashes;
+        return this;
+    }
+
+    private static final PoisonSink LOG_ONLY = (record, error) -> LOG.error("SKIPPED record {}-{}@{} ({} bytes):"
+                    + " it crashed the handler {} times in a row; last error: {}", record.topic(), record.partition(),
+            record.offset(), record.value() == null ? 0 : record.value().length, DEFAULT_MAX_HANDLER_CRASHES,
+            error.toString());
+
+    /** Consecutive handler crashes per record, touched only by the job thread. */
+    private static final class CrashCounts {
+        private TopicPartition partition;
+        private long offset = -1;
+        private int count;
+
+        int crashed(TopicPartition tp, long off) {
+            if (!tp.equals(partition) || off != offset) {
+                partition = tp;
+                offset = off;
+                count = 0;
+            }
+            return ++count;
+        }
+
+        void clear(TopicPartition tp, long off) {
+            if (tp.equals(partition) && off == offset) {
+                partition = null;
+                offset = -1;
+                count = 0;
+            }
+        }
     }
 
     /** Called on the polling thread once the current job's outcome is known. */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -24,13 +25,19 @@ public final class ManagementServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
+    /** Binds {@code ist.worker.metrics-bind-address} (default 127.0.0.1; containers set 0.0.0.0). */
     public ManagementServer(int port, WorkerMetrics metrics, Supplier<Boolean> liveness,
                             Supplier<Map<String, Boolean>> readiness) {
+        this(bindAddressFromSettings(), port, metrics, liveness, readiness);
+    }
+
+    public ManagementServer(String bindAddress, int port, WorkerMetrics metrics, Supplier<Boolean> liveness,
+                            Supplier<Map<String, Boolean>> readiness) {
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 16);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), 16);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on management port " + port
-                    + " (ist.worker.metrics-port): " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on management address " + bindAddress + ":" + port
+                    + " (ist.worker.metrics-bind-address, ist.worker.metrics-port): " + e.getMessage(), e);
         }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ist-worker-management");
@@ -57,6 +64,16 @@ public final class ManagementServer implements AutoCloseable {
             respond(ex, up ? 200 : 503, "application/json", body.toString());
         });
         server.start();
+    }
+
+    /** Loopback unless the deployment asks for more: the port shows job ids and load to whoever reaches it. */
+    static String bindAddressFromSettings() {
+        return dev.ist.common.IstConfig.fromSystem().get("ist.worker.metrics-bind-address", "127.0.0.1");
+    }
+
+    /** The address actually bound. */
+    public InetAddress address() {
+        return server.getAddress().getAddress();
     }
 
     public int port() {

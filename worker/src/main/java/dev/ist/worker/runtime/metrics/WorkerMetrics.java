@@ -39,6 +39,10 @@ public final class WorkerMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private KafkaClientMetrics consumerMetrics;
 
+    /** The reasons a record is skipped: the DLQ refused or could not be reached, or the handler kept crashing. */
+    public static final java.util.List<String> SKIP_REASONS =
+            java.util.List.of("dlq_refused", "dlq_unavailable", "dlq_failed", "handler_crash");
+
     public WorkerMetrics(String workerId, String device) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -52,6 +56,10 @@ public final class WorkerMetrics implements AutoCloseable {
                 .tag("worker_id", workerId).tag("device", device).register(registry);
         Gauge.builder("ist.worker.jobs.in.progress", inProgress, AtomicInteger::get)
                 .description("Jobs running on this worker now").register(registry);
+        for (String reason : SKIP_REASONS) {
+            Counter.builder("ist.worker.records.skipped").description("Jobs-topic records skipped without a dead letter")
+                    .tag("reason", reason).register(registry); // shown at 0 so an alert rule has a series
+        }
         jobDuration = Timer.builder("ist.worker.job.duration")
                 .description("RUNNING to terminal event, per job")
                 .serviceLevelObjectives(seconds(1), seconds(5), seconds(15), seconds(30), seconds(60), seconds(120),
@@ -177,6 +185,20 @@ public final class WorkerMetrics implements AutoCloseable {
 
     public void deadLetter(ErrorCode reason) {
         deadLetters(reason).increment();
+    }
+
+    /**
+     * A jobs-topic record committed past without a dead letter or a terminal event ({@code
+     * ist_worker_records_skipped_total{reason}}): the DLQ refused it, or it kept crashing its handler.
+     */
+    public void recordSkipped(String reason) {
+        Counter.builder("ist.worker.records.skipped").description("Jobs-topic records skipped without a dead letter")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    public double recordsSkipped(String reason) {
+        Counter c = registry.find("ist.worker.records.skipped").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Override
