@@ -1,5 +1,6 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.optim.Evaluation;
 
 import java.awt.image.BufferedImage;

@@ -11,8 +11,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import dev.ist.worker.engine.EngineException;
 import dev.ist.worker.engine.InvalidSpecException;
-import dev.ist.worker.engine.LayerNames;
-import dev.ist.worker.engine.Pooling;
+import dev.ist.common.job.VggLayerNames;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.Vgg19Weights;
 
 import java.io.IOException;
@@ -79,8 +79,8 @@ public final class ScriptedVgg19 implements AutoCloseable {
             PtNDArray[] w = new PtNDArray[convs];
             PtNDArray[] b = new PtNDArray[convs];
             for (int i = 0; i < convs; i++) {
-                Vgg19Weights.Tensor wt = weights.weight(LayerNames.CONV_INDICES[i]);
-                Vgg19Weights.Tensor bt = weights.bias(LayerNames.CONV_INDICES[i]);
+                Vgg19Weights.Tensor wt = weights.weight(VggLayerNames.convIndices()[i]);
+                Vgg19Weights.Tensor bt = weights.bias(VggLayerNames.convIndices()[i]);
                 w[i] = (PtNDArray) sub.create(wt.data(), new Shape(wt.shape()));
                 b[i] = (PtNDArray) sub.create(bt.data(), new Shape(bt.shape()));
             }
@@ -108,8 +108,8 @@ public final class ScriptedVgg19 implements AutoCloseable {
         }
         int convSeen = 0;
         int deepest = -1;
-        for (int i = 0; i < LayerNames.ALL.size(); i++) {
-            if (LayerNames.isConv(i)) {
+        for (int i = 0; i < VggLayerNames.all().size(); i++) {
+            if (VggLayerNames.isConv(i)) {
                 if (convSeen == convs) {
                     break;
                 }
@@ -140,13 +140,13 @@ public final class ScriptedVgg19 implements AutoCloseable {
         List<String> names = new ArrayList<>(layers);
         long[] taps = new long[names.size()];
         for (int i = 0; i < taps.length; i++) {
-            int index = LayerNames.indexOf(names.get(i));
+            int index = VggLayerNames.featureIndex(names.get(i));
             if (index < 0) {
                 throw new InvalidSpecException("unknown layer " + names.get(i));
             }
             if (index > deepestIndex) {
                 throw new InvalidSpecException("layer " + names.get(i) + " needs weights the network " + description
-                        + " does not have (it stops at " + LayerNames.ALL.get(deepestIndex) + ")");
+                        + " does not have (it stops at " + VggLayerNames.all().get(deepestIndex) + ")");
             }
             taps[i] = index;
         }

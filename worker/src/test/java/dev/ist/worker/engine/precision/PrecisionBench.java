@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ist.worker.engine.EngineObjectiveProbe;
 import dev.ist.worker.engine.ImageOps;
-import dev.ist.worker.engine.Pooling;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.Vgg19Weights;

@@ -2,7 +2,7 @@ package dev.ist.worker.engine.precision;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.ist.worker.engine.Pooling;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.optim.Evaluation;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.ist.worker.engine.Pooling;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.optim.Evaluation;
 

@@ -11,7 +11,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.ist.worker.engine.Fixtures;
 import dev.ist.worker.engine.InvalidSpecException;
-import dev.ist.worker.engine.Pooling;
+import dev.ist.common.job.Pooling;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.weights.RandomWeights;
@@ -167,7 +167,7 @@ class ScriptedVgg19Test {
     void theSameModuleServesWeightsOfAnotherShapeAndImagesOfAnySize() {
         Vgg19Weights small = RandomWeights.create(3, new int[] {8, 8, 16, 16, 16, 16, 16, 16, 16, 16}, 10);
         try (NDManager m = manager.newSubManager(); ScriptedVgg19 other = ScriptedVgg19.load(m, small)) {
-            assertEquals(dev.ist.worker.engine.LayerNames.indexOf("relu4_2"), other.deepestIndex());
+            assertEquals(dev.ist.common.job.VggLayerNames.featureIndex("relu4_2"), other.deepestIndex());
             for (int side : new int[] {16, 24}) {
                 NDArray x = m.randomUniform(0, 1, new Shape(1, 3, side, side + 8));
                 Map<String, NDArray> f = other.features(x, List.of("relu4_1", "relu1_1"), Pooling.AVG, Precision.BF16);
