@@ -3,24 +3,18 @@ package dev.ist.worker.engine;
 import dev.ist.common.job.Optimizer;
 
 /**
- * Chooses, per pyramid level, the tile plan and L-BFGS history that fit a memory budget, from a memory and time model
- * of the CPU fp32 engine. Peak resident bytes are modelled as
- * {@code fixed + statePerPixel·P + activationPerPixel·T} where P is the level's pixels and T the pixels of the largest
- * padded tile (P when untiled): the state is the optimiser's image-sized vectors (L-BFGS: x, gradient, previous
- * gradient, direction and two-loop temporaries ≈ 7 vectors + 2 per history pair; Adam: x, gradient, two moments and
- * temporaries ≈ 6 vectors; 12 bytes per pixel each) plus the content targets the tiled objective keeps per tile
- * (512 channels at 1/64 of the pixels: 32 B/px). Coefficients: see worker/README-config.md ("Print sizes") for the
- * runs they come from.
+ * Chooses, per pyramid level, the tile plan and L-BFGS history that fit a memory budget. It extends the measured
+ * {@link MemoryModel} (untiled: {@code fixed + perPixel·P + history}) with the tile plan: a tiled level holds the
+ * optimiser's image-sized state for all P pixels (L-BFGS: x, gradient, previous gradient, direction and two-loop
+ * temporaries ≈ 7 vectors of 12 B/px, plus its history; Adam: ≈ 6 vectors) and the per-tile content targets (512
+ * channels at 1/64 of the pixels: 32 B/px), but the activations (the model's per-pixel figure less that state) of the
+ * largest padded tile only: {@code fixed + P·state + P·32 + (perPixel − state₀)·T}.
  *
  * <p>Policy: untiled when the level fits; else tiled with the requested history and the largest core that fits, as
  * long as that core is at least {@link #EFFICIENT_CORE} px (below it the halo overhead grows); else shorter L-BFGS
  * histories; else tiles down to {@link #MIN_CORE} px with a one-pair history; else refused.
  */
 public final class TilePlanner {
-    /** JVM, libtorch, VGG19 weights and style targets. */
-    public static final long FIXED_BYTES = 600L << 20;
-    /** Activations of one evaluation with gradient up to relu5_1, per input pixel. */
-    public static final double ACTIVATION_BYTES_PER_PIXEL = 4300;
     /** Seconds per input pixel of one forward + backward evaluation (2 threads, fp32), measured at 512 px. */
     public static final double SECONDS_PER_PIXEL_EVALUATION = 10.7e-6;
     /** Pass 1 (forward to the style layers, no gradient) relative to a forward + backward. */
@@ -28,15 +22,24 @@ public final class TilePlanner {
     static final int EFFICIENT_CORE = 512;
     static final int MIN_CORE = 128;
     private static final int VECTOR_BYTES_PER_PIXEL = 12;
+    private static final int LBFGS_VECTORS = 7;
+    private static final int ADAM_VECTORS = 6;
     private static final int CONTENT_TARGET_BYTES_PER_PIXEL = 32;
 
+    private final MemoryModel model;
     private final long budgetBytes;
 
-    /** {@code budgetBytes} 0 = no budget (untiled unless the spec asks for tiles). */
+    /** With the measured CPU fp32 model. */
     public TilePlanner(long budgetBytes) {
+        this(MemoryModel.measuredCpuFp32(), budgetBytes);
+    }
+
+    /** {@code budgetBytes} 0 = no budget (untiled unless the spec asks for tiles). */
+    public TilePlanner(MemoryModel model, long budgetBytes) {
         if (budgetBytes < 0) {
             throw new IllegalArgumentException("memory budget must be >= 0");
         }
+        this.model = model;
         this.budgetBytes = budgetBytes;
     }
 
@@ -88,12 +91,20 @@ public final class TilePlanner {
     }
 
     /** Modelled peak resident bytes of a level run with these tiles. */
-    static long peak(TilePlan tiles, Optimizer optimizer, int history) {
+    long peak(TilePlan tiles, Optimizer optimizer, int history) {
+        boolean lbfgs = optimizer == Optimizer.LBFGS;
+        MemoryModel.Mode mode = lbfgs ? MemoryModel.Mode.LBFGS : MemoryModel.Mode.ADAM;
+        if (tiles.single()) {
+            return model.estimate(mode, tiles.width(), tiles.height(), history);
+        }
         long pixels = (long) tiles.width() * tiles.height();
-        int vectors = optimizer == Optimizer.LBFGS ? 7 + 2 * history : 6;
-        long state = pixels * vectors * VECTOR_BYTES_PER_PIXEL
-                + (tiles.single() ? 0 : pixels * CONTENT_TARGET_BYTES_PER_PIXEL);
-        return FIXED_BYTES + state + (long) (ACTIVATION_BYTES_PER_PIXEL * tiles.largestPaddedPixels());
+        long fixed = lbfgs ? model.lbfgsFixedBytes() : model.adamFixedBytes();
+        int stateVectors = lbfgs ? LBFGS_VECTORS : ADAM_VECTORS;
+        double activations = (lbfgs ? model.lbfgsBytesPerPixel() : model.adamBytesPerPixel())
+                - stateVectors * VECTOR_BYTES_PER_PIXEL;
+        long state = pixels * (stateVectors * VECTOR_BYTES_PER_PIXEL + CONTENT_TARGET_BYTES_PER_PIXEL
+                + (lbfgs ? MemoryModel.historyBytesPerPixel(history) : 0));
+        return fixed + state + (long) Math.ceil(activations * tiles.largestPaddedPixels());
     }
 
     /** Modelled seconds of one iteration (one evaluation; the tiled one adds its Gram pass and the halos). */

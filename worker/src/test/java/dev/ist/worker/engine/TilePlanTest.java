@@ -98,6 +98,7 @@ class TilePlanTest {
     @Test
     void adamNeedsLessStateThanLbfgs() {
         TilePlan tiles = TilePlan.of(7680, 4320, 1024, 64, 16);
-        assertTrue(TilePlanner.peak(tiles, Optimizer.ADAM, 0) < TilePlanner.peak(tiles, Optimizer.LBFGS, 1));
+        TilePlanner planner = new TilePlanner(0);
+        assertTrue(planner.peak(tiles, Optimizer.ADAM, 0) < planner.peak(tiles, Optimizer.LBFGS, 1));
     }
 }
