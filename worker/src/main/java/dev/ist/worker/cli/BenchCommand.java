@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (highres) {
             long budget;
             try {
-                budget = memoryBudget == null ? MachineMemory.defaultBudget() : MachineMemory.parse(memoryBudget);
+                budget = memoryBudget == null ? MachineMemory.defaultBudget(dev.ist.common.IstConfig.fromSystem()) : MachineMemory.parse(memoryBudget);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException("--memory-budget: " + e.getMessage());
             }

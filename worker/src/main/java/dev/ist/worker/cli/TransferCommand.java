@@ -132,7 +132,7 @@ public final class TransferCommand implements Callable<Integer> {
     int tileSize;
 
     @Option(names = "--memory-budget", paramLabel = "SIZE",
-            description = "memory the transfer may use, e.g. 6g (default: the cgroup limit or physical memory less 10 %%)")
+            description = "memory the transfer may use, e.g. 6g (default: the cgroup limit or physical memory less ist.worker.memory-margin, 512 MiB)")
     String memoryBudget;
 
     @Option(names = "--log-json", description = "one JSON object per iteration on stdout")
@@ -206,7 +206,7 @@ public final class TransferCommand implements Callable<Integer> {
 
     private long memoryBudget() {
         if (memoryBudget == null) {
-            return MachineMemory.defaultBudget();
+            return MachineMemory.defaultBudget(dev.ist.common.IstConfig.fromSystem());
         }
         try {
             return MachineMemory.parse(memoryBudget);

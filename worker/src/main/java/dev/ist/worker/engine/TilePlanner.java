@@ -5,8 +5,9 @@ import dev.ist.common.job.Optimizer;
 /**
  * Chooses, per pyramid level, the tile plan and L-BFGS history that fit a memory budget. It extends the measured
  * {@link MemoryModel} (untiled: {@code fixed + perPixel·P + history}) with the tile plan: a tiled level holds the
- * optimiser's image-sized state for all P pixels (L-BFGS: x, gradient, previous gradient, direction and two-loop
- * temporaries ≈ 7 vectors of 12 B/px, plus its history; Adam: ≈ 6 vectors) and the per-tile content targets (512
+ * optimiser's image-sized state for all P pixels (L-BFGS: x, gradient, previous gradient, direction, the new
+ * evaluation's gradient, the y/s clones and two-loop temporaries alive together plus heap garbage not yet collected
+ * ≈ 10 vectors of 12 B/px, plus its off-heap history; Adam: ≈ 7) and the per-tile content targets (512
  * channels at 1/64 of the pixels: 32 B/px), but the activations (the model's per-pixel figure less that state) of the
  * largest padded tile only: {@code fixed + P·state + P·32 + (perPixel − state₀)·T}.
  *
@@ -22,8 +23,12 @@ public final class TilePlanner {
     static final int EFFICIENT_CORE = 512;
     static final int MIN_CORE = 128;
     private static final int VECTOR_BYTES_PER_PIXEL = 12;
-    private static final int LBFGS_VECTORS = 7;
-    private static final int ADAM_VECTORS = 6;
+    /**
+     * 7 counted from the code gave a peak of 4556 MiB where the plan allowed 4096 (4096x3072, --memory-budget 4g,
+     * 1 iteration): the overlap at an iteration's end is about 3 vectors more.
+     */
+    private static final int LBFGS_VECTORS = 10;
+    private static final int ADAM_VECTORS = 7;
     private static final int CONTENT_TARGET_BYTES_PER_PIXEL = 32;
 
     private final MemoryModel model;

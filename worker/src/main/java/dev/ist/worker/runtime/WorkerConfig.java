@@ -52,7 +52,7 @@ import java.util.Optional;
  * <tr><td>ist.worker.job-retry.backoff</td><td>2s</td><td>first wait between those attempts (doubles)</td></tr>
  * <tr><td>ist.worker.model-cache-entries</td><td>4</td><td>FAST jobs: loaded networks kept (least recently used closed first)</td></tr>
  * <tr><td>ist.worker.max-model-bytes</td><td>268435456</td><td>FAST jobs: largest ONNX file loaded</td></tr>
- * <tr><td>ist.worker.memory-budget</td><td>cgroup limit or physical memory less 10 %</td><td>memory a transfer may
+ * <tr><td>ist.worker.memory-budget</td><td>min(cgroup limit, ist.worker.memory-limit-bytes, physical memory) less ist.worker.memory-margin</td><td>memory a transfer may
  * use (e.g. 8g): larger levels are tiled and their L-BFGS history shortened to fit</td></tr>
  * <tr><td>ist.topics.workers</td><td>ist.workers</td><td>compacted topic where the worker advertises its capacity</td></tr>
  * <tr><td>ist.worker.capacity-interval</td><td>30s</td><td>how often the advertisement is refreshed</td></tr>
@@ -149,7 +149,7 @@ public record WorkerConfig(
                 c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)),
                 c.getInt("ist.worker.model-cache-entries", 4),
                 c.getLong("ist.worker.max-model-bytes", 256L << 20),
-                c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(MachineMemory::defaultBudget),
+                c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(() -> MachineMemory.defaultBudget(c)),
                 c.get(WorkerCapacity.TOPIC_KEY, WorkerCapacity.DEFAULT_TOPIC),
                 c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)));
     }

@@ -1,11 +1,15 @@
 package dev.ist.worker.runtime.capacity;
 
+import dev.ist.common.IstConfig;
+import dev.ist.worker.runtime.fleet.FleetSettings;
+import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,15 +28,15 @@ class MachineMemoryTest {
     }
 
     @Test
-    void theDefaultIsTheCgroupLimitOrPhysicalMemoryLessTheMargin(@TempDir Path dir) throws IOException {
+    void theDefaultIsTheFleetBudgetOfThisMachine(@TempDir Path dir) throws IOException {
         Path meminfo = dir.resolve("meminfo");
         Files.writeString(meminfo, "MemTotal:       25165824 kB\nMemFree: 1 kB\n");
         Path cgroup = dir.resolve("cg");
         Files.createDirectories(cgroup);
-        assertEquals((24L << 30) - (24L << 30) / 10, MachineMemory.defaultBudget(cgroup, meminfo));
+        WorkerMemoryBudget machine = new WorkerMemoryBudget(cgroup, meminfo, () -> 1L << 30);
+        FleetSettings settings = FleetSettings.from(IstConfig.of(Map.of()));
+        assertEquals((24L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, settings));
         Files.writeString(cgroup.resolve("memory.max"), Long.toString(4L << 30) + "\n");
-        assertEquals((4L << 30) - (512L << 20), MachineMemory.defaultBudget(cgroup, meminfo));
-        Files.writeString(cgroup.resolve("memory.max"), "max\n");
-        assertEquals((24L << 30) - (24L << 30) / 10, MachineMemory.defaultBudget(cgroup, meminfo));
+        assertEquals((4L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, settings));
     }
 }
