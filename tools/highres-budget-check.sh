@@ -24,7 +24,7 @@ wait "$pid" && rc=0 || rc=$?
 hwm_note="(sampled every 1 s)"
 budget_kb=$(( $(numfmt --from=iec "${budget^^}") / 1024 ))
 echo "exit $rc; peak RSS $((peak / 1024)) MiB $hwm_note; budget $((budget_kb / 1024)) MiB; ratio $(awk -v p="$peak" -v b="$budget_kb" 'BEGIN {printf "%.3f", p / b}')"
-grep -o '"iteration":[0-9]*\|"elapsedMs":[0-9]*' "$out/log.jsonl" | paste - - | tail -n +1 || true
+grep -o '"iteration":[0-9]*\|"elapsed_ms":[0-9]*' "$out/log.jsonl" | paste - - | tail -n +1 || true
 tail -3 "$out/err.txt"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "output and logs in $out"
