@@ -30,6 +30,12 @@ public final class TilePlanner {
     private static final int LBFGS_VECTORS = 10;
     private static final int ADAM_VECTORS = 7;
     private static final int CONTENT_TARGET_BYTES_PER_PIXEL = 32;
+    /**
+     * Resident memory of a tiled run that the per-pixel terms miss (the native allocator's retained blocks of
+     * differently sized tiles, decoded input rasters, the JVM's heap slack): 2048x1536 under a 2 GiB budget peaked at
+     * 2408 MiB (default heap) and 2264+ MiB (-Xmx1g) where the terms gave 2031 MiB.
+     */
+    static final long TILED_RESERVE_BYTES = 384L << 20;
 
     private final MemoryModel model;
     private final long budgetBytes;
@@ -109,7 +115,7 @@ public final class TilePlanner {
                 - stateVectors * VECTOR_BYTES_PER_PIXEL;
         long state = pixels * (stateVectors * VECTOR_BYTES_PER_PIXEL + CONTENT_TARGET_BYTES_PER_PIXEL
                 + (lbfgs ? MemoryModel.historyBytesPerPixel(history) : 0));
-        return fixed + state + (long) Math.ceil(activations * tiles.largestPaddedPixels());
+        return fixed + TILED_RESERVE_BYTES + state + (long) Math.ceil(activations * tiles.largestPaddedPixels());
     }
 
     /** Modelled seconds of one iteration (one evaluation; the tiled one adds its Gram pass and the halos). */
