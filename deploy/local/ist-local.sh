@@ -165,13 +165,21 @@ EOF
   export IST_S3_ACCESS_KEY="$IST_LOCAL_S3_ACCESS_KEY" IST_S3_SECRET_KEY="$IST_LOCAL_S3_SECRET_KEY"
 }
 
+# Worker N (default 1). With IST_WORKERS > 1 each worker gets the id worker-N, the log worker-N.log and the
+# metrics port IST_WORKER_METRICS_PORT + N - 1; a single worker keeps the names and port of before.
 ist_start_worker() {
-  export IST_WORKER_METRICS_PORT
+  local n=${1:-1} name=worker port=$IST_WORKER_METRICS_PORT id_env=()
+  if ((${IST_WORKERS:-1} > 1)); then
+    name=worker-$n
+    port=$((IST_WORKER_METRICS_PORT + n - 1))
+    id_env=(IST_WORKER_ID="worker-$n")
+  fi
   # the management port answers on loopback only, like everything `./ist up` starts
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
   # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
-  ist_start worker "$IST_LOGS/worker.log" env IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
-  ist_wait_healthy worker "http://127.0.0.1:$IST_WORKER_METRICS_PORT/health/ready" "$IST_LOGS/worker.log"
+  ist_start "$name" "$IST_LOGS/$name.log" env "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
+    IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
+  ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
 
 ist_start_gateway() {
@@ -186,7 +194,10 @@ ist_up_start() {
   mkdir -p "$IST_LOGS"
   ist_check_disk
   ist_check_port "$IST_GATEWAY_PORT" "gateway HTTP" IST_GATEWAY_PORT
-  ist_check_port "$IST_WORKER_METRICS_PORT" "worker metrics/health" IST_WORKER_METRICS_PORT
+  local n
+  for ((n = 0; n < ${IST_WORKERS:-1}; n++)); do
+    ist_check_port "$((IST_WORKER_METRICS_PORT + n))" "worker metrics/health" IST_WORKER_METRICS_PORT
+  done
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
     ist_check_port "$IST_KAFKA_PORT" "embedded Kafka broker" IST_KAFKA_PORT
     ist_check_port "$IST_KAFKA_CONTROLLER_PORT" "embedded Kafka controller" IST_KAFKA_CONTROLLER_PORT
@@ -201,7 +212,7 @@ ist_up_start() {
   trap 'exit 143' TERM
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then ist_start_kafka; else ist_say "using Kafka at $IST_KAFKA_BOOTSTRAP_SERVERS"; fi
   if [[ -z ${IST_S3_ENDPOINT:-} ]]; then ist_start_s3; else ist_say "using S3 at $IST_S3_ENDPOINT"; fi
-  ist_start_worker
+  for ((n = 1; n <= ${IST_WORKERS:-1}; n++)); do ist_start_worker "$n"; done
   ist_start_gateway
   ist_say "IST is up: open http://127.0.0.1:$IST_GATEWAY_PORT/  (logs: $IST_LOGS)"
 }

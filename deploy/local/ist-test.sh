@@ -2,7 +2,8 @@
 # `./ist test`: every test and check of IST, in order, on this machine — exactly what CI runs (.ci/run calls it).
 # Installs what a fresh Debian machine lacks (JDK 17, Maven, Chromium, Node.js, Prometheus, docker-compose,
 # the pinned npm packages), then: mvn -B verify (all modules, real Kafka broker + S3 server + Chromium),
-# deploy/check.sh (deployment files), deploy/local/e2e-test.sh (./ist demo, ./ist up, real Prometheus).
+# deploy/check.sh (deployment files), deploy/local/e2e-test.sh (./ist demo, ./ist up, real Prometheus),
+# deploy/local/chaos-test.sh (two workers under kill -9, SIGSTOP, poison, S3 and broker restarts).
 #
 # Adding a step: write a function below and register it with `step <function>` at the bottom.
 set -euo pipefail
@@ -108,6 +109,12 @@ end_to_end() {
   bash "$ROOT/deploy/local/e2e-test.sh"
 }
 
+# Two workers on ./ist up's machinery under kill -9, SIGSTOP past the session timeout, poison records, an S3 outage
+# and a broker restart: one SUCCEEDED per job, results intact, poison dead-lettered.
+fleet_chaos() {
+  bash "$ROOT/deploy/local/chaos-test.sh"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 
 step() { STEPS+=("$1"); }
@@ -132,6 +139,7 @@ step install_test_tools
 step maven_verify
 step deployment_checks
 step end_to_end
+step fleet_chaos
 
 for s in "${STEPS[@]}"; do
   CURRENT_STEP=$s

@@ -65,4 +65,36 @@ class AnonymousAccessTest {
         given().header("X-Api-Key", TestEnv.ALICE_KEY).get("/v1/jobs/" + id).then().statusCode(404)
                 .body("status", equalTo(404));
     }
+
+    @Test
+    void withoutAKeyOnlyTheGatewaysOwnPageMayChangeState() {
+        // a cross-site form post from a page the user happens to visit
+        given().header("Origin", "https://evil.example")
+                .multiPart("content", "c.png", Jobs.CONTENT, "image/png")
+                .multiPart("style", "s.png", Jobs.STYLE, "image/png")
+                .post("/v1/jobs").then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:ist:problem:cross-origin-refused"));
+        given().header("Origin", "null").contentType("image/png").body(Jobs.CONTENT).post("/v1/images").then()
+                .statusCode(403).body("type", equalTo("urn:ist:problem:cross-origin-refused"));
+        // DNS rebinding: evil.example resolving to 127.0.0.1 still carries its own name
+        given().header("Host", "evil.example:" + base.getPort()).contentType("image/png").body(Jobs.CONTENT)
+                .post("/v1/images").then().statusCode(403)
+                .body("type", equalTo("urn:ist:problem:cross-origin-refused"));
+        given().header("Origin", "https://evil.example").delete("/v1/jobs/" + java.util.UUID.randomUUID())
+                .then().statusCode(403);
+        // reading is harmless (a browser will not hand a foreign page the answer), and the own page may post
+        given().header("Origin", "https://evil.example").get("/v1/jobs").then().statusCode(200);
+        given().header("Origin", "http://" + base.getHost() + ":" + base.getPort())
+                .contentType("image/png").body(Jobs.CONTENT).post("/v1/images").then().statusCode(201);
+        // with a key, the guard does not apply (the key is the credential, not the browser's ambient access)
+        given().header("X-Api-Key", TestEnv.ALICE_KEY).header("Origin", "https://other.example")
+                .contentType("image/png").body(Jobs.CONTENT).post("/v1/images").then().statusCode(201);
+    }
+
+    @Test
+    void anonymousModelUploadNeedsItsOwnSetting() {
+        given().multiPart("model", "m.onnx", new byte[] {1, 2, 3}, "application/octet-stream")
+                .multiPart("metadata", "{\"name\":\"anon-model\"}")
+                .post("/v1/models").then().statusCode(403).body("type", equalTo("urn:ist:problem:forbidden"));
+    }
 }

@@ -101,6 +101,14 @@ public final class JsonCodec {
         return convert(withDefaults(root), JobOptions.class);
     }
 
+    /**
+     * Any record of an API schema, with the same strictness and the same field-naming errors as the messages
+     * (unknown fields, wrong types, numbers out of range): the documented record is the schema.
+     */
+    public <T> T decode(byte[] json, Class<T> type) throws InvalidMessageException {
+        return convert(readObject(json), type);
+    }
+
     public JobEvent decodeEvent(byte[] json) throws InvalidMessageException {
         ObjectNode root = readObject(json);
         checkVersion(root, JobEvent.SCHEMA_VERSION);

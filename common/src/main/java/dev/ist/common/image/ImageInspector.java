@@ -3,13 +3,14 @@ package dev.ist.common.image;
 import dev.ist.common.event.ErrorCode;
 
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * The gate every input passes, at the gateway and again at the worker: sniff the format from the bytes, enforce the
@@ -73,14 +74,48 @@ public final class ImageInspector {
         return withReader(bytes, format, (reader, info) -> info);
     }
 
-    /** {@link #inspect} then decode to 8-bit RGB. */
+    /**
+     * {@link #inspect} then decode to 8-bit sRGB, upright: CMYK/YCCK and ICC-profiled images are converted to sRGB,
+     * transparency is composited on white, and the EXIF orientation of a JPEG is applied.
+     */
     public BufferedImage decode(byte[] bytes) throws ImageRejectedException {
         ImageFormat format = inspect(bytes).format();
-        return withReader(bytes, format, (reader, info) -> {
-            ImageReadParam param = reader.getDefaultReadParam();
-            BufferedImage img = reader.read(0, param);
-            return toRgb(img);
+        BufferedImage rgb = withReader(bytes, format, (reader, info) -> SrgbConversion.toSrgb(readFully(reader)));
+        return format == ImageFormat.JPEG ? Orientation.upright(rgb, ExifOrientation.of(bytes)) : rgb;
+    }
+
+    /**
+     * {@link #inspect} then decode every pixel without keeping them, so a truncated or corrupt image is refused at
+     * the door rather than failing later on a worker. The returned dimensions are as displayed (EXIF applied).
+     */
+    public ImageInfo verify(byte[] bytes) throws ImageRejectedException {
+        ImageFormat format = inspect(bytes).format();
+        ImageInfo stored = withReader(bytes, format, (reader, info) -> {
+            readFully(reader);
+            return info;
         });
+        if (format == ImageFormat.JPEG && Orientation.swapsSides(ExifOrientation.of(bytes))) {
+            return new ImageInfo(format, stored.height(), stored.width());
+        }
+        return stored;
+    }
+
+    /** Reads image 0; a decoder warning about missing data (the JPEG decoder pads truncated files) is corruption. */
+    private static BufferedImage readFully(ImageReader reader) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage img = reader.read(0, reader.getDefaultReadParam());
+        for (String w : warnings) {
+            String lower = w.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("premature") || lower.contains("truncat") || lower.contains("corrupt")
+                    || lower.contains("end of")) {
+                throw new IOException(w);
+            }
+        }
+        if (img == null || img.getWidth() <= 0 || img.getHeight() <= 0) {
+            throw new IOException("no pixels could be decoded");
+        }
+        return img;
     }
 
     @FunctionalInterface
@@ -118,22 +153,5 @@ public final class ImageInspector {
                     "the " + format + " image is corrupt or truncated (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
-    }
-
-    private static BufferedImage toRgb(BufferedImage img) {
-        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
-            return img;
-        }
-        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = rgb.createGraphics();
-        try {
-            // transparent pixels become white, as users expect from a photo editor
-            g.setColor(java.awt.Color.WHITE);
-            g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            g.drawImage(img, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return rgb;
     }
 }

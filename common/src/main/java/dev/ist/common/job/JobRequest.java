@@ -15,6 +15,8 @@ import java.util.List;
  * @param styles      one or more style images with blend weights
  * @param options     tuning; never null after decoding (defaults filled in)
  * @param owner       opaque id of the submitting principal (never an API key)
+ * @param fingerprint optional: hash of the inputs and options the gateway accepted, which binds an Idempotency-Key
+ *                    to one payload across restarts; absent in records written before it existed
  */
 public record JobRequest(
         int v,
@@ -23,7 +25,8 @@ public record JobRequest(
         ImageRef content,
         List<StyleRef> styles,
         JobOptions options,
-        String owner) {
+        String owner,
+        String fingerprint) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -35,6 +38,10 @@ public record JobRequest(
 
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
                                 JobOptions options, String owner) {
-        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner);
+        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null);
+    }
+
+    public JobRequest withFingerprint(String value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value);
     }
 }

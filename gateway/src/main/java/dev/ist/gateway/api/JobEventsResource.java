@@ -1,5 +1,6 @@
 package dev.ist.gateway.api;
 
+import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.auth.CurrentCaller;
 import dev.ist.gateway.view.JobSnapshot;
 import dev.ist.gateway.view.JobView;
@@ -50,12 +51,13 @@ public class JobEventsResource {
                        @QueryParam("lastEventId") String lastEventQuery,
                        @Context SseEventSink sink,
                        @Context Sse sse) {
-        JobSnapshot job = access.require(caller.get(), id);
+        Caller who = caller.get();
+        JobSnapshot job = access.require(who, id);
         long after = parseLastEventId(lastEventHeader != null ? lastEventHeader : lastEventQuery);
         if (job.state().isTerminal() && view.eventsAfter(id, after).isEmpty()) {
             throw new WebApplicationException(Response.noContent().build());
         }
-        if (!hub.open(id, after, sink, sse)) {
+        if (!hub.open(who.owner(), id, after, sink, sse)) {
             throw ProblemException.notFound(id);
         }
     }

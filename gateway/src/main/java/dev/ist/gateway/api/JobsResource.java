@@ -1,19 +1,23 @@
 package dev.ist.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
 import dev.ist.common.job.FieldError;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.job.JobOptions;
+import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.auth.CurrentCaller;
 import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.kafka.JobPublisher;
+import dev.ist.gateway.http.BoundedBody;
 import dev.ist.gateway.submit.ImageIntake;
+import dev.ist.gateway.submit.SubmissionLimiter;
+import dev.ist.gateway.storage.PublicPresigner;
+import dev.ist.common.ObjectKeys;
 import dev.ist.gateway.submit.ImageSource;
 import dev.ist.gateway.submit.JobDraft;
 import dev.ist.gateway.submit.Submission;
@@ -39,18 +43,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** The job API: submit, status, list, cancel, result and preview. */
 @Path("/v1/jobs")
@@ -65,10 +72,15 @@ public class JobsResource {
     private final ImageStore store;
     private final CurrentCaller caller;
     private final GatewaySettings settings;
+    private final PublicPresigner presigner;
     private final JsonCodec codec = JsonCodec.shared();
+    private final SubmissionLimiter cancels = new SubmissionLimiter();
+    private static final Logger LOG = Logger.getLogger(JobsResource.class);
 
     public JobsResource(SubmissionService submissions, ImageIntake intake, JobView view, JobAccess access,
-                        JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings) {
+                        JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings,
+                        PublicPresigner presigner) {
+        this.presigner = presigner;
         this.submissions = submissions;
         this.intake = intake;
         this.view = view;
@@ -122,8 +134,11 @@ public class JobsResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = JsonJobRequest.class)))
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
-    public Response submitJson(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
+    public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         Caller who = caller.get();
+        // capped while reading: a huge body is refused at the limit, never buffered whole
+        byte[] body = BoundedBody.read(stream, settings.limits().maxJsonBytes(), "body");
         Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body));
         return accepted(s);
     }
@@ -189,10 +204,32 @@ public class JobsResource {
         if (job.state().isTerminal()) {
             return Response.ok(JobResponse.of(job)).build();
         }
+        OptionalLong wait = cancels.tryAcquire(who.owner(), settings.limits().cancelsPerMinute());
+        if (wait.isPresent()) {
+            // each cancel is a record on the control topic: a DELETE loop must not grow it without bound
+            throw new ProblemException(429, "rate-limited", "Too many cancel requests",
+                    "at most " + settings.limits().cancelsPerMinute() + " cancel requests per minute are allowed "
+                            + "for this key", List.of(), "rate_limited")
+                    .with("limit", settings.limits().cancelsPerMinute()).retryAfter(wait.getAsLong());
+        }
         ControlMessage message = ControlMessage.cancel(id, Instant.now(), who.owner());
+        markCancelled(id, who.owner());
         publisher.cancel(message);
         view.apply(message);
         return Response.accepted(JobResponse.of(view.find(id).orElse(job))).build();
+    }
+
+    /**
+     * The durable record of the cancel ({@code jobs/<id>/cancelled}), read by a worker before the job starts: it
+     * outlives the control topic's memory. Best effort: the control message below still carries the cancel.
+     */
+    private void markCancelled(String id, String owner) {
+        try {
+            new CancelMarker(store, Clock.systemUTC()).mark(id, owner, null);
+        } catch (RuntimeException e) {
+            LOG.warnf("cancel marker of job %s not written (%s); the control topic still carries the cancel", id,
+                    e.getMessage());
+        }
     }
 
     @GET
@@ -210,7 +247,7 @@ public class JobsResource {
                     .with("status", job.state().name());
         }
         String ext = job.resultKey().endsWith(".jpg") ? "jpg" : "png";
-        return object(job.resultKey(), mode, "attachment; filename=\"ist-" + id + "." + ext + "\"");
+        return object(id, job.resultKey(), mode, "attachment; filename=\"ist-" + id + "." + ext + "\"");
     }
 
     @GET
@@ -223,13 +260,18 @@ public class JobsResource {
             throw new ProblemException(404, "no-preview", "No preview yet",
                     "job " + id + " has not reported a preview yet");
         }
-        return object(job.previewKey(), mode, "inline");
+        return object(id, job.previewKey(), mode, "inline");
     }
 
-    private Response object(String key, String mode, String disposition) {
+    private Response object(String jobId, String key, String mode, String disposition) {
+        // an event names the key; only the job's own objects are ever handed out, whatever it claims
+        if (!key.startsWith(ObjectKeys.jobPrefix(jobId)) || key.contains("..")) {
+            throw new ProblemException(404, "object-missing", "The image is gone",
+                    "the job reported an image outside its own storage");
+        }
         switch (mode) {
             case "redirect" -> {
-                return Response.seeOther(URI.create(store.presignedGet(key, settings.presignExpiry())))
+                return Response.seeOther(URI.create(presigner.presignedGet(key, settings.presignExpiry())))
                         .header("Cache-Control", "no-store").build();
             }
             case "stream" -> {
@@ -289,44 +331,43 @@ public class JobsResource {
     }
 
     private JobDraft parseJsonDraft(byte[] body) {
-        JsonNode root;
+        JsonJobRequest request;
         try {
-            root = codec.mapper().readTree(body);
-        } catch (IOException e) {
-            throw ProblemException.malformed("$", "the body is not valid JSON");
+            request = codec.decode(body, JsonJobRequest.class);
+        } catch (InvalidMessageException e) {
+            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+            if ("$".equals(e.field())) {
+                throw ProblemException.malformed("$", message);
+            }
+            throw ProblemException.invalid(e.field() + ": " + message, List.of(new FieldError(e.field(), message)),
+                    "invalid_option");
         }
-        if (root == null || !root.isObject()) {
-            throw ProblemException.malformed("$", "the body must be a JSON object");
-        }
-        ImageSource content = root.hasNonNull("content") ? ImageSource.stored("content", imageId("content",
-                root.get("content"))) : null;
+        ImageSource content = request.content() == null ? null
+                : ImageSource.stored("content", imageId("content", request.content()));
         List<ImageSource> styles = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
-        JsonNode st = root.get("styles");
-        if (st != null && !st.isNull()) {
-            if (!st.isArray()) {
-                throw ProblemException.malformed("styles", "must be an array");
+        List<JsonJobRequest.Style> given = request.styles() == null ? List.of() : request.styles();
+        for (int i = 0; i < given.size(); i++) {
+            String f = "styles[" + i + "]";
+            JsonJobRequest.Style s = given.get(i);
+            if (s == null || s.image() == null) {
+                throw ProblemException.invalid(f + ".image is required",
+                        List.of(new FieldError(f + ".image", "is required")), "invalid_option");
             }
-            for (int i = 0; i < st.size(); i++) {
-                String f = "styles[" + i + "]";
-                JsonNode s = st.get(i);
-                JsonNode image = s.has("image") ? s.get("image") : s;
-                styles.add(ImageSource.stored(f, imageId(f + ".image", image)));
-                weights.add(s.hasNonNull("weight") ? s.get("weight").asDouble(Double.NaN) : 1.0);
-            }
+            styles.add(ImageSource.stored(f, imageId(f + ".image", s.image())));
+            weights.add(s.weight() == null ? 1.0 : s.weight());
         }
-        JsonNode options = root.get("options");
-        JobOptions o = options == null || options.isNull() ? JobOptions.defaults()
-                : parseOptions(options.toString());
+        JobOptions o = request.options() == null ? JobOptions.defaults()
+                : parseOptions(codec.encodeToString(request.options()));
         return new JobDraft(content, styles, weights, o);
     }
 
-    private static ImageRef imageId(String field, JsonNode node) {
-        JsonNode sha = node.isTextual() ? node : node.get("sha256");
-        if (sha == null || !sha.isTextual() || !sha.asText().matches("[0-9a-f]{64}")) {
+    private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {
+        String sha = id.sha256();
+        if (sha == null || !sha.matches("[0-9a-f]{64}")) {
             throw ProblemException.invalid(field + ".sha256 must be the id returned by POST /v1/images",
                     List.of(new FieldError(field + ".sha256", "must be 64 lower-case hex digits")), "invalid_option");
         }
-        return new ImageRef(sha.asText());
+        return new ImageRef(sha);
     }
 }

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON form of {@code POST /v1/jobs}, for images uploaded earlier through {@code POST /v1/images}.
- * Documentation only: the body is decoded by hand so that every error can name its field.
+ * The JSON form of {@code POST /v1/jobs}, for images uploaded earlier through {@code POST /v1/images}. The body is
+ * decoded into this record by the shared codec (unknown fields and wrong types are refused naming the field), so the
+ * documented schema is the schema; {@code options} then take their defaults like the multipart form's.
  */
 public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options) {
 

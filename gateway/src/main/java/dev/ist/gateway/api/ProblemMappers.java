@@ -58,10 +58,13 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Exception e, UriInfo uri) {
-        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+    public Response unexpected(Throwable e, UriInfo uri) {
+        // the id ties the client's report to the log line, without showing the client any internals
+        String errorId = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s on %s", errorId, uri == null ? "?" : uri.getPath());
         return respond(new ProblemException(500, "internal-error", "Internal error",
-                "the gateway hit an unexpected error; it has been logged"), uri);
+                "the gateway hit an unexpected error; quote error id " + errorId + " when reporting it")
+                .with("errorId", errorId), uri);
     }
 
     static Response respond(ProblemException e, UriInfo uri) {

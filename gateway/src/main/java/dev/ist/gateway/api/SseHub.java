@@ -15,7 +15,9 @@ import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +35,7 @@ public class SseHub {
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> perOwner = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ist-sse-heartbeat");
         t.setDaemon(true);
@@ -47,12 +50,24 @@ public class SseHub {
         heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Opens a stream of {@code jobId}'s events after {@code afterSeq}; false when the job is unknown. */
-    public boolean open(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
-        Session session = new Session(jobId, sink, sse, afterSeq);
+    /**
+     * Opens a stream of {@code jobId}'s events after {@code afterSeq} for {@code owner}; false when the job is
+     * unknown. Beyond {@code ist.gateway.limits.max-streams-per-key} open streams of one owner: 429.
+     */
+    public boolean open(String owner, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+        AtomicInteger count = perOwner.computeIfAbsent(owner, o -> new AtomicInteger());
+        int max = settings.limits().maxStreamsPerKey();
+        if (count.incrementAndGet() > max) {
+            count.decrementAndGet();
+            throw new ProblemException(429, "too-many-streams", "Too many event streams",
+                    "this key has " + max + " event streams open; close one (or follow jobs with GET /v1/jobs)",
+                    List.of(), "rate_limited").with("limit", max).retryAfter(5);
+        }
+        Session session = new Session(owner, jobId, sink, sse, afterSeq);
         synchronized (session) {
             Optional<List<JobEvent>> replay = view.subscribe(jobId, afterSeq, session);
             if (replay.isEmpty()) {
+                count.decrementAndGet();
                 return false;
             }
             sessions.add(session);
@@ -88,13 +103,15 @@ public class SseHub {
 
     private final class Session implements JobEventListener {
 
+        private final String owner;
         private final String jobId;
         private final SseEventSink sink;
         private final Sse sse;
         private long lastSent;
         private boolean closed;
 
-        Session(String jobId, SseEventSink sink, Sse sse, long afterSeq) {
+        Session(String owner, String jobId, SseEventSink sink, Sse sse, long afterSeq) {
+            this.owner = owner;
             this.jobId = jobId;
             this.sink = sink;
             this.sse = sse;
@@ -146,6 +163,7 @@ public class SseHub {
             view.unsubscribe(jobId, this);
             if (sessions.remove(this)) {
                 metrics.sseClosed();
+                perOwner.get(owner).decrementAndGet();
             }
             try {
                 sink.close();

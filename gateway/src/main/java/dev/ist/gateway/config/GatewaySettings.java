@@ -24,6 +24,15 @@ public interface GatewaySettings {
     @WithDefault("false")
     boolean allowAnonymous();
 
+    /** Host header values (host or host:port) anonymous state-changing requests may carry; empty = the listen address. */
+    @WithName("allowed-hosts")
+    Optional<List<String>> allowedHosts();
+
+    /** Lets an anonymous caller upload style models (only with allow-anonymous; a separate, explicit choice). */
+    @WithName("allow-anonymous-model-upload")
+    @WithDefault("false")
+    boolean allowAnonymousModelUpload();
+
     /** Key names (the part before ':' in api-keys) that may upload style models to POST /v1/models. */
     @WithName("model-admins")
     Optional<List<String>> modelAdmins();
@@ -47,6 +56,31 @@ public interface GatewaySettings {
         @WithName("submissions-per-minute")
         @WithDefault("30")
         int submissionsPerMinute();
+
+        /** Bytes of a JSON job submission, enforced while reading (413 beyond). */
+        @WithName("max-json-bytes")
+        @WithDefault("1048576")
+        long maxJsonBytes();
+
+        /** Requests carrying image bytes (POST /v1/images, multipart POST /v1/jobs, POST /v1/models) at once. */
+        @WithName("max-concurrent-uploads")
+        @WithDefault("4")
+        int maxConcurrentUploads();
+
+        /** Retry-After sent with the 503 for max-concurrent-uploads. */
+        @WithName("uploads-retry-after")
+        @WithDefault("2s")
+        Duration uploadsRetryAfter();
+
+        /** Open event streams (SSE) per key; one more is refused with 429. */
+        @WithName("max-streams-per-key")
+        @WithDefault("8")
+        int maxStreamsPerKey();
+
+        /** Cancel requests per key per sliding minute (each one appends a record to the control topic). */
+        @WithName("cancels-per-minute")
+        @WithDefault("60")
+        int cancelsPerMinute();
 
         /** Retry-After sent when the in-flight limit refuses a job (nothing tells when a job will finish). */
         @WithName("in-flight-retry-after")

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connected SSE clients, and jobs by state from the materialised view.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // the gauges exist from the first scrape, not from the first request that counts something
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
@@ -46,6 +47,21 @@ public class GatewayMetrics {
         for (String outcome : new String[] {"accepted", "refused", "duplicate"}) {
             submission(outcome);
         }
+        // the JVM's own gauges show the heap now; the high-water mark is what a memory limit must cover
+        Gauge.builder("ist.jvm.heap.peak", GatewayMetrics::heapPeakBytes)
+                .baseUnit("bytes")
+                .description("Sum of the heap memory pools' peak usage since start")
+                .register(registry);
+    }
+
+    static double heapPeakBytes() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     // one pass over the view serves all five gauges of a scrape

@@ -39,7 +39,8 @@ import java.util.Set;
 /**
  * The feed-forward model registry: operators upload ONNX style networks, everyone lists them (the page's model
  * picker), and jobs of mode FAST name one. Uploading needs a key whose name is in {@code ist.gateway.model-admins};
- * with {@code ist.gateway.allow-anonymous=true} (a local, trusted setup) an anonymous caller may upload too.
+ * an anonymous caller may upload only with both {@code ist.gateway.allow-anonymous=true} and
+ * {@code ist.gateway.allow-anonymous-model-upload=true} (a local, trusted setup).
  */
 @Path("/v1/models")
 @Tag(name = "models")
@@ -133,7 +134,9 @@ public class ModelsResource {
     }
 
     private void requireAdmin(Caller who) {
-        boolean anonymousAllowed = settings.allowAnonymous() && Caller.ANONYMOUS.equals(who.owner());
+        // anonymous access alone is not enough: model upload needs its own explicit switch
+        boolean anonymousAllowed = settings.allowAnonymous() && settings.allowAnonymousModelUpload()
+                && Caller.ANONYMOUS.equals(who.owner());
         boolean admin = settings.modelAdmins().orElse(List.of()).contains(who.owner());
         if (!admin && !anonymousAllowed) {
             throw new ProblemException(403, "forbidden", "Not allowed",

@@ -7,7 +7,6 @@ import dev.ist.common.image.ImageRejectedException;
 import dev.ist.common.job.FieldError;
 import dev.ist.common.job.ImageRef;
 import dev.ist.common.storage.ImageStore;
-import dev.ist.common.storage.StoredObject;
 import dev.ist.gateway.api.ProblemException;
 import jakarta.inject.Singleton;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -15,6 +14,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -26,10 +26,15 @@ public class ImageIntake {
 
     private final ImageInspector inspector;
     private final ImageStore store;
+    private final ImageOwnership ownership;
+    private final DecodeBudget decodeBudget;
 
-    public ImageIntake(ImageInspector inspector, ImageStore store) {
+    public ImageIntake(ImageInspector inspector, ImageStore store, ImageOwnership ownership,
+                       DecodeBudget decodeBudget) {
         this.inspector = inspector;
         this.store = store;
+        this.ownership = ownership;
+        this.decodeBudget = decodeBudget;
     }
 
     public long maxBytes() {
@@ -53,29 +58,56 @@ public class ImageIntake {
         }
     }
 
-    /** Checks without storing; throws a {@link ProblemException} naming {@code field}. */
+    /** The bytes of a spooled upload file, refused by its size before they are read. */
+    public byte[] read(String field, Path file) {
+        try {
+            checkSize(field, Files.size(file));
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the uploaded " + field, e);
+        }
+    }
+
+    /**
+     * Checks without storing: byte and pixel limits from the header (bombs), then a full decode so a truncated or
+     * corrupt image is refused now, naming {@code field}, rather than failing later on a worker. Decoding takes a
+     * share of a pixel budget, so parallel uploads cannot decode more than it at once.
+     */
     public ImageInfo inspect(String field, byte[] bytes) {
         checkSize(field, bytes.length);
+        ImageInfo header;
         try {
-            return inspector.inspect(bytes);
+            header = inspector.inspect(bytes);
+        } catch (ImageRejectedException e) {
+            throw refusal(field, e);
+        }
+        try (DecodeBudget.Lease lease = decodeBudget.acquire(header.pixels())) {
+            return inspector.verify(bytes);
         } catch (ImageRejectedException e) {
             throw refusal(field, e);
         }
     }
 
-    /** Stores checked bytes under their SHA-256. */
-    public StoredImage store(byte[] bytes, ImageInfo info) {
-        StoredObject o = store.putContentAddressed(bytes, info.format().mediaType());
-        return new StoredImage(new ImageRef(ImageStore.sha256Hex(bytes)), info, bytes.length, o.created());
+    /** Stores checked bytes under their SHA-256 and records that {@code owner} uploaded them. */
+    public StoredImage store(byte[] bytes, ImageInfo info, String owner) {
+        store.putContentAddressed(bytes, info.format().mediaType());
+        ImageRef ref = new ImageRef(ImageStore.sha256Hex(bytes));
+        // "created" is about this caller's uploads only: whether another key sent the same bytes is not revealed
+        boolean created = ownership.record(owner, ref);
+        return new StoredImage(ref, info, bytes.length, created);
     }
 
-    /** A referenced image must have been uploaded before. */
-    public void checkStored(String field, ImageRef ref) {
-        if (!store.exists(ref.key())) {
-            throw ProblemException.invalid(field + ": no uploaded image has this id",
+    /**
+     * A referenced image must have been uploaded by this caller (or marked public by an operator); an image of
+     * another key is answered exactly like one that does not exist.
+     */
+    public void checkStored(String field, ImageRef ref, String owner) {
+        if (!ownership.mayUse(owner, ref) || !store.exists(ref.key())) {
+            throw new ProblemException(404, "unknown-image", "No such image",
+                    field + ": no image with this id was uploaded by this key",
                     List.of(new FieldError(field + ".sha256",
-                            "no uploaded image has this id; upload it with POST /v1/images first")),
-                    "unknown_image");
+                            "no image with this id was uploaded by this key; upload it with POST /v1/images first")),
+                    "unknown_image").with("field", field);
         }
     }
 

@@ -32,13 +32,18 @@ public final class SubmissionLimiter {
 
     /** Records a submission; when over the rate, records nothing and returns the seconds until one is allowed. */
     public OptionalLong tryAcquire(Caller caller) {
-        Deque<Long> window = windows.computeIfAbsent(caller.owner(), o -> new ArrayDeque<>());
+        return tryAcquire(caller.owner(), caller.submissionsPerMinute());
+    }
+
+    /** The same for any per-minute budget of {@code owner}. */
+    public OptionalLong tryAcquire(String owner, int perMinute) {
+        Deque<Long> window = windows.computeIfAbsent(owner, o -> new ArrayDeque<>());
         synchronized (window) {
             long now = clock.getAsLong();
             while (!window.isEmpty() && now - window.peekFirst() >= WINDOW_NANOS) {
                 window.pollFirst();
             }
-            if (window.size() >= caller.submissionsPerMinute()) {
+            if (window.size() >= perMinute) {
                 long waitNanos = WINDOW_NANOS - (now - window.peekFirst());
                 return OptionalLong.of(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
             }

@@ -92,8 +92,7 @@ public class SubmissionService {
             awaitView();
             Optional<JobSnapshot> existing = view.find(jobId);
             if (existing.isPresent()) {
-                metrics.duplicate();
-                return new Submission(existing.get(), true);
+                return replay(existing.get(), draft);
             }
         } else {
             jobId = JobIds.random();
@@ -104,8 +103,7 @@ public class SubmissionService {
                 // a concurrent retry with the same key may have won the race while we waited
                 Optional<JobSnapshot> existing = view.find(jobId);
                 if (existing.isPresent()) {
-                    metrics.duplicate();
-                    return new Submission(existing.get(), true);
+                    return replay(existing.get(), draft);
                 }
                 return submitNew(caller, jobId, draft);
             }
@@ -114,13 +112,41 @@ public class SubmissionService {
         }
     }
 
+    /**
+     * A retry with a known Idempotency-Key gets the original job, but only for the same payload: a key reused for
+     * other inputs or options must never hand back another payload's result.
+     */
+    private Submission replay(JobSnapshot existing, Supplier<JobDraft> draft) {
+        String bound = existing.request().fingerprint();
+        if (bound != null && !bound.equals(JobFingerprint.of(draft.get()))) {
+            throw new ProblemException(422, "idempotency-key-reused", "Idempotency-Key reused",
+                    "this Idempotency-Key was used for a different request (other images or options); "
+                            + "use a new key for a new job", List.of(new FieldError("Idempotency-Key",
+                    "already bound to another request")), "idempotency_key_reused");
+        }
+        metrics.duplicate();
+        return new Submission(existing, true);
+    }
+
+    /** An image upload counts against the caller's per-minute budget like a submission. */
+    public void chargeUpload(Caller caller) {
+        OptionalLong wait = limiter.tryAcquire(caller);
+        if (wait.isPresent()) {
+            throw rateLimited(caller, wait.getAsLong());
+        }
+    }
+
+    private static ProblemException rateLimited(Caller caller, long retryAfter) {
+        return new ProblemException(429, "rate-limited", "Too many submissions",
+                "at most " + caller.submissionsPerMinute() + " submissions and uploads per minute are allowed for "
+                        + "this key", List.of(), "rate_limited")
+                .with("limit", caller.submissionsPerMinute()).retryAfter(retryAfter);
+    }
+
     private Submission submitNew(Caller caller, String jobId, Supplier<JobDraft> draftSupplier) {
         OptionalLong wait = limiter.tryAcquire(caller);
         if (wait.isPresent()) {
-            throw new ProblemException(429, "rate-limited", "Too many submissions",
-                    "at most " + caller.submissionsPerMinute() + " submissions per minute are allowed for this key",
-                    List.of(), "rate_limited")
-                    .with("limit", caller.submissionsPerMinute()).retryAfter(wait.getAsLong());
+            throw rateLimited(caller, wait.getAsLong());
         }
         AtomicInteger pending = reserved.computeIfAbsent(caller.owner(), o -> new AtomicInteger());
         synchronized (pending) {
@@ -193,20 +219,24 @@ public class SubmissionService {
             if (s.bytes() != null) {
                 infos.add(intake.inspect(s.field(), s.bytes()));
             } else {
-                intake.checkStored(s.field(), s.ref());
+                intake.checkStored(s.field(), s.ref(), caller.owner());
                 infos.add(null);
             }
         }
-        if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
-            intake.checkStored("options.initImage", draft.options().initImage());
+        if (infos.get(0) != null && !fast) {
+            Geometry.check(infos.get(0), draft.options(), limits);
         }
-        List<ImageRef> refs = storeAll(sources, infos);
+        if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
+            intake.checkStored("options.initImage", draft.options().initImage(), caller.owner());
+        }
+        String fingerprint = JobFingerprint.of(draft);
+        List<ImageRef> refs = storeAll(sources, infos, caller.owner());
         List<StyleRef> styles = new ArrayList<>();
         for (int i = 1; i < refs.size(); i++) {
             styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
         }
         JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
-                caller.owner());
+                caller.owner()).withFingerprint(fingerprint);
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);
@@ -215,13 +245,13 @@ public class SubmissionService {
     }
 
     /** Uploads go to storage in parallel: each is a stat and a put, and a submission has two or more. */
-    private List<ImageRef> storeAll(List<ImageSource> sources, List<ImageInfo> infos) {
+    private List<ImageRef> storeAll(List<ImageSource> sources, List<ImageInfo> infos, String owner) {
         List<CompletableFuture<ImageRef>> pending = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             ImageSource s = sources.get(i);
             ImageInfo info = infos.get(i);
             pending.add(s.bytes() == null ? CompletableFuture.completedFuture(s.ref())
-                    : CompletableFuture.supplyAsync(() -> intake.store(s.bytes(), info).ref(), uploads));
+                    : CompletableFuture.supplyAsync(() -> intake.store(s.bytes(), info, owner).ref(), uploads));
         }
         List<ImageRef> refs = new ArrayList<>();
         for (CompletableFuture<ImageRef> f : pending) {

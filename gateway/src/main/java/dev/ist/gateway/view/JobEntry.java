@@ -62,6 +62,9 @@ final class JobEntry {
         if (events.containsKey(e.seq()) || (!events.isEmpty() && e.seq() < events.firstKey() && dropped(e))) {
             return false;
         }
+        if (terminal != null && e.type() == EventType.PROGRESS && e.seq() < terminal.seq()) {
+            return false; // a finished job's ticks were compacted away; a re-delivered one stays away
+        }
         events.put(e.seq(), e);
         if (latest == null || e.seq() > latest.seq()) {
             latest = e;
@@ -70,6 +73,9 @@ final class JobEntry {
             terminal = e;
         }
         trim();
+        if (terminal != null) {
+            compactFinished();
+        }
         for (JobEventListener l : listeners) {
             l.onEvent(e);
         }
@@ -104,6 +110,31 @@ final class JobEntry {
 
     synchronized List<JobEvent> eventsAfter(long afterSeq) {
         return new ArrayList<>(events.tailMap(afterSeq, false).values());
+    }
+
+    /**
+     * A finished job keeps a summary, not its history: lifecycle events, the last progress tick and the last one
+     * with a preview (what a snapshot shows). Thousands of finished jobs then cost a few events each, so a restart
+     * that replays the topics rebuilds the view within a bounded heap.
+     */
+    private void compactFinished() {
+        JobEvent lastProgress = null;
+        JobEvent lastPreview = null;
+        for (JobEvent e : events.values()) {
+            if (e.type() == EventType.PROGRESS) {
+                lastProgress = e;
+                if (e.progress() != null && e.progress().previewKey() != null) {
+                    lastPreview = e;
+                }
+            }
+        }
+        Iterator<JobEvent> it = events.values().iterator();
+        while (it.hasNext()) {
+            JobEvent e = it.next();
+            if (e.type() == EventType.PROGRESS && e != lastProgress && e != lastPreview) {
+                it.remove();
+            }
+        }
     }
 
     /** Drops the oldest PROGRESS ticks beyond the cap; lifecycle events are always kept. */

@@ -76,7 +76,10 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
                 "limited:" + ApiKeyRegistry.sha256Hex(TestEnv.LIMITED_KEY) + ":2:1000",
                 "burst:" + ApiKeyRegistry.sha256Hex(TestEnv.BURST_KEY) + ":100:3",
                 "bench:" + ApiKeyRegistry.sha256Hex(TestEnv.BENCH_KEY) + ":100000:100000",
-                "page:" + ApiKeyRegistry.sha256Hex(TestEnv.PAGE_KEY) + ":20:1000"));
+                "page:" + ApiKeyRegistry.sha256Hex(TestEnv.PAGE_KEY) + ":20:1000",
+                "uploads:" + ApiKeyRegistry.sha256Hex(TestEnv.UPLOADS_KEY) + ":20:2",
+                "photos:" + ApiKeyRegistry.sha256Hex(TestEnv.PHOTOS_KEY) + ":40:1000",
+                "limited2:" + ApiKeyRegistry.sha256Hex(TestEnv.CAROL_KEY) + ":40:1000"));
         c.put("ist.gateway.limits.max-in-flight", "20");
         c.put("ist.gateway.limits.submissions-per-minute", "1000");
         c.put("ist.limits.max-input-bytes", Long.toString(TestEnv.MAX_INPUT_BYTES));

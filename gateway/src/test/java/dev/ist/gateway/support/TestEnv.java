@@ -20,6 +20,12 @@ public final class TestEnv {
     public static final String BENCH_KEY = "bench-secret-key-0005";
     /** For the browser test. */
     public static final String PAGE_KEY = "page-secret-key-0006";
+    /** At most 2 submissions or uploads per minute (upload rate test). */
+    public static final String UPLOADS_KEY = "uploads-secret-key-0007";
+    /** The stand-in stores the decoded, upright content as this key's results. */
+    public static final String PHOTOS_KEY = "photos-secret-key-0008";
+    /** A key for tests that count this key's requests (SSE streams, cancels); its jobs stay queued. */
+    public static final String CAROL_KEY = "carol-secret-key-0009";
 
     public static final long MAX_INPUT_BYTES = 300_000;
     public static final long MAX_INPUT_PIXELS = 4_000_000;

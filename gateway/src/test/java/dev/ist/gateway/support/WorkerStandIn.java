@@ -113,7 +113,8 @@ public final class WorkerStandIn implements AutoCloseable {
                     if (!taken.add(request.jobId())) {
                         continue;
                     }
-                    if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())) {
+                    if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
+                            && !"limited2".equals(request.owner())) {
                         jobs.submit(() -> run(request));
                     }
                 }
@@ -175,7 +176,8 @@ public final class WorkerStandIn implements AutoCloseable {
                 publish(JobEvent.progress(id, seq++, Instant.now(), WORKER_ID, p));
             }
             String resultKey = ObjectKeys.result(id, "png");
-            store.put(resultKey, resultImage(), "image/png");
+            store.put(resultKey, "photos".equals(request.owner()) ? decodedContent(request) : resultImage(),
+                    "image/png");
             long total = Duration.between(started, Instant.now()).toMillis();
             publish(JobEvent.succeeded(id, seq, Instant.now(), WORKER_ID, null, resultKey, null,
                     Map.of("queueWait", queueWait, "optimise", total, "total", total)));
@@ -184,6 +186,15 @@ public final class WorkerStandIn implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("worker stand-in failed job " + id + ": " + e);
         }
+    }
+
+    /**
+     * For the owner {@code photos}: the content as the worker runtime reads it (the shared decoder of common/image,
+     * with its orientation and colour handling), so a test can see what a worker would get.
+     */
+    private byte[] decodedContent(JobRequest request) throws Exception {
+        byte[] bytes = store.get(request.content().key());
+        return TestImages.png(new dev.ist.common.image.ImageInspector(Long.MAX_VALUE, Long.MAX_VALUE).decode(bytes));
     }
 
     /** The bytes the stand-in stores as every job's result. */

@@ -85,6 +85,23 @@ class JobViewTest {
     }
 
     @Test
+    void aFinishedJobKeepsASummaryNotItsHistory() {
+        String id = UUID.randomUUID().toString();
+        view.apply(request(id, "bob"));
+        view.apply(JobEvent.queued(id, T0));
+        view.apply(JobEvent.running(id, 1, T0, "w", null));
+        for (int seq = 2; seq < 12; seq++) {
+            view.apply(progress(id, seq, seq));
+        }
+        view.apply(JobEvent.succeeded(id, 12, T0, "w", null, "jobs/" + id + "/result.png", null, Map.of()));
+        view.apply(progress(id, 5, 5)); // redelivered after the end: stays out
+
+        List<Long> kept = view.eventsAfter(id, -1).stream().map(JobEvent::seq).toList();
+        assertEquals(List.of(0L, 1L, 11L, 12L), kept);
+        assertEquals(11, view.find(id).orElseThrow().progress().iteration());
+    }
+
+    @Test
     void oldProgressTicksAreDroppedBeyondTheCapButLifecycleEventsStay() {
         String id = UUID.randomUUID().toString();
         view.apply(request(id, "bob"));

@@ -1,5 +1,9 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.image.ExifOrientation;
+import dev.ist.common.image.Orientation;
+import dev.ist.common.image.SrgbConversion;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,7 +16,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG/JPEG/BMP/GIF bytes into an image, checking the pixel count from the header before
+ * Decodes PNG/JPEG/BMP/GIF bytes into an upright sRGB image, checking the pixel count from the header before
  * decoding so a huge image is refused without allocating it.
  * The limit is the caller's ({@link EngineSettings#maxInputPixels()} for the CLI).
  */
@@ -58,7 +62,8 @@ public final class ImageDecoder {
                 if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
                     throw new InvalidImageException("image " + name + " could not be decoded");
                 }
-                return ImageOps.toRgb(image);
+                // the same conversion as the gateway's and the runtime's (common/image): CMYK/ICC to sRGB, EXIF upright
+                return Orientation.upright(SrgbConversion.toSrgb(image), ExifOrientation.of(bytes));
             } finally {
                 reader.dispose();
             }

@@ -1,5 +1,10 @@
 package dev.ist.worker.runtime;
 
+import dev.ist.common.ObjectKeys;
+import dev.ist.common.event.ControlMessage;
+import dev.ist.common.event.DeadLetter;
+import dev.ist.common.event.ErrorCode;
+import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.common.job.JobMode;
@@ -9,7 +14,8 @@ import dev.ist.worker.runtime.job.InputFetcher;
 import dev.ist.worker.runtime.job.JobEvents;
 import dev.ist.worker.runtime.job.JobRunner;
 import dev.ist.worker.runtime.job.OptimiseStylizer;
-import dev.ist.worker.runtime.job.StoredJobObjects;
+import dev.ist.worker.runtime.job.FencedJobObjects;
+import dev.ist.worker.runtime.job.JobMemoryCheck;
 import dev.ist.worker.runtime.job.StyleTargetsCache;
 import dev.ist.worker.runtime.job.Stylizer;
 import dev.ist.worker.runtime.job.TransferEngine;
@@ -20,8 +26,13 @@ import dev.ist.worker.runtime.kafka.JobConsumer;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
+import dev.ist.worker.engine.MemoryModel;
+import dev.ist.worker.runtime.fleet.MemoryPreflight;
+import dev.ist.worker.runtime.fleet.StorageJanitor;
+import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
 import dev.ist.worker.runtime.metrics.ManagementServer;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +41,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +54,8 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration STORAGE_PROBE_EVERY = Duration.ofSeconds(5);
+    /** Consecutive handler crashes on one record before it is dead-lettered (a bug, not a transient fault). */
+    private static final int HANDLER_CRASHES_BEFORE_DEAD_LETTER = 3;
 
     private final WorkerConfig config;
     private final TransferEngine engine;
@@ -53,6 +68,7 @@ public final class Worker implements AutoCloseable {
     private ControlListener control;
     private JobConsumer consumer;
     private ManagementServer management;
+    private ScheduledExecutorService background;
     private final Map<JobMode, Stylizer> stylizers = new EnumMap<>(JobMode.class);
     private volatile boolean storageReachable;
     private volatile long storageProbedAt;
@@ -94,9 +110,18 @@ public final class Worker implements AutoCloseable {
         storageProbedAt = System.nanoTime();
         publisher = EventPublisher.create(config.bootstrapServers(), config.workerId() + "-events", config.topics(),
                 config.publishTimeout());
+        publisher.reportSkipsTo(metrics::recordSkipped);
         CancelRegistry cancels = new CancelRegistry(config.cancelMemoryEntries(), config.cancelMemory(), clock);
+        CancelMarker cancelMarker = new CancelMarker(quickStore, clock);
+        background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ist-worker-background");
+            t.setDaemon(true);
+            return t;
+        });
         control = new ControlListener(config.bootstrapServers(), config.workerId() + "-control",
-                config.topics().control(), cancels, config.cancelMemory(), clock);
+                config.topics().control(), cancels, config.cancelMemory(), clock)
+                // the control topic's memory is bounded; the marker in the job's prefix is not
+                .onCancel(m -> background.execute(() -> recordCancel(cancelMarker, m)));
         control.start();
         try {
             // cancels sent while no worker was up must be known before the first job starts
@@ -109,24 +134,78 @@ public final class Worker implements AutoCloseable {
                 new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics));
         stylizers.put(JobMode.FAST, new FastStylizer(
                 new FastJobRunner(store, config.modelCacheEntries(), config.maxModelBytes())));
-        JobRunner runner = JobRunner.create(config, stylizers, new StoredJobObjects(store, quickStore),
+        FencedJobObjects objects = new FencedJobObjects(store, quickStore, clock, config.workerId());
+        JobRunner runner = JobRunner.create(config, stylizers, objects, objects,
                 new InputFetcher(store, config.limits()), JobEvents.of(publisher), cancels::isCancelled,
-                () -> control.awaitCaughtUp(config.controlSyncTimeout()), metrics, clock);
+                () -> control.awaitCaughtUp(config.controlSyncTimeout()), JobMemoryCheck.of(memoryPreflight()),
+                metrics, clock);
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
-                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides),
+                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides)
+                .withGroupInstanceId(config.groupInstanceId().orElse(null)),
                 runner);
+        // a record that keeps crashing the handler is dead-lettered and committed, never re-read forever
+        consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
         capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
                 () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
                         config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant()),
                 config.capacityInterval());
-        management = new ManagementServer(config.metricsPort(), metrics, () -> consumer.isAlive(), this::readiness);
+        StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
+        long everyMs = config.janitorInterval().toMillis();
+        background.scheduleWithFixedDelay(() -> sweep(janitor), Math.min(everyMs, 60_000), everyMs,
+                TimeUnit.MILLISECONDS);
+        management = new ManagementServer(config.metricsBindAddress(), config.metricsPort(), metrics,
+                () -> consumer.isAlive(), this::readiness);
         LOG.info("worker {} started: device {}, weights {}, group {}, topic {}, management port {}",
                 config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
                 config.topics().jobs(), management.port());
         return this;
+    }
+
+    /** The engine memory model against this worker's measured memory budget (cgroup, configured ceiling, heap). */
+    private MemoryPreflight memoryPreflight() {
+        WorkerMemoryBudget.Limits limits = new WorkerMemoryBudget().measure(config.memoryMargin(),
+                config.memoryLimitBytes(), WorkerMemoryBudget.GpuMemory.NONE);
+        MemoryPreflight preflight = new MemoryPreflight(MemoryModel.measuredCpuFp32(), limits);
+        LOG.info("memory preflight: {} MiB for a job ({})", preflight.budgetBytes() >> 20, limits.describe());
+        return preflight;
+    }
+
+    private void recordCancel(CancelMarker marker, ControlMessage m) {
+        if (!ObjectKeys.isJobId(m.jobId())) {
+            return;
+        }
+        try {
+            if (!marker.isCancelled(m.jobId())) {
+                marker.mark(m.jobId(), m.requestedBy(), config.workerId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cancel marker of job {} not written ({}); the control topic still carries the cancel",
+                    m.jobId(), e.getMessage());
+        }
+    }
+
+    private void deadLetterPoison(ConsumerRecord<String, byte[]> record, Throwable error) {
+        String jobId = ObjectKeys.isJobId(record.key()) ? record.key() : null;
+        try {
+            publisher.deadLetter(DeadLetter.of(jobId, record.topic(), record.partition(), record.offset(),
+                    clock.instant(), config.workerId(), ErrorCode.INTERNAL, "the record crashed the worker's handler "
+                            + HANDLER_CRASHES_BEFORE_DEAD_LETTER + " times in a row: " + error, record.value()));
+            metrics.deadLetter(ErrorCode.INTERNAL);
+        } catch (EventPublisher.PublishException e) {
+            // deadLetter skips (and counts) instead of throwing; kept for the signature
+            metrics.recordSkipped("dlq_failed");
+        }
+    }
+
+    private void sweep(StorageJanitor janitor) {
+        try {
+            janitor.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("storage janitor sweep failed ({}); next one in {}", e.getMessage(), config.janitorInterval());
+        }
     }
 
     /** The management port actually bound (useful with {@code ist.worker.metrics-port=0}). */
@@ -190,6 +269,9 @@ public final class Worker implements AutoCloseable {
     private void closeRest() {
         if (capacity != null) {
             capacity.close(); // the tombstone: this worker leaves the fleet view
+        }
+        if (background != null) {
+            background.shutdownNow();
         }
         if (control != null) {
             control.close();

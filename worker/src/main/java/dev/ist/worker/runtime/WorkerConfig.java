@@ -52,6 +52,13 @@ import java.util.Optional;
  * <tr><td>ist.worker.job-retry.backoff</td><td>2s</td><td>first wait between those attempts (doubles)</td></tr>
  * <tr><td>ist.worker.model-cache-entries</td><td>4</td><td>FAST jobs: loaded networks kept (least recently used closed first)</td></tr>
  * <tr><td>ist.worker.max-model-bytes</td><td>268435456</td><td>FAST jobs: largest ONNX file loaded</td></tr>
+ * <tr><td>ist.worker.max-job-attempts</td><td>3</td><td>attempts that killed their worker before FAILED CRASH_LOOP</td></tr>
+ * <tr><td>ist.worker.group-instance-id</td><td>(unset)</td><td>Kafka static membership, only with a stable name</td></tr>
+ * <tr><td>ist.worker.metrics-bind-address</td><td>127.0.0.1</td><td>where the management port listens</td></tr>
+ * <tr><td>ist.worker.memory-margin</td><td>536870912</td><td>bytes kept free below the memory limit by the preflight</td></tr>
+ * <tr><td>ist.worker.memory-limit-bytes</td><td>(unset)</td><td>ceiling of the memory budget besides the cgroup</td></tr>
+ * <tr><td>ist.retention.job-objects</td><td>7d</td><td>a finished job's data expires this long after its end</td></tr>
+ * <tr><td>ist.retention.janitor-interval</td><td>1h</td><td>how often the storage janitor sweeps</td></tr>
  * <tr><td>ist.worker.memory-budget</td><td>min(cgroup limit, ist.worker.memory-limit-bytes, physical memory) less ist.worker.memory-margin</td><td>memory a transfer may
  * use (e.g. 8g): larger levels are tiled and their L-BFGS history shortened to fit</td></tr>
  * <tr><td>ist.topics.workers</td><td>ist.workers</td><td>compacted topic where the worker advertises its capacity</td></tr>
@@ -91,6 +98,13 @@ public record WorkerConfig(
         Duration jobRetryBackoff,
         int modelCacheEntries,
         long maxModelBytes,
+        int maxJobAttempts,
+        Optional<String> groupInstanceId,
+        String metricsBindAddress,
+        long memoryMargin,
+        Optional<Long> memoryLimitBytes,
+        Duration jobObjectRetention,
+        Duration janitorInterval,
         long memoryBudget,
         String capacityTopic,
         Duration capacityInterval) {
@@ -111,6 +125,13 @@ public record WorkerConfig(
         require(cancelMemoryEntries >= 1, "ist.worker.cancel-memory-entries must be >= 1");
         require(modelCacheEntries >= 1, "ist.worker.model-cache-entries must be >= 1");
         require(maxModelBytes >= 1, "ist.worker.max-model-bytes must be >= 1");
+        require(maxJobAttempts >= 1, "ist.worker.max-job-attempts must be >= 1");
+        require(memoryMargin >= 0, "ist.worker.memory-margin must be >= 0");
+        require(memoryLimitBytes.isEmpty() || memoryLimitBytes.get() > 0, "ist.worker.memory-limit-bytes must be > 0");
+        require(jobObjectRetention.compareTo(Duration.ZERO) > 0, "ist.retention.job-objects must be positive");
+        require(janitorInterval.compareTo(Duration.ZERO) > 0, "ist.retention.janitor-interval must be positive");
+        require(!metricsBindAddress.isBlank(), "ist.worker.metrics-bind-address must not be blank");
+        groupInstanceId = groupInstanceId.filter(s -> !s.isBlank());
         require(weightsPath.isEmpty() || randomWeights.isEmpty(),
                 "set either ist.worker.weights or ist.worker.random-weights, not both");
     }
@@ -149,6 +170,13 @@ public record WorkerConfig(
                 c.getDuration("ist.worker.job-retry.backoff", Duration.ofSeconds(2)),
                 c.getInt("ist.worker.model-cache-entries", 4),
                 c.getLong("ist.worker.max-model-bytes", 256L << 20),
+                c.getInt("ist.worker.max-job-attempts", 3),
+                c.get("ist.worker.group-instance-id"),
+                c.get("ist.worker.metrics-bind-address", "127.0.0.1"),
+                c.getLong("ist.worker.memory-margin", 512L << 20),
+                c.get("ist.worker.memory-limit-bytes").map(WorkerConfig::parseBytes),
+                c.getDuration("ist.retention.job-objects", Duration.ofDays(7)),
+                c.getDuration("ist.retention.janitor-interval", Duration.ofHours(1)),
                 c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(() -> MachineMemory.defaultBudget(c)),
                 c.get(WorkerCapacity.TOPIC_KEY, WorkerCapacity.DEFAULT_TOPIC),
                 c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)));
@@ -169,6 +197,14 @@ public record WorkerConfig(
             host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("worker");
         }
         return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static long parseBytes(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ist.worker.memory-limit-bytes must be a number of bytes, was '" + v + "'");
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -35,6 +35,33 @@ class WorkerConfigTest {
     }
 
     @Test
+    void fleetKeysHaveSafeDefaultsAndAreChecked() {
+        WorkerConfig c = WorkerConfig.from(IstConfig.of(CREDENTIALS));
+        assertEquals(3, c.maxJobAttempts());
+        assertEquals("127.0.0.1", c.metricsBindAddress(), "loopback unless asked");
+        assertTrue(c.groupInstanceId().isEmpty(), "no static membership without a stable name");
+        assertEquals(512L << 20, c.memoryMargin());
+        assertTrue(c.memoryLimitBytes().isEmpty());
+        assertEquals(Duration.ofDays(7), c.jobObjectRetention());
+        assertEquals(Duration.ofHours(1), c.janitorInterval());
+
+        Map<String, String> set = new java.util.HashMap<>(CREDENTIALS);
+        set.put("ist.worker.group-instance-id", " ");
+        set.put("ist.worker.memory-limit-bytes", "1073741824");
+        WorkerConfig d = WorkerConfig.from(IstConfig.of(set));
+        assertTrue(d.groupInstanceId().isEmpty(), "a blank id is no id");
+        assertEquals(java.util.Optional.of(1L << 30), d.memoryLimitBytes());
+
+        set.put("ist.worker.max-job-attempts", "0");
+        assertThrows(IllegalArgumentException.class, () -> WorkerConfig.from(IstConfig.of(set)));
+        set.put("ist.worker.max-job-attempts", "3");
+        set.put("ist.worker.memory-limit-bytes", "lots");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WorkerConfig.from(IstConfig.of(set)));
+        assertTrue(e.getMessage().contains("ist.worker.memory-limit-bytes"), e.getMessage());
+    }
+
+    @Test
     void threadsHaveOneKeyAndTheOldWorkerKeyIsOnlyAnAlias() {
         Map<String, String> both = new java.util.HashMap<>(CREDENTIALS);
         both.put("ist.worker.threads", "3");

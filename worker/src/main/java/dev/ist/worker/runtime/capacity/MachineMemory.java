@@ -1,7 +1,6 @@
 package dev.ist.worker.runtime.capacity;
 
 import dev.ist.common.IstConfig;
-import dev.ist.worker.runtime.fleet.FleetSettings;
 import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
 
 import java.util.Locale;
@@ -49,10 +48,11 @@ public final class MachineMemory {
      * {@code ist.worker.memory-limit-bytes} and physical memory, less {@code ist.worker.memory-margin}).
      */
     public static long defaultBudget(IstConfig config) {
-        return defaultBudget(new WorkerMemoryBudget(), FleetSettings.from(config));
+        return defaultBudget(new WorkerMemoryBudget(), config.getLong("ist.worker.memory-margin", 512L << 20),
+                config.get("ist.worker.memory-limit-bytes").map(MachineMemory::parse));
     }
 
-    static long defaultBudget(WorkerMemoryBudget machine, FleetSettings settings) {
-        return machine.measure(settings, WorkerMemoryBudget.GpuMemory.NONE).hostBytes();
+    static long defaultBudget(WorkerMemoryBudget machine, long marginBytes, java.util.Optional<Long> limitBytes) {
+        return machine.measure(marginBytes, limitBytes, WorkerMemoryBudget.GpuMemory.NONE).hostBytes();
     }
 }

@@ -71,9 +71,13 @@ public final class WorkerMemoryBudget {
         this.maxHeap = maxHeap;
     }
 
-    public Limits measure(FleetSettings settings, GpuMemory gpu) {
-        return new Limits(cgroupLimit(), settings.memoryLimitOverride().map(OptionalLong::of)
-                .orElse(OptionalLong.empty()), physical(), maxHeap.get(), settings.memoryMargin(), gpu.freeBytes());
+    /**
+     * @param marginBytes   {@code ist.worker.memory-margin}
+     * @param overrideBytes {@code ist.worker.memory-limit-bytes}, when set
+     */
+    public Limits measure(long marginBytes, Optional<Long> overrideBytes, GpuMemory gpu) {
+        return new Limits(cgroupLimit(), overrideBytes.map(OptionalLong::of).orElse(OptionalLong.empty()),
+                physical(), maxHeap.get(), marginBytes, gpu.freeBytes());
     }
 
     /** The cgroup's memory limit; empty when unlimited or not in a cgroup. */

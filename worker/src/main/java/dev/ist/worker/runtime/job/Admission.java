@@ -9,6 +9,7 @@ import dev.ist.common.job.FieldError;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobValidator;
 import dev.ist.common.storage.StorageException;
+import dev.ist.worker.runtime.fleet.FencedWriteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,11 @@ import java.util.stream.Collectors;
 /**
  * The first stage of a job: may this message run? It decodes and re-validates the request (the gateway's checks
  * again: a message may come from anywhere), looks for the terminal marker of an earlier attempt (then the job is
- * replayed, not rerun), waits for the control topic to be read up to now and checks for a cancel, and looks at the
- * stop flags. It only reads; what a {@link Decision} leads to is the runner's business. New checks (a durable cancel
- * marker, an attempt counter against crash loops) are one more step here and, where needed, one more decision.
+ * replayed, not rerun), waits for the control topic to be read up to now and checks for a cancel (the control
+ * topic's memory, then the durable cancel marker, which outlives that memory), and looks at the stop flags. Its one
+ * write is last: the claim ({@link JobOwnership#claim}), which fences off every earlier attempt and counts this one;
+ * a job that has killed its workers {@code max-job-attempts} times is refused with {@code CRASH_LOOP}. What a
+ * {@link Decision} leads to is the runner's business.
  */
 final class Admission {
 
@@ -63,18 +66,23 @@ final class Admission {
     private final StorageRetry retry;
     private final Runnable controlSync;
     private final Predicate<String> cancelled;
+    private final JobOwnership ownership;
+    private final int maxJobAttempts;
 
     /**
-     * @param controlSync blocks until the control topic has been read up to now (bounded), before a job starts
-     * @param cancelled   whether a cancel for a job id was seen
+     * @param controlSync    blocks until the control topic has been read up to now (bounded), before a job starts
+     * @param cancelled      whether a cancel for a job id was seen
+     * @param maxJobAttempts crashed attempts after which a job is FAILED CRASH_LOOP
      */
     Admission(JobValidator validator, JobObjects objects, StorageRetry retry, Runnable controlSync,
-              Predicate<String> cancelled) {
+              Predicate<String> cancelled, JobOwnership ownership, int maxJobAttempts) {
         this.validator = validator;
         this.objects = objects;
         this.retry = retry;
         this.controlSync = controlSync;
         this.cancelled = cancelled;
+        this.ownership = ownership;
+        this.maxJobAttempts = maxJobAttempts;
     }
 
     /** Decides, filling in {@code job.request}, {@code job.jobId} and {@code job.terminalSeq} as they become known. */
@@ -118,8 +126,33 @@ final class Admission {
             LOG.info("job {} was cancelled before it started; skipping it", job.jobId);
             return new CancelledWhileQueued("cancelled before it started");
         }
+        try {
+            if (retry.call(job.jobId, job.control, "check for a cancel marker",
+                    () -> ownership.cancelRecorded(job.jobId))) {
+                LOG.info("job {} has a cancel marker; skipping it", job.jobId);
+                return new CancelledWhileQueued("cancelled before it started");
+            }
+        } catch (StorageException e) {
+            return new StorageDown(e);
+        } catch (JobFailure f) {
+            return new Rejected(f.code(), f.getMessage(), false);
+        }
         if (job.control.mustAbandon()) {
             return new Abandoned("stopping before the job started");
+        }
+        JobOwnership.Attempt attempt;
+        try {
+            attempt = retry.call(job.jobId, job.control, "claim the job", () -> ownership.claim(job.jobId));
+        } catch (StorageException e) {
+            return new StorageDown(e);
+        } catch (JobFailure f) {
+            return new Rejected(f.code(), f.getMessage(), false);
+        } catch (FencedWriteException e) {
+            return new Abandoned("another attempt claimed the job at the same time: " + e.getMessage());
+        }
+        job.claimed = true;
+        if (attempt.crashed() >= maxJobAttempts) {
+            return new Rejected(ErrorCode.CRASH_LOOP, attempt.summary(), false);
         }
         return new Admitted();
     }

@@ -8,6 +8,7 @@ import dev.ist.common.job.JobRequest;
 import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.EngineState;
 import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.runtime.fleet.FencedWriteException;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import java.util.Map;
  * The last stage of a job that ran: a finished one gets its result, manifest and terminal marker stored (in that
  * order, each within the storage retry budget) before SUCCEEDED is published; a stopped one is either CANCELLED (the
  * user asked) or checkpointed and abandoned (revocation, shutdown) for the next owner. Every write goes through
- * {@link JobObjects}.
+ * {@link JobObjects}, fenced by the attempt's claim: a write refused because another attempt took the job over
+ * ({@link FencedWriteException}) abandons the job, and nothing is published.
  */
 final class Completion {
 
@@ -70,22 +72,30 @@ final class Completion {
                     done.reporter().last(), resultKey, manifestKey, timings);
             JobEvent marker = succeeded;
             retry.run(job.jobId, job.control, "store the terminal marker", () -> objects.saveTerminal(marker));
+        } catch (FencedWriteException e) {
+            return superseded(job, e);
         } catch (StorageException e) {
             return terminals.storageFailure(job, e);
         } catch (JobFailure f) {
             return terminals.fail(job, f.code(), f.getMessage());
         }
-        JobOutcome outcome = terminals.publish(job, succeeded, true);
-        if (outcome.action() == JobOutcome.Action.COMMIT) {
-            objects.deleteCheckpoint(job.jobId);
-        }
-        return outcome;
+        return terminals.publish(job, succeeded, true);
+    }
+
+    /** Another attempt owns the job now: it finishes the job; this one publishes nothing. */
+    static JobOutcome superseded(JobContext job, FencedWriteException e) {
+        LOG.warn("job {}: {}; abandoning this attempt", job.jobId, e.getMessage());
+        job.control.supersede();
+        return JobOutcome.abandon("superseded by another attempt");
     }
 
     /** The stylizer stopped on the flag: user cancel → CANCELLED; revoke/shutdown → checkpoint, no terminal event. */
     JobOutcome stopped(JobContext job, StylizeStage.Stopped stopped) {
         if (job.control.isHalted()) {
             return JobOutcome.abandon("halted");
+        }
+        if (job.control.isSuperseded()) {
+            return JobOutcome.abandon("superseded by another attempt");
         }
         EngineState state = stopped.cause().lastState();
         if (job.control.mustAbandon()) {
@@ -95,6 +105,8 @@ final class Completion {
                             job.request.options().iterations(), workerId, clock.instant(), state));
                     metrics.checkpointWritten();
                     LOG.info("job {} stopped at iteration {} and checkpointed", job.jobId, state.iteration());
+                } catch (FencedWriteException ex) {
+                    return superseded(job, ex);
                 } catch (RuntimeException ex) {
                     LOG.warn("job {}: final checkpoint not written ({}); it resumes from the previous one",
                             job.jobId, ex.getMessage());
@@ -102,7 +114,6 @@ final class Completion {
             }
             return JobOutcome.abandon(job.control.isRevoked() ? "partition revoked" : "worker shutting down");
         }
-        objects.deleteCheckpoint(job.jobId);
         return terminals.cancelled(job, "cancelled at iteration " + (state == null ? 0 : state.iteration()));
     }
 }

@@ -23,6 +23,8 @@ final class JobContext {
     /** The sequence number of this job's one terminal event. */
     long terminalSeq = EventSeq.terminal(0);
     Long runningSinceNanos;
+    /** Admission claimed the job: its writes are fenced and its attempt is counted. */
+    boolean claimed;
 
     JobContext(ConsumerRecord<String, byte[]> record, JobControl control, Instant receivedAt) {
         this.record = record;

@@ -9,6 +9,7 @@ public final class JobControl {
     private volatile boolean revoked;
     private volatile boolean shutdown;
     private volatile boolean halted;
+    private volatile boolean superseded;
 
     /** The job's partition moved to another worker: stop, checkpoint, publish nothing terminal. */
     public void revoke() {
@@ -25,6 +26,15 @@ public final class JobControl {
         halted = true;
     }
 
+    /** Storage refused a write: another attempt owns the job now. Stop and publish nothing. */
+    public void supersede() {
+        superseded = true;
+    }
+
+    public boolean isSuperseded() {
+        return superseded;
+    }
+
     public boolean isRevoked() {
         return revoked;
     }
@@ -39,6 +49,6 @@ public final class JobControl {
 
     /** True when the job must stop and may not publish a terminal event. */
     public boolean mustAbandon() {
-        return revoked || shutdown || halted;
+        return revoked || shutdown || halted || superseded;
     }
 }

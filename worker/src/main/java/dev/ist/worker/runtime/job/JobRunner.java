@@ -6,6 +6,9 @@ import dev.ist.worker.runtime.WorkerConfig;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -18,14 +21,18 @@ import java.util.function.Predicate;
  */
 public final class JobRunner implements JobHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
     private final Admission admission;
     private final StylizeStage stylize;
     private final Completion completion;
     private final TerminalPublisher terminals;
+    private final JobOwnership ownership;
     private final Clock clock;
 
     JobRunner(Admission admission, StylizeStage stylize, Completion completion, TerminalPublisher terminals,
-              Clock clock) {
+              JobOwnership ownership, Clock clock) {
+        this.ownership = ownership;
         this.admission = admission;
         this.stylize = stylize;
         this.completion = completion;
@@ -39,24 +46,52 @@ public final class JobRunner implements JobHandler {
      * @param stylizers   one per job mode this worker runs
      * @param cancelled   whether a cancel for a job id was seen on the control topic
      * @param controlSync blocks until the control topic has been read up to now (bounded), before a job starts
+     * @param ownership   cancel marker, owner claim (fencing) and attempt count; usually the same object as
+     *                    {@code objects} ({@link FencedJobObjects})
+     * @param memory      the memory preflight
      */
     public static JobRunner create(WorkerConfig config, Map<JobMode, Stylizer> stylizers, JobObjects objects,
-                                   InputSource inputs, JobEvents events, Predicate<String> cancelled,
-                                   Runnable controlSync, WorkerMetrics metrics, Clock clock) {
+                                   JobOwnership ownership, InputSource inputs, JobEvents events,
+                                   Predicate<String> cancelled, Runnable controlSync, JobMemoryCheck memory,
+                                   WorkerMetrics metrics, Clock clock) {
         StorageRetry retry = new StorageRetry(config.jobRetryAttempts(), config.jobRetryBackoff());
-        TerminalPublisher terminals = new TerminalPublisher(events, objects, metrics, clock, config.workerId());
-        Admission admission = new Admission(new JobValidator(config.limits()), objects, retry, controlSync, cancelled);
+        TerminalPublisher terminals = new TerminalPublisher(events, objects, metrics, clock, config.workerId(),
+                ownership, retry);
+        Admission admission = new Admission(new JobValidator(config.limits()), objects, retry, controlSync, cancelled,
+                ownership, config.maxJobAttempts());
         StylizeStage stylize = new StylizeStage(stylizers, inputs, objects, retry, events, cancelled,
                 new ProgressReporter.Cadence(config.progressEveryIterations(), config.progressMinInterval(),
                         config.previewEvery(), config.previewSize(), config.checkpointEvery()),
-                metrics, clock, config.workerId());
+                metrics, clock, config.workerId(), memory);
         Completion completion = new Completion(objects, retry, terminals, metrics, clock, config.workerId());
-        return new JobRunner(admission, stylize, completion, terminals, clock);
+        return new JobRunner(admission, stylize, completion, terminals, ownership, clock);
     }
 
     @Override
     public JobOutcome handle(ConsumerRecord<String, byte[]> record, JobControl control) {
         JobContext job = new JobContext(record, control, clock.instant());
+        try {
+            JobOutcome outcome = run(job);
+            if (job.claimed && outcome.action() == JobOutcome.Action.ABANDON && !control.isHalted()
+                    && !control.isSuperseded()) {
+                stoppedCleanly(job);
+            }
+            return outcome;
+        } finally {
+            ownership.release(job.jobId);
+        }
+    }
+
+    /** A handed-over attempt is not a crash; only the current owner may say so (a stale one is refused). */
+    private void stoppedCleanly(JobContext job) {
+        try {
+            ownership.stoppedCleanly(job.jobId);
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: attempt not recorded as stopped cleanly ({})", job.jobId, e.getMessage());
+        }
+    }
+
+    private JobOutcome run(JobContext job) {
         Admission.Decision decision = admission.admit(job);
         if (decision instanceof Admission.Rejected r) {
             return r.undecodable() ? terminals.rejectUndecodable(job, r.code(), r.message())

@@ -4,6 +4,7 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.StyleRef;
 import dev.ist.worker.engine.EngineState;
+import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.StyleTargets;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
@@ -12,6 +13,7 @@ import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@link dev.ist.common.job.JobMode#OPTIMIZE}: the Gatys et al. optimisation on the DJL engine, with the Gram targets
@@ -38,12 +40,33 @@ public final class OptimiseStylizer implements Stylizer {
                 .content(inputs.content()).styles(inputs.styles()).initImage(inputs.initImage())
                 .resumeFrom(resume).styleTargets(cached.orElse(List.of()))
                 .build();
-        return (listener, stop) -> {
+        return new Run(spec, key, cached.isPresent());
+    }
+
+    /** One prepared transfer; the preflight may shorten its L-BFGS history. */
+    private final class Run implements Prepared {
+        private final TransferSpec spec;
+        private final StyleTargetsCache.Key key;
+        private final boolean cacheHit;
+
+        Run(TransferSpec spec, StyleTargetsCache.Key key, boolean cacheHit) {
+            this.spec = spec;
+            this.key = key;
+            this.cacheHit = cacheHit;
+        }
+
+        @Override
+        public Stylized run(IterationListener listener, BooleanSupplier stop) {
             TransferResult result = engine.stylize(spec, listener, stop);
             cache.put(key, result.styleTargets());
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()),
-                    cached.isPresent());
-        };
+                    cacheHit);
+        }
+
+        @Override
+        public Prepared withLbfgsHistory(int pairs) {
+            return new Run(spec.toBuilder().lbfgsHistory(pairs).build(), key, cacheHit);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.ist.common.event.Losses;
 import dev.ist.common.event.Progress;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
+import dev.ist.worker.runtime.fleet.FencedWriteException;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,8 @@ final class ProgressReporter implements IterationListener {
         try {
             objects.savePreview(key, ImageEncoding.jpeg(r.preview(cadence.previewSize()), 0.8f));
             latestPreviewKey = key;
+        } catch (FencedWriteException e) {
+            superseded(e);
         } catch (RuntimeException e) {
             LOG.warn("preview {} of job {} skipped: {}", r.iteration(), jobId, e.getMessage());
         }
@@ -104,9 +107,17 @@ final class ProgressReporter implements IterationListener {
             objects.saveCheckpoint(new Checkpoint(jobId, r.iteration(), lastSeq, r.totalIterations(), workerId,
                     clock.instant(), r.snapshot()));
             metrics.checkpointWritten();
+        } catch (FencedWriteException e) {
+            superseded(e);
         } catch (RuntimeException e) {
             LOG.warn("checkpoint at iteration {} of job {} skipped: {}", r.iteration(), jobId, e.getMessage());
         }
+    }
+
+    /** Storage refused our write: another attempt owns the job. Stop the run; publish nothing more. */
+    private void superseded(FencedWriteException e) {
+        LOG.warn("job {}: {}; stopping this attempt", jobId, e.getMessage());
+        control.supersede();
     }
 
     private static Progress progress(IterationReport r, String previewKey) {

@@ -8,9 +8,11 @@ import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.EngineException;
 import dev.ist.worker.engine.EngineOutOfMemoryException;
 import dev.ist.worker.engine.EngineState;
+import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.InvalidImageException;
 import dev.ist.worker.engine.InvalidSpecException;
 import dev.ist.worker.engine.TransferCancelledException;
+import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.WeightsException;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.slf4j.Logger;
@@ -28,8 +30,10 @@ import java.util.function.Predicate;
 /**
  * The second stage of an admitted job: fetch its inputs and last checkpoint, let the job mode's {@link Stylizer}
  * check the options, announce RUNNING, and run it with progress, previews and checkpoints reported on the way. The
- * engine's exceptions become a {@link Result} with the job's error code; nothing terminal is published here. A
- * check before the run (a memory preflight) goes between {@code prepare} and the RUNNING event.
+ * engine's exceptions become a {@link Result} with the job's error code; nothing terminal is published here. The
+ * memory preflight ({@link JobMemoryCheck}) runs between {@code prepare} and the RUNNING event: a job that cannot
+ * fit is FAILED {@code TOO_LARGE_FOR_WORKER} before it starts, one that fits only with a shorter L-BFGS history runs
+ * with that history.
  */
 final class StylizeStage {
 
@@ -67,10 +71,12 @@ final class StylizeStage {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final String workerId;
+    private final JobMemoryCheck memory;
 
     StylizeStage(Map<JobMode, Stylizer> stylizers, InputSource inputs, JobObjects objects, StorageRetry retry,
                  JobEvents events, Predicate<String> cancelled, ProgressReporter.Cadence cadence,
-                 WorkerMetrics metrics, Clock clock, String workerId) {
+                 WorkerMetrics metrics, Clock clock, String workerId, JobMemoryCheck memory) {
+        this.memory = memory;
         this.stylizers = new EnumMap<>(stylizers);
         this.inputs = inputs;
         this.objects = objects;
@@ -132,6 +138,17 @@ final class StylizeStage {
         } catch (InvalidSpecException e) {
             return refused(e);
         }
+        int[] size = ImageOps.scaledSize(fetched.content().getWidth(), fetched.content().getHeight(),
+                request.options().size());
+        JobMemoryCheck.Verdict fit = memory.check(request.options(), size[0], size[1]);
+        if (!fit.fits()) {
+            LOG.warn("job {} refused by the memory preflight: {}", jobId, fit.message());
+            return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message());
+        }
+        if (fit.lbfgsHistory() < TransferSpec.DEFAULT_LBFGS_HISTORY) {
+            LOG.info("job {} ({}×{}) {}", jobId, size[0], size[1], fit.message());
+            prepared = prepared.withLbfgsHistory(fit.lbfgsHistory());
+        }
 
         long runningSeq = EventSeq.running(startIteration);
         events.publish(JobEvent.running(jobId, runningSeq, clock.instant(), workerId, Map.copyOf(job.timings)));
@@ -164,7 +181,7 @@ final class StylizeStage {
         } finally {
             metrics.jobStopped();
         }
-        if (job.control.isRevoked() || job.control.isHalted()) {
+        if (job.control.isRevoked() || job.control.isHalted() || job.control.isSuperseded()) {
             return new Moved();
         }
         job.timings.put("targets", stylized.result().timings().styleTargetsMs());

@@ -33,6 +33,13 @@ public interface Stylizer extends AutoCloseable {
          * @param stop     polled often; when it turns true the run ends with a TransferCancelledException
          */
         Stylized run(IterationListener listener, BooleanSupplier stop);
+
+        /**
+         * The same job with a shorter L-BFGS history (the memory preflight's choice); modes without one ignore it.
+         */
+        default Prepared withLbfgsHistory(int pairs) {
+            return this;
+        }
     }
 
     /** Where it runs, for the manifest: "cpu", "gpu:0", … */

@@ -6,6 +6,7 @@ import dev.ist.common.event.ErrorCode;
 import dev.ist.common.event.Failure;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.storage.StorageException;
+import dev.ist.worker.runtime.fleet.FencedWriteException;
 import dev.ist.worker.runtime.kafka.EventPublisher.PublishException;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,13 +15,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 
 /**
  * Ends a job with its one terminal event and decides the offset: COMMIT once the event (and the dead letter of a
  * permanent failure) is acknowledged, REDELIVER when it is not (the terminal marker makes the redelivery a replay),
- * ABANDON when the job is no longer ours. The marker of a FAILED or CANCELLED job is stored best effort; a SUCCEEDED
- * job's marker is stored by the completion stage before it gets here.
+ * ABANDON when the job is no longer ours — the partition moved, or storage says another attempt claimed the job (the
+ * owner check right before the event). The marker of a FAILED or CANCELLED job is stored best effort; a SUCCEEDED
+ * job's marker is stored by the completion stage before it gets here. Once a terminal event is acknowledged the
+ * job's checkpoint is deleted, whatever the outcome.
  */
 final class TerminalPublisher {
 
@@ -31,8 +33,13 @@ final class TerminalPublisher {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final String workerId;
+    private final JobOwnership ownership;
+    private final StorageRetry retry;
 
-    TerminalPublisher(JobEvents events, JobObjects objects, WorkerMetrics metrics, Clock clock, String workerId) {
+    TerminalPublisher(JobEvents events, JobObjects objects, WorkerMetrics metrics, Clock clock, String workerId,
+                      JobOwnership ownership, StorageRetry retry) {
+        this.ownership = ownership;
+        this.retry = retry;
         this.events = events;
         this.objects = objects;
         this.metrics = metrics;
@@ -45,7 +52,11 @@ final class TerminalPublisher {
         LOG.warn("job {} failed: {} {}", job.jobId, code, message);
         JobEvent event = JobEvent.failed(job.jobId, job.terminalSeq, clock.instant(), workerId,
                 new Failure(code, message), job.timingsWithTotal());
-        saveMarkerBestEffort(event);
+        try {
+            saveMarkerBestEffort(event);
+        } catch (FencedWriteException e) {
+            return Completion.superseded(job, e); // no dead letter either: the owner decides
+        }
         if (code.isPermanent()) {
             try {
                 deadLetter(job, code, message);
@@ -67,7 +78,11 @@ final class TerminalPublisher {
 
     JobOutcome cancelled(JobContext job, String reason) {
         JobEvent event = JobEvent.cancelled(job.jobId, job.terminalSeq, clock.instant(), workerId, reason);
-        saveMarkerBestEffort(event);
+        try {
+            saveMarkerBestEffort(event);
+        } catch (FencedWriteException e) {
+            return Completion.superseded(job, e);
+        }
         return publish(job, event, true);
     }
 
@@ -95,8 +110,18 @@ final class TerminalPublisher {
      * {@code count} (not for a replayed event, which was counted by the attempt that made it).
      */
     JobOutcome publish(JobContext job, JobEvent event, boolean count) {
-        if (job.control.isRevoked() || job.control.isHalted()) {
+        if (job.control.isRevoked() || job.control.isHalted() || job.control.isSuperseded()) {
             return JobOutcome.abandon("partition revoked before the terminal event");
+        }
+        try {
+            retry.run(event.jobId(), job.control, "check the job's owner",
+                    () -> ownership.check(event.jobId(), "terminal event " + event.type()));
+        } catch (FencedWriteException e) {
+            return Completion.superseded(job, e);
+        } catch (StorageException | JobFailure e) {
+            // the marker is stored: a redelivery re-publishes it once storage answers
+            LOG.warn("owner of job {} not confirmed before its terminal event: {}", event.jobId(), e.getMessage());
+            return JobOutcome.redeliver("owner check failed: " + e.getMessage());
         }
         try {
             events.publishAndWait(event);
@@ -113,20 +138,22 @@ final class TerminalPublisher {
                 default -> { }
             }
         }
+        objects.deleteCheckpoint(event.jobId());
         return JobOutcome.commit(event.type() + " " + event.jobId());
     }
 
     private void deadLetter(JobContext job, ErrorCode code, String reason) throws PublishException {
         ConsumerRecord<String, byte[]> r = job.record;
-        events.deadLetter(new DeadLetter(DeadLetter.SCHEMA_VERSION, job.jobId, r.topic(), r.partition(),
-                r.offset(), clock.instant(), workerId, code, reason,
-                Base64.getEncoder().encodeToString(r.value() == null ? new byte[0] : r.value())));
+        events.deadLetter(DeadLetter.of(job.jobId, r.topic(), r.partition(), r.offset(), clock.instant(), workerId,
+                code, reason, r.value()));
         metrics.deadLetter(code);
     }
 
     private void saveMarkerBestEffort(JobEvent event) {
         try {
             objects.saveTerminal(event);
+        } catch (FencedWriteException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("terminal marker of job {} not stored ({}); a redelivery would run it again", event.jobId(),
                     e.getMessage());

@@ -47,6 +47,7 @@ public final class ControlListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastPollNanos;
+    private volatile java.util.function.Consumer<ControlMessage> onCancel = m -> { };
 
     public ControlListener(String bootstrapServers, String clientId, String topic, CancelRegistry registry,
                            Duration history, Clock clock) {
@@ -67,6 +68,15 @@ public final class ControlListener implements AutoCloseable {
         this.clock = clock;
         this.thread = new Thread(this::run, "ist-worker-control");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Also hands every cancel read to {@code sink} (on this listener's thread: the sink must not block), e.g. to
+     * record it durably.
+     */
+    public ControlListener onCancel(java.util.function.Consumer<ControlMessage> sink) {
+        this.onCancel = sink;
+        return this;
     }
 
     public void start() {
@@ -212,6 +222,11 @@ public final class ControlListener implements AutoCloseable {
             if (m.action() == ControlMessage.Action.CANCEL) {
                 registry.cancel(m.jobId(), m.at());
                 LOG.info("cancel received for job {}", m.jobId());
+                try {
+                    onCancel.accept(m);
+                } catch (RuntimeException e) {
+                    LOG.warn("cancel of job {} not handed on: {}", m.jobId(), e.toString());
+                }
             }
         } catch (InvalidMessageException e) {
             LOG.warn("ignoring malformed control message at {}-{}@{}: {}", record.topic(), record.partition(),

@@ -1,7 +1,5 @@
 package dev.ist.worker.runtime.capacity;
 
-import dev.ist.common.IstConfig;
-import dev.ist.worker.runtime.fleet.FleetSettings;
 import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,9 +31,8 @@ class MachineMemoryTest {
         Path cgroup = dir.resolve("cg");
         Files.createDirectories(cgroup);
         WorkerMemoryBudget machine = new WorkerMemoryBudget(cgroup, meminfo, () -> 1L << 30);
-        FleetSettings settings = FleetSettings.from(IstConfig.of(Map.of()));
-        assertEquals((24L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, settings));
+        assertEquals((24L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, 512L << 20, java.util.Optional.empty()));
         Files.writeString(cgroup.resolve("memory.max"), Long.toString(4L << 30) + "\n");
-        assertEquals((4L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, settings));
+        assertEquals((4L << 30) - (512L << 20), MachineMemory.defaultBudget(machine, 512L << 20, java.util.Optional.empty()));
     }
 }

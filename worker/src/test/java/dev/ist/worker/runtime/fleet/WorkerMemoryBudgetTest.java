@@ -1,6 +1,7 @@
 package dev.ist.worker.runtime.fleet;
 
 import dev.ist.common.IstConfig;
+import dev.ist.worker.runtime.WorkerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +24,14 @@ class WorkerMemoryBudgetTest {
 
     private WorkerMemoryBudget.Limits measure(String settingsOverride) throws IOException {
         Files.writeString(dir.resolve("meminfo"), "MemTotal:       16384000 kB\nMemFree: 1 kB\n");
-        FleetSettings settings = FleetSettings.from(IstConfig.of(settingsOverride == null ? Map.of()
-                : Map.of("ist.worker.memory-limit-bytes", settingsOverride)));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("ist.s3.access-key", "a",
+                "ist.s3.secret-key", "s"));
+        if (settingsOverride != null) {
+            settings.put("ist.worker.memory-limit-bytes", settingsOverride);
+        }
+        WorkerConfig config = WorkerConfig.from(IstConfig.of(settings));
         return new WorkerMemoryBudget(dir.resolve("cgroup"), dir.resolve("meminfo"), () -> 2048 * MIB)
-                .measure(settings, WorkerMemoryBudget.GpuMemory.NONE);
+                .measure(config.memoryMargin(), config.memoryLimitBytes(), WorkerMemoryBudget.GpuMemory.NONE);
     }
 
     @Test

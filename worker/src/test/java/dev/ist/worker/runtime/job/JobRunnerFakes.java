@@ -9,6 +9,8 @@ import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
 import dev.ist.worker.engine.PhaseTimings;
 import dev.ist.worker.engine.TransferResult;
+import dev.ist.worker.runtime.fleet.FencedWriteException;
+import dev.ist.worker.runtime.fleet.OwnerToken;
 import dev.ist.worker.runtime.kafka.EventPublisher.PublishException;
 
 import java.awt.image.BufferedImage;
@@ -72,6 +74,12 @@ final class JobRunnerFakes {
         int failuresLeft;
         /** Runs when a terminal marker is stored (to move the partition at that moment). */
         Runnable onSaveTerminal = () -> { };
+        /** Asked before every write with the job id (the fence of {@link FakeOwnership}). */
+        java.util.function.Consumer<String> writeGuard = id -> { };
+
+        private void guard(String jobIdOrKey) {
+            writeGuard.accept(jobIdOrKey.startsWith("jobs/") ? FencedJobObjects.jobIdOf(jobIdOrKey) : jobIdOrKey);
+        }
 
         private void maybeFail() {
             if (failuresLeft > 0) {
@@ -88,6 +96,7 @@ final class JobRunnerFakes {
 
         @Override
         public synchronized void saveTerminal(JobEvent event) {
+            guard(event.jobId());
             maybeFail();
             markers.put(event.jobId(), event);
             onSaveTerminal.run();
@@ -101,31 +110,92 @@ final class JobRunnerFakes {
 
         @Override
         public synchronized void saveCheckpoint(Checkpoint checkpoint) {
+            guard(checkpoint.jobId());
             maybeFail();
             checkpoints.put(checkpoint.jobId(), checkpoint);
         }
 
         @Override
         public synchronized void deleteCheckpoint(String jobId) {
+            try {
+                guard(jobId);
+            } catch (RuntimeException e) {
+                return; // never throws, as the interface says
+            }
             checkpoints.remove(jobId);
         }
 
         @Override
         public synchronized void savePreview(String key, byte[] jpeg) {
+            guard(key);
             maybeFail();
             previews.put(key, jpeg);
         }
 
         @Override
         public synchronized void saveResult(String key, byte[] bytes, String mediaType) {
+            guard(key);
             maybeFail();
             results.put(key, bytes);
         }
 
         @Override
         public synchronized void saveManifest(String key, byte[] json) {
+            guard(key);
             maybeFail();
             manifests.put(key, json);
+        }
+    }
+
+    /**
+     * Cancel markers, claims and attempt counts in memory. {@link #supersede} makes every later owner check (and,
+     * wired as the objects' write guard, every write) of a claimed job fail as storage would after a takeover.
+     */
+    static final class FakeOwnership implements JobOwnership {
+        final java.util.Set<String> cancelMarkers = new java.util.HashSet<>();
+        final List<String> claims = new ArrayList<>();
+        final List<String> earlierWorkers = new ArrayList<>();
+        int earlierCrashes;
+        int stoppedCleanly;
+        int released;
+        private volatile boolean superseded;
+
+        void supersede() {
+            superseded = true;
+        }
+
+        @Override
+        public boolean cancelRecorded(String jobId) {
+            return cancelMarkers.contains(jobId);
+        }
+
+        @Override
+        public synchronized Attempt claim(String jobId) {
+            claims.add(jobId);
+            List<String> workers = new ArrayList<>(earlierWorkers);
+            workers.add("w1");
+            return new Attempt(earlierCrashes + 1, earlierCrashes, workers, "started " + (earlierCrashes + 1)
+                    + " times, " + earlierCrashes + " crashed; last workers: " + String.join(", ", workers));
+        }
+
+        @Override
+        public synchronized void check(String jobId, String what) {
+            if (superseded && claims.contains(jobId)) {
+                OwnerToken mine = new OwnerToken(jobId, 1, "t1", "w1", java.time.Instant.now());
+                throw new FencedWriteException(what, mine,
+                        new OwnerToken(jobId, 2, "t2", "w2", java.time.Instant.now()));
+            }
+        }
+
+        @Override
+        public synchronized void stoppedCleanly(String jobId) {
+            check(jobId, "attempt count");
+            stoppedCleanly++;
+        }
+
+        @Override
+        public synchronized void release(String jobId) {
+            released++;
         }
     }
 
@@ -140,6 +210,8 @@ final class JobRunnerFakes {
         final Behaviour behaviour;
         int prepared;
         int runs;
+        /** The L-BFGS history the preflight asked for, or 0. */
+        int lbfgsHistory;
         boolean closed;
         EngineState lastResume;
 
@@ -151,9 +223,18 @@ final class JobRunnerFakes {
         public Prepared prepare(JobRequest request, JobInputs inputs, EngineState resume) {
             prepared++;
             lastResume = resume;
-            return (listener, stop) -> {
-                runs++;
-                return behaviour.run(request, resume, listener, stop);
+            return new Prepared() {
+                @Override
+                public Stylized run(IterationListener listener, BooleanSupplier stop) {
+                    runs++;
+                    return behaviour.run(request, resume, listener, stop);
+                }
+
+                @Override
+                public Prepared withLbfgsHistory(int pairs) {
+                    lbfgsHistory = pairs;
+                    return this;
+                }
             };
         }
 

@@ -17,6 +17,7 @@ import dev.ist.worker.runtime.WorkerConfig;
 import dev.ist.worker.runtime.job.JobOutcome.Action;
 import dev.ist.worker.runtime.job.JobRunnerFakes.FakeEvents;
 import dev.ist.worker.runtime.job.JobRunnerFakes.FakeObjects;
+import dev.ist.worker.runtime.job.JobRunnerFakes.FakeOwnership;
 import dev.ist.worker.runtime.job.JobRunnerFakes.FakeStylizer;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,8 +52,12 @@ class JobRunnerTest {
     private final FakeEvents events = new FakeEvents();
     private final FakeObjects objects = new FakeObjects();
     private final Set<String> cancelled = new HashSet<>();
+    private final FakeOwnership ownership = new FakeOwnership();
+    private JobMemoryCheck memory = JobMemoryCheck.unlimited();
+    private final List<int[]> preflightSizes = new java.util.ArrayList<>();
     private final WorkerMetrics metrics = new WorkerMetrics("w1", "fake:0");
     private int fetches;
+    private int checkpointEvery = 50;
 
     @AfterEach
     void closeMetrics() {
@@ -62,17 +67,29 @@ class JobRunnerTest {
     private JobRunner runner(Map<JobMode, Stylizer> stylizers) {
         Map<String, String> settings = new HashMap<>(Map.of("ist.s3.access-key", "a", "ist.s3.secret-key", "s",
                 "ist.worker.id", "w1", "ist.worker.job-retry.max-attempts", "3",
-                "ist.worker.job-retry.backoff", "1ms", "ist.worker.progress-min-interval", "0ms"));
+                "ist.worker.job-retry.backoff", "1ms", "ist.worker.progress-min-interval", "0ms",
+                "ist.worker.checkpoint-every", Integer.toString(checkpointEvery)));
         WorkerConfig config = WorkerConfig.from(IstConfig.of(settings));
         InputSource inputs = request -> {
             fetches++;
             return new JobInputs(JobRunnerFakes.image(4, 4), List.of(), null);
         };
-        return JobRunner.create(config, stylizers, objects, inputs, events, cancelled::contains, () -> { },
-                metrics, Clock.systemUTC());
+        objects.writeGuard = id -> ownership.check(id, "write");
+        JobMemoryCheck recorded = (options, w, h) -> {
+            preflightSizes.add(new int[] {w, h});
+            return memory.check(options, w, h);
+        };
+        return JobRunner.create(config, stylizers, objects, ownership, inputs, events, cancelled::contains,
+                () -> { }, recorded, metrics, Clock.systemUTC());
     }
 
     private JobRunner runner(FakeStylizer optimise) {
+        return runner(Map.of(JobMode.OPTIMIZE, optimise));
+    }
+
+    /** With a checkpoint every {@code checkpointEvery} iterations. */
+    private JobRunner runner(FakeStylizer optimise, int checkpointEvery) {
+        this.checkpointEvery = checkpointEvery;
         return runner(Map.of(JobMode.OPTIMIZE, optimise));
     }
 
@@ -471,6 +488,169 @@ class JobRunnerTest {
 
         assertEquals(Action.COMMIT, outcome.action());
         assertEquals(ErrorCode.INVALID_REQUEST, onlyTerminal().failure().code());
+    }
+
+    @Test
+    void aDurableCancelMarkerStopsAQueuedJobWithoutTheControlTopic() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request();
+        ownership.cancelMarkers.add(request.jobId()); // the control topic's memory of it is gone
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.CANCELLED, event.type());
+        assertEquals(0, stylizer.prepared);
+        assertTrue(ownership.claims.isEmpty(), "a cancelled job is not claimed");
+    }
+
+    @Test
+    void aJobThatKeepsKillingItsWorkersFailsWithCrashLoopAndIsNotRunAgain() {
+        FakeStylizer stylizer = finishing();
+        JobRequest request = request();
+        ownership.earlierCrashes = 3; // ist.worker.max-job-attempts defaults to 3
+        ownership.earlierWorkers.addAll(List.of("w7", "w8", "w9"));
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(ErrorCode.CRASH_LOOP, event.failure().code());
+        assertTrue(event.failure().message().contains("w7, w8, w9, w1"), event.failure().message());
+        assertEquals(1, events.deadLetters.size(), "a crash loop is permanent: dead-lettered");
+        assertEquals(ErrorCode.CRASH_LOOP, events.deadLetters.get(0).code());
+        assertEquals(0, stylizer.prepared);
+    }
+
+    @Test
+    void twoEarlierCrashesStillRun() {
+        ownership.earlierCrashes = 2;
+
+        JobOutcome outcome = runner(finishing()).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(EventType.SUCCEEDED, onlyTerminal().type());
+    }
+
+    @Test
+    void aJobTooLargeForThisWorkerFailsBeforeRunningWithTheSizeThatFits() {
+        FakeStylizer stylizer = finishing();
+        memory = (options, w, h) -> new JobMemoryCheck.Verdict(false, 20,
+                "needs about 9000 MiB but this worker's budget is 1000 MiB; the largest size that fits is 700 px");
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(ErrorCode.TOO_LARGE_FOR_WORKER, event.failure().code());
+        assertTrue(event.failure().message().contains("700 px"), event.failure().message());
+        assertTrue(events.published.stream().noneMatch(e -> e.type() == EventType.RUNNING));
+        assertEquals(0, stylizer.runs);
+        assertEquals(1, events.deadLetters.size());
+        assertEquals(64, preflightSizes.get(0)[0], "the output size (content 4x4 scaled to size 64)");
+        assertEquals(64, preflightSizes.get(0)[1]);
+    }
+
+    @Test
+    void aJobThatFitsOnlyWithAShorterHistoryRunsWithIt() {
+        FakeStylizer stylizer = finishing();
+        memory = (options, w, h) -> new JobMemoryCheck.Verdict(true, 7, "fits with an L-BFGS history of 7");
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(EventType.SUCCEEDED, onlyTerminal().type());
+        assertEquals(7, stylizer.lbfgsHistory);
+    }
+
+    @Test
+    void supersededDuringTheRunAbandonsWithoutAnyTerminalEventOrResult() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            listener.onIteration(JobRunnerFakes.report(1, ITERATIONS));
+            ownership.supersede(); // another worker claimed the job while this one was paused
+            listener.onIteration(JobRunnerFakes.report(2, ITERATIONS));
+            assertTrue(stop.getAsBoolean(), "a refused write stops the run");
+            throw new TransferCancelledException(JobRunnerFakes.state(2));
+        });
+
+        JobOutcome outcome = runner(stylizer, 2).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty());
+        assertTrue(events.deadLetters.isEmpty());
+        assertTrue(objects.results.isEmpty());
+        assertFalse(objects.checkpoints.containsKey(request.jobId()), "its checkpoint write was refused");
+        assertEquals(0, ownership.stoppedCleanly, "a superseded attempt leaves the counter to the new owner");
+    }
+
+    @Test
+    void supersededRightBeforeTheTerminalEventPublishesNothing() {
+        JobRequest request = request();
+        objects.onSaveTerminal = ownership::supersede; // the takeover lands after the marker's write
+
+        JobOutcome outcome = runner(finishing()).handle(record(request), new JobControl());
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty(), "the owner check before the event refuses it");
+        assertEquals(1, ownership.released);
+    }
+
+    @Test
+    void supersededBeforeAFailureSendsNeitherFailedNorADeadLetter() {
+        ownership.supersede();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            throw new EngineOutOfMemoryException("out of memory", 48, null);
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertTrue(events.terminals().isEmpty());
+        assertTrue(events.deadLetters.isEmpty());
+    }
+
+    @Test
+    void aRevokedAttemptIsRecordedAsStoppedCleanly() {
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            control.revoke();
+            throw new TransferCancelledException(JobRunnerFakes.state(2));
+        });
+
+        runner(stylizer).handle(record(request()), control);
+
+        assertEquals(1, ownership.stoppedCleanly);
+    }
+
+    @Test
+    void aHaltedAttemptStaysCountedAsACrash() {
+        JobControl control = new JobControl();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            control.halt();
+            throw new TransferCancelledException(JobRunnerFakes.state(2));
+        });
+
+        runner(stylizer).handle(record(request()), control);
+
+        assertEquals(0, ownership.stoppedCleanly);
+    }
+
+    @Test
+    void aFailedJobLosesItsCheckpointToo() {
+        JobRequest request = request();
+        objects.checkpoints.put(request.jobId(), checkpoint(request, 2));
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            throw new IllegalStateException("bug");
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        assertEquals(EventType.FAILED, onlyTerminal().type());
+        assertFalse(objects.checkpoints.containsKey(request.jobId()));
     }
 
     private static Checkpoint checkpoint(JobRequest request, int iteration) {

@@ -1,0 +1,153 @@
+package dev.ist.gateway.forked;
+
+import dev.ist.common.Topics;
+import dev.ist.gateway.auth.ApiKeyRegistry;
+import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.S3Server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}) as a child JVM with a small heap, against the
+ * testkit's real broker and S3 server: what a pod with a memory limit would be.
+ */
+final class ForkedGateway implements AutoCloseable {
+
+    static final String KEY = "forked-secret-key-0001";
+
+    final Topics topics;
+    final String bucket;
+    final Path log;
+    final URI base;
+    private final Process process;
+
+    private ForkedGateway(Topics topics, String bucket, Path log, URI base, Process process) {
+        this.topics = topics;
+        this.bucket = bucket;
+        this.log = log;
+        this.base = base;
+        this.process = process;
+    }
+
+    /** Fresh topics and bucket for one run. */
+    static Topics newTopics(String run) {
+        Topics topics = new Topics("fk-" + run + ".jobs", "fk-" + run + ".events", "fk-" + run + ".dlq",
+                "fk-" + run + ".control");
+        KafkaBroker kafka = KafkaBroker.shared();
+        kafka.createTopic(topics.jobs(), 3);
+        kafka.createTopic(topics.events(), 3);
+        kafka.createTopic(topics.control(), 1);
+        kafka.createTopic(topics.dlq(), 1);
+        return topics;
+    }
+
+    static ForkedGateway start(String name, Topics topics, String bucket, String heap, Map<String, String> extra)
+            throws Exception {
+        Path jar = Path.of(System.getProperty("ist.gateway.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the packaged gateway is missing: " + jar.toAbsolutePath()
+                    + " (integration tests run after package)");
+        }
+        KafkaBroker kafka = KafkaBroker.shared();
+        S3Server s3 = S3Server.shared();
+        int port = freePort();
+        Path dir = Files.createDirectories(Path.of("target", "forked", name + "-" + UUID.randomUUID()));
+        Path log = dir.resolve("gateway.log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-Xms" + heap,
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.body.uploads-directory=" + dir.resolve("uploads").toAbsolutePath(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")).toAbsolutePath(),
+                "-Dist.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dist.kafka.create-topics=false",
+                "-Dist.topics.jobs=" + topics.jobs(),
+                "-Dist.topics.events=" + topics.events(),
+                "-Dist.topics.dlq=" + topics.dlq(),
+                "-Dist.topics.control=" + topics.control(),
+                "-Dist.s3.endpoint=" + s3.endpoint(),
+                "-Dist.s3.access-key=" + s3.accessKey(),
+                "-Dist.s3.secret-key=" + s3.secretKey(),
+                "-Dist.s3.bucket=" + bucket,
+                "-Dist.s3.region=" + s3.region(),
+                "-Dist.gateway.api-keys=forked:" + ApiKeyRegistry.sha256Hex(KEY) + ":1000:100000"));
+        extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ForkedGateway g = new ForkedGateway(topics, bucket, log, URI.create("http://127.0.0.1:" + port), p);
+        g.awaitReady(Duration.ofSeconds(120));
+        return g;
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the forked gateway exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the forked gateway was not ready within " + timeout + ": "
+                + Files.readString(log));
+    }
+
+    /** The gateway's own gauge: the sum of the heap pools' peak usage since start. */
+    long heapPeakBytes() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^ist_jvm_heap_peak_bytes(?:\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics);
+        if (!m.find()) {
+            throw new AssertionError("no ist_jvm_heap_peak_bytes in /q/metrics");
+        }
+        return (long) Double.parseDouble(m.group(1));
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String logText() throws IOException {
+        return Files.readString(log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
