@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.event.ControlMessage;
 import dev.ist.common.event.DeadLetter;
 import dev.ist.common.event.ErrorCode;
@@ -127,6 +128,13 @@ public final class JsonCodec {
         checkVersion(root, DeadLetter.SCHEMA_VERSION);
         requireFields(root, "sourceTopic", "code", "reason", "payloadBase64");
         return convert(root, DeadLetter.class);
+    }
+
+    public WorkerCapacity decodeCapacity(byte[] json) throws InvalidMessageException {
+        ObjectNode root = readObject(json);
+        checkVersion(root, WorkerCapacity.SCHEMA_VERSION);
+        requireFields(root, "workerId", "device", "memoryBudgetBytes", "pixelsPerSecond", "at");
+        return convert(root, WorkerCapacity.class);
     }
 
     private ObjectNode withDefaults(JsonNode given) {

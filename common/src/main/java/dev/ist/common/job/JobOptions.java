@@ -24,7 +24,7 @@ import java.util.List;
  * @param multiScale    coarse-to-fine pyramid up to {@code size}
  * @param styleScale    style image size relative to the output
  * @param pooling       max (VGG's) or average pooling
- * @param outputFormat  PNG or JPEG
+ * @param outputFormat  PNG, JPEG, PNG16 or TIFF (16 bits per channel, sRGB)
  * @param mode          optimisation (the paper's) or one pass of a pre-trained feed-forward network
  * @param model         the registry name of that network when {@code mode == FAST}, else null
  */

@@ -106,7 +106,7 @@ public final class JobValidator {
             errors.add(new FieldError("options.pooling", "must be one of MAX, AVG"));
         }
         if (o.outputFormat() == null) {
-            errors.add(new FieldError("options.outputFormat", "must be one of PNG, JPEG"));
+            errors.add(new FieldError("options.outputFormat", "must be one of PNG, JPEG, PNG16, TIFF"));
         }
         if (o.mode() == null) {
             errors.add(new FieldError("options.mode", "must be one of OPTIMIZE, FAST"));

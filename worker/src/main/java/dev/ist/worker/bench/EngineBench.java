@@ -153,7 +153,7 @@ public final class EngineBench {
     }
 
     /** A smooth gradient plus seeded noise blobs: a stand-in photo. */
-    static BufferedImage pattern(int w, int h, long seed) {
+    public static BufferedImage pattern(int w, int h, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         double fx = 2 + random.nextDouble() * 6;

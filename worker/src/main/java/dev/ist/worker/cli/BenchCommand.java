@@ -1,6 +1,9 @@
 package dev.ist.worker.cli;
 
 import dev.ist.worker.bench.EngineBench;
+import dev.ist.worker.bench.HighresBench;
+import dev.ist.worker.bench.TilingAccuracyBench;
+import dev.ist.worker.runtime.capacity.MachineMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +35,58 @@ public final class BenchCommand implements Callable<Integer> {
             description = "iterations of the multi- vs single-scale comparison (0 = skip)")
     int multiscaleIterations;
 
+    @Option(names = "--highres", description = "print sizes: tile plan, quote vs measured peak RSS and s/iteration")
+    boolean highres;
+
+    @Option(names = "--megapixels", split = ",", defaultValue = "1,4,8,16,33",
+            description = "--highres: output sizes in MP, 16:9 (default ${DEFAULT-VALUE})")
+    List<Double> megapixels;
+
+    @Option(names = "--highres-iterations", defaultValue = "2",
+            description = "--highres: iterations below 8 MP (default ${DEFAULT-VALUE})")
+    int highresIterations;
+
+    @Option(names = "--highres-large-iterations", defaultValue = "1",
+            description = "--highres: iterations from 8 MP (default ${DEFAULT-VALUE})")
+    int highresLargeIterations;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "--highres: the engine's budget, e.g. 8g (default: cgroup limit or physical memory less 10 %%)")
+    String memoryBudget;
+
+    @Option(names = "--untiled", description = "--highres: also run untiled where the model says it fits")
+    boolean untiled;
+
+    @Option(names = "--tiling-accuracy", description = "tiled vs untiled loss and gradient per halo")
+    boolean tilingAccuracy;
+
+    @Option(names = "--accuracy-size", split = "x", defaultValue = "512x384",
+            description = "--tiling-accuracy: image WxH (default ${DEFAULT-VALUE})")
+    List<Integer> accuracySize;
+
+    @Option(names = "--halos", split = ",", defaultValue = "0,16,32,64,96,128",
+            description = "--tiling-accuracy: halos to compare (default ${DEFAULT-VALUE})")
+    List<Integer> halos;
+
     @Override
     public Integer call() {
+        if (tilingAccuracy) {
+            int w = accuracySize.get(0);
+            int h = accuracySize.get(1);
+            new TilingAccuracyBench(System.out).run(w, h, Math.max(16, Math.max(w, h) / 2 / 16 * 16), halos);
+            return 0;
+        }
+        if (highres) {
+            long budget;
+            try {
+                budget = memoryBudget == null ? MachineMemory.defaultBudget(dev.ist.common.IstConfig.fromSystem()) : MachineMemory.parse(memoryBudget);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--memory-budget: " + e.getMessage());
+            }
+            new HighresBench(System.out).run(new HighresBench.Options(megapixels, highresIterations,
+                    highresLargeIterations, budget, untiled));
+            return 0;
+        }
         new EngineBench(System.out).run(new EngineBench.Options(sizes, warmup, measured, flatSize, flatIterations,
                 multiscaleSize, multiscaleIterations));
         return 0;

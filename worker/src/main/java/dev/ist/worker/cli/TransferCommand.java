@@ -7,6 +7,7 @@ import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
+import dev.ist.worker.engine.LevelPlan;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
@@ -15,6 +16,8 @@ import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.weights.RandomWeights;
 import dev.ist.worker.engine.weights.WeightsLoader;
 import dev.ist.worker.engine.weights.WeightsResolver;
+import dev.ist.worker.runtime.capacity.MachineMemory;
+import dev.ist.worker.runtime.job.ImageEncoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -48,8 +51,12 @@ public final class TransferCommand implements Callable<Integer> {
             description = "blend weight per style image, e.g. 0.7,0.3 (default equal)")
     List<Double> styleWeights;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "output image (.png, .jpg, .bmp)")
+    @Option(names = "--output", required = true, paramLabel = "FILE",
+            description = "output image (.png, .jpg, .bmp; .tif/.tiff = 16-bit TIFF with an sRGB ICC profile)")
     Path output;
+
+    @Option(names = "--16bit", description = "16 bits per channel in a .png (a .tif always has them)")
+    boolean sixteenBit;
 
     @Option(names = "--size", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
     int size;
@@ -120,6 +127,14 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--tile-size", defaultValue = "0", paramLabel = "PX",
+            description = "tile core side for print sizes; 0 = automatic from --memory-budget (default ${DEFAULT-VALUE})")
+    int tileSize;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "memory the transfer may use, e.g. 6g (default: the cgroup limit or physical memory less ist.worker.memory-margin, 512 MiB)")
+    String memoryBudget;
+
     @Option(names = "--log-json", description = "one JSON object per iteration on stdout")
     boolean logJson;
 
@@ -135,7 +150,8 @@ public final class TransferCommand implements Callable<Integer> {
         if (outDir == null || !Files.isDirectory(outDir)) {
             throw new UserInputException("output folder " + outDir + " does not exist");
         }
-        EngineSettings engineSettings = EngineSettings.fromSystem(); // read once, given to the engine
+        EngineSettings engineSettings = EngineSettings.fromSystem() // read once, given to the engine
+                .withMemoryBudget(memoryBudget());
         long maxPixels = engineSettings.maxInputPixels();
         BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
         if (styleWeights != null && styleWeights.size() != styles.size()) {
@@ -152,7 +168,8 @@ public final class TransferCommand implements Callable<Integer> {
                 .lbfgsHistory(history).strongWolfe(strongWolfe)
                 .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
                 .styleScale(styleScale).pooling(parseEnum(Pooling.class, pooling, "--pooling"))
-                .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed);
+                .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed)
+                .tileSize(tileSize);
         builder.contentLayers(contentLayers).styleLayers(styleLayers);
         builder.styleLayerWeights(styleLayerWeights);
         switch (init.toLowerCase(Locale.ROOT)) {
@@ -166,6 +183,14 @@ public final class TransferCommand implements Callable<Integer> {
         IterationListener listener = logJson ? report -> out.println(JsonLines.iteration(report)) : progress;
         TransferResult result;
         try (StyleTransferEngine engine = new StyleTransferEngine(weights, device, engineSettings)) {
+            if (!logJson) {
+                for (LevelPlan plan : engine.plan(spec)) {
+                    if (plan.tiled() || plan.lbfgsHistory() != spec.lbfgsHistory()) {
+                        out.println("level " + plan.describe());
+                    }
+                }
+                out.flush();
+            }
             result = engine.stylize(spec, listener, () -> false);
         }
         progress.finish();
@@ -177,6 +202,17 @@ public final class TransferCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private long memoryBudget() {
+        if (memoryBudget == null) {
+            return MachineMemory.defaultBudget(dev.ist.common.IstConfig.fromSystem());
+        }
+        try {
+            return MachineMemory.parse(memoryBudget);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--memory-budget: " + e.getMessage());
+        }
     }
 
     private Vgg19Weights loadWeights() {
@@ -198,10 +234,13 @@ public final class TransferCommand implements Callable<Integer> {
         return p == null ? w : w.withPreprocessing(p);
     }
 
-    private static String outputFormat(Path output) {
+    private String outputFormat(Path output) {
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".png")) {
-            return "png";
+            return sixteenBit ? "png16" : "png";
+        }
+        if (sixteenBit && !(name.endsWith(".tif") || name.endsWith(".tiff"))) {
+            throw new UserInputException("--16bit needs a .png or .tif output");
         }
         if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
             return "jpg";
@@ -209,13 +248,25 @@ public final class TransferCommand implements Callable<Integer> {
         if (name.endsWith(".bmp")) {
             return "bmp";
         }
-        throw new UserInputException("output " + output + " must end in .png, .jpg, .jpeg or .bmp");
+        if (name.endsWith(".tif") || name.endsWith(".tiff")) {
+            return "tiff";
+        }
+        throw new UserInputException("output " + output + " must end in .png, .jpg, .jpeg, .bmp, .tif or .tiff");
     }
 
     private static void write(BufferedImage image, String format, Path output) throws IOException {
         Path tmp = Files.createTempFile(output.toAbsolutePath().getParent(), ".ist-", "." + format);
         try {
-            if (!ImageIO.write(image, format, tmp.toFile())) {
+            byte[] bytes = switch (format) {
+                case "png" -> ImageEncoding.png(image);
+                case "png16" -> ImageEncoding.png16(image);
+                case "tiff" -> ImageEncoding.tiff16(image);
+                case "jpg" -> ImageEncoding.jpeg(image, 0.92f);
+                default -> null;
+            };
+            if (bytes != null) {
+                Files.write(tmp, bytes);
+            } else if (!ImageIO.write(ImageEncoding.rgb(image), format, tmp.toFile())) {
                 throw new UserInputException("no image writer for " + format);
             }
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -7,6 +7,10 @@ public class EngineOutOfMemoryException extends EngineException {
         super(message, suggestedLongSide, cause);
     }
 
+    public EngineOutOfMemoryException(String message, int suggestedLongSide) {
+        super(message, suggestedLongSide, null);
+    }
+
     public int suggestedLongSide() {
         return suggestedSize().orElse(0);
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.ist.worker.engine.optim.Evaluation;
-import dev.ist.worker.engine.optim.Objective;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,14 +21,15 @@ import java.util.Set;
  * tv = mean((x[i,j+1] − x[i,j])²) + mean((x[i+1,j] − x[i,j])²) on the [0,1] RGB image.
  * Each evaluation runs in its own sub-manager, so nothing but the returned float arrays outlives it.
  */
-final class GatysObjective implements Objective, AutoCloseable {
+final class GatysObjective implements LevelObjective {
 
-    private static final Object GRADIENT_RECORDING = new Object();
+    /** DJL's PyTorch gradient recording is process-wide (one collector at a time): objectives take turns on this. */
+    static final Object GRADIENT_RECORDING = new Object();
     /** The separate loss terms of one evaluation, kept in {@link Evaluation#detail()}. */
     record Terms(double content, double style, double tv, double total) {
     }
 
-    private final VggNetwork net;
+    private final FeatureNetwork net;
     private final NDManager scaleManager;
     private final int width;
     private final int height;
@@ -39,7 +39,7 @@ final class GatysObjective implements Objective, AutoCloseable {
     private final Set<String> layers = new LinkedHashSet<>();
     private int evaluations;
 
-    GatysObjective(VggNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
+    GatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
                    StyleTargets styleTargets) {
         this.net = net;
         this.spec = spec;
@@ -50,7 +50,7 @@ final class GatysObjective implements Objective, AutoCloseable {
         layers.addAll(spec.styleLayers());
         try (NDManager sub = scaleManager.newSubManager()) {
             NDArray image = sub.create(content, new Shape(1, 3, height, width));
-            Map<String, NDArray> features = net.features(net.preprocess(image), spec.contentLayers());
+            Map<String, NDArray> features = net.activations(image, spec.contentLayers());
             for (String layer : spec.contentLayers()) {
                 NDArray f = features.get(layer);
                 f.attach(scaleManager);
@@ -63,13 +63,15 @@ final class GatysObjective implements Objective, AutoCloseable {
         }
     }
 
-    int evaluations() {
+    @Override
+    public int evaluations() {
         return evaluations;
     }
 
     @Override
     public Evaluation evaluate(float[] x) {
         evaluations++;
+        long t0 = System.nanoTime();
         try (NDManager sub = scaleManager.newSubManager()) {
             NDArray leaf = sub.create(x, new Shape(1, 3, height, width));
             leaf.setRequiresGradient(true);
@@ -83,12 +85,13 @@ final class GatysObjective implements Objective, AutoCloseable {
             }
             float[] gradient = leaf.getGradient().toFloatArray();
             Terms t = new Terms(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat());
+            Throughput.record((long) width * height, System.nanoTime() - t0);
             return new Evaluation(t.total(), gradient, t);
         }
     }
 
-    /** Forward only: the loss terms without a gradient. */
-    Terms lossOnly(float[] x) {
+    @Override
+    public Terms lossOnly(float[] x) {
         evaluations++;
         try (NDManager sub = scaleManager.newSubManager()) {
             NDArray[] terms = lossTerms(sub.create(x, new Shape(1, 3, height, width)));
@@ -97,7 +100,7 @@ final class GatysObjective implements Objective, AutoCloseable {
     }
 
     private NDArray[] lossTerms(NDArray image) {
-        Map<String, NDArray> features = net.features(net.preprocess(image), layers);
+        Map<String, NDArray> features = net.activations(image, layers);
         NDArray content = null;
         for (String layer : spec.contentLayers()) {
             NDArray term = features.get(layer).sub(contentTargets.get(layer)).square().mean();

@@ -45,6 +45,26 @@ public final class ImageOps {
         return out;
     }
 
+    /**
+     * A 16-bit-per-channel sRGB image of CHW floats in [0,1]: the result keeps the optimiser's precision for 16-bit
+     * outputs (PNG16, TIFF); 8-bit writers convert it.
+     */
+    public static BufferedImage fromChw16(float[] chw, int w, int h) {
+        java.awt.color.ColorSpace srgb = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB);
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(srgb, new int[] {16, 16, 16},
+                false, false, java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(w, h);
+        short[] data = ((java.awt.image.DataBufferUShort) raster.getDataBuffer()).getData();
+        int plane = w * h;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                float v = Math.max(0f, Math.min(1f, chw[c * plane + i]));
+                data[i * 3 + c] = (short) Math.round(v * 65535f);
+            }
+        }
+        return new BufferedImage(model, raster, false, null);
+    }
+
     private static int toByte(float v) {
         float c = v < 0 ? 0 : (v > 1 ? 1 : v);
         return Math.round(c * 255f);
@@ -91,6 +111,39 @@ public final class ImageOps {
     }
 
     /** Bilinear resize of a CHW image (align_corners = false), used between multi-scale levels. */
+    /**
+     * Area-average downscale of a CHW image to {@code nw}×{@code nh} (each output pixel is the mean of the source
+     * pixels whose centres fall in it): previews of a print-size image without building a full-size raster.
+     */
+    public static float[] downscaleChw(float[] src, int w, int h, int nw, int nh) {
+        if (nw >= w || nh >= h) {
+            return resizeChw(src, w, h, nw, nh);
+        }
+        float[] out = new float[3 * nw * nh];
+        int[] counts = new int[nw * nh];
+        for (int y = 0; y < h; y++) {
+            int oy = (int) ((long) y * nh / h);
+            for (int x = 0; x < w; x++) {
+                counts[oy * nw + (int) ((long) x * nw / w)]++;
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            int base = c * w * h;
+            int obase = c * nw * nh;
+            for (int y = 0; y < h; y++) {
+                int orow = obase + (int) ((long) y * nh / h) * nw;
+                int row = base + y * w;
+                for (int x = 0; x < w; x++) {
+                    out[orow + (int) ((long) x * nw / w)] += src[row + x];
+                }
+            }
+            for (int i = 0; i < nw * nh; i++) {
+                out[obase + i] /= counts[i];
+            }
+        }
+        return out;
+    }
+
     public static float[] resizeChw(float[] src, int w, int h, int nw, int nh) {
         float[] out = new float[3 * nw * nh];
         double sx = (double) w / nw;

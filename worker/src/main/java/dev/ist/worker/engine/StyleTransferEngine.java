@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ist.common.capacity.Estimate;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.VggLayerNames;
@@ -165,14 +166,25 @@ public final class StyleTransferEngine implements AutoCloseable {
         VggNetwork styleNet = network(spec.pooling());
         try (NDManager sub = manager.newSubManager()) {
             Map<String, NDArray> blended = new LinkedHashMap<>();
+            TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
             for (int k = 0; k < pixels.size(); k++) {
                 int[] size = sizes.get(k);
-                NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
-                Map<String, NDArray> features = styleNet.features(styleNet.preprocess(image), spec.styleLayers());
                 double w = blendWeights.get(k) / sum;
+                // a print-size style image is tiled like the level it serves (forward only, so it fits too)
+                TilePlan plan = planner.plan(spec, size[0], size[1]).tiles();
+                Map<String, NDArray> styleGrams;
+                if (plan.single()) {
+                    NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
+                    Map<String, NDArray> features = styleNet.activations(image, spec.styleLayers());
+                    styleGrams = new LinkedHashMap<>();
+                    for (String layer : spec.styleLayers()) {
+                        styleGrams.put(layer, VggNetwork.gram(features.get(layer)));
+                    }
+                } else {
+                    styleGrams = TiledGatysObjective.grams(styleNet, sub, pixels.get(k), plan, spec.styleLayers());
+                }
                 for (String layer : spec.styleLayers()) {
-                    NDArray g = VggNetwork.gram(features.get(layer)).mul((float) w);
-                    blended.merge(layer, g, NDArray::add);
+                    blended.merge(layer, styleGrams.get(layer).mul((float) w), NDArray::add);
                 }
             }
             for (String layer : spec.styleLayers()) {
@@ -181,6 +193,76 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
         }
         return new StyleTargets(key, outputLongSide, grams, channels);
+    }
+
+    /**
+     * One evaluation of the loss and its gradient at {@code x} (CHW, {@code w}×{@code h}, RGB in [0,1]) against the
+     * spec's content and styles at that size, untiled when {@code plan} is null or a single tile, else tiled by it.
+     * For accuracy checks and benchmarks of the tiled objective; transfers choose their plan themselves.
+     */
+    public Evaluation evaluate(TransferSpec spec, float[] x, int w, int h, TilePlan plan) {
+        float[] contentPixels = ImageOps.toChw(ImageOps.resize(spec.content(), w, h));
+        StyleTargets targets = computeStyleTargets(spec.styles().stream().map(StyleImage::image).toList(),
+                spec.styles().stream().map(StyleImage::weight).toList(), Math.max(w, h), spec);
+        try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, plan)) {
+            return objective.evaluate(x);
+        }
+    }
+
+    /** The level's objective: untiled for a null or single-tile plan, else tiled. */
+    LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
+                             TilePlan plan) {
+        VggNetwork levelNet = network(spec.pooling());
+        if (plan == null || plan.single()) {
+            return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets);
+        }
+        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan);
+    }
+
+    /**
+     * The plan of every pyramid level of {@code spec} (coarse to fine) under this engine's memory budget: the coarse
+     * levels that fit run untiled, only the ones that need it are tiled. Throws {@link EngineOutOfMemoryException}
+     * (with a size that fits) when a level cannot fit at all.
+     */
+    public List<LevelPlan> plan(TransferSpec spec) {
+        int[] out = ImageOps.scaledSize(spec.content().getWidth(), spec.content().getHeight(), spec.size());
+        int minSide = minimumShortSide(spec);
+        List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
+        levels.removeIf(l -> Math.min(l[0], l[1]) < minSide);
+        return plan(spec, levels);
+    }
+
+    /**
+     * The quote of {@code spec} on this engine: modelled peak resident memory and seconds (see {@link TilePlanner} for
+     * the model and its figures) with each level's tile plan. Throws {@link EngineOutOfMemoryException} like
+     * {@link #stylize} would when a level cannot fit the budget.
+     */
+    public Estimate estimate(TransferSpec spec) {
+        List<LevelPlan> plans = plan(spec);
+        int[] split = iterationSplit(spec.iterations(), plans.size());
+        List<Estimate.Level> levels = new ArrayList<>();
+        long peak = 0;
+        double seconds = 0;
+        for (int i = 0; i < plans.size(); i++) {
+            LevelPlan p = plans.get(i);
+            TilePlan t = p.tiles();
+            levels.add(new Estimate.Level(p.width(), p.height(), t.tiles().size(),
+                    t.single() ? Math.max(p.width(), p.height()) : t.core(), t.single() ? 0 : t.halo(),
+                    p.lbfgsHistory(), p.peakBytes(), p.secondsPerIteration(), split[i]));
+            peak = Math.max(peak, p.peakBytes());
+            // each level evaluates its start point once, then about one evaluation per iteration
+            seconds += p.secondsPerIteration() * (split[i] + 1);
+        }
+        return new Estimate(peak, seconds, plans.get(plans.size() - 1).secondsPerIteration(), levels);
+    }
+
+    private List<LevelPlan> plan(TransferSpec spec, List<int[]> levels) {
+        TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
+        List<LevelPlan> plans = new ArrayList<>();
+        for (int[] l : levels) {
+            plans.add(planner.plan(spec, l[0], l[1]));
+        }
+        return plans;
     }
 
     /** The network and manager, for tests of the objective in this package. */
@@ -325,6 +407,7 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
             List<int[]> levels = pyramid(out[0], out[1], spec.multiScale(), spec.minScaleLongSide());
             levels.removeIf(l -> Math.min(l[0], l[1]) < minSide); // the final level passed the check above
+            List<LevelPlan> plans = plan(spec, levels); // refuses before any work when a level cannot fit
             int[] split = iterationSplit(spec.iterations(), levels.size());
             int[] levelEnd = new int[levels.size()];
             int acc = 0;
@@ -372,14 +455,14 @@ public final class StyleTransferEngine implements AutoCloseable {
                 lastW = w;
                 lastH = h;
                 StyleTargets targets = targetsFor(Math.max(w, h));
-                try (GatysObjective objective = new GatysObjective(levelNet(), manager, spec, contentPixels, w, h,
-                        targets)) {
+                LevelPlan levelPlan = plans.get(level);
+                try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles())) {
                     int end = levelEnd[level];
                     Lbfgs lbfgs = null;
                     Adam adam = null;
                     Evaluation ev;
                     if (spec.optimizer() == Optimizer.LBFGS) {
-                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), spec.lbfgsHistory(),
+                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), levelPlan.lbfgsHistory(),
                                 spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
                         ev = lbfgs.start(x, objective);
                     } else {
@@ -423,15 +506,11 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
             long optimiseMs = (System.nanoTime() - optStart) / 1_000_000 - styleMs;
             long f0 = System.nanoTime();
-            BufferedImage image = ImageOps.fromChw(toRgb(x), lastW, lastH);
+            BufferedImage image = ImageOps.fromChw16(toRgb(x), lastW, lastH); // 16 bits: PNG16/TIFF keep them
             long finishMs = (System.nanoTime() - f0) / 1_000_000;
             return new TransferResult(image, finalTerms.content(), finalTerms.style(), finalTerms.tv(),
                     finalTerms.total(), iteration, new PhaseTimings(prepareMs, styleMs, optimiseMs, finishMs),
                     weights.description(), weights.sha256(), List.copyOf(usedTargets));
-        }
-
-        private VggNetwork levelNet() {
-            return network(spec.pooling());
         }
 
         private StyleTargets targetsFor(int longSide) {
@@ -500,9 +579,13 @@ public final class StyleTransferEngine implements AutoCloseable {
                     t.content(), t.style(), t.tv(), t.total(), (System.nanoTime() - start) / 1_000_000, last,
                     maxSide -> {
                         requireValid(valid);
-                        BufferedImage img = ImageOps.fromChw(finalLevel ? toRgb(x) : x, w, h);
                         int[] s = ImageOps.scaledSize(w, h, Math.min(maxSide, Math.max(w, h)));
-                        return ImageOps.resize(img, s[0], s[1]);
+                        float[] rgb = finalLevel ? toRgb(x) : x;
+                        if (s[0] * 2 <= w) {
+                            // a print-size level: average down first, never a full-size raster per preview
+                            return ImageOps.fromChw(ImageOps.downscaleChw(rgb, w, h, s[0], s[1]), s[0], s[1]);
+                        }
+                        return ImageOps.resize(ImageOps.fromChw(rgb, w, h), s[0], s[1]);
                     },
                     () -> {
                         requireValid(valid);

@@ -21,6 +21,14 @@ import java.util.Optional;
 public final class TransferSpec {
     /** L-BFGS history size: an engine setting the API does not expose (the CLI's --history). */
     public static final int DEFAULT_LBFGS_HISTORY = 20;
+    /**
+     * Halo of a tile in pixels, chosen from the measured error against the untiled objective (random VGG19, 512 px,
+     * 2x2 tiles, all five style layers): 32 px → 3.6e-4 relative loss error, 64 px → 1.2e-6 and gradient cosine
+     * 0.999994, 96 px (the receptive field of relu5_1) → float precision. 64 is exact to far below the tests' 1e-4.
+     */
+    public static final int DEFAULT_TILE_HALO = 64;
+    /** {@link #tileSize()} value: choose from the engine's memory budget (untiled when the whole level fits). */
+    public static final int TILE_AUTO = 0;
 
     private final BufferedImage content;
     private final List<StyleImage> styles;
@@ -49,6 +57,8 @@ public final class TransferSpec {
     private final boolean keepBest;
     private final EngineState resumeFrom;
     private final List<StyleTargets> styleTargets;
+    private final int tileSize;
+    private final int tileHalo;
 
     private TransferSpec(Builder b) {
         this.content = b.content;
@@ -81,6 +91,8 @@ public final class TransferSpec {
         this.keepBest = b.keepBest;
         this.resumeFrom = b.resumeFrom;
         this.styleTargets = List.copyOf(b.styleTargets);
+        this.tileSize = b.tileSize;
+        this.tileHalo = b.tileHalo;
     }
 
     public static Builder builder() {
@@ -118,6 +130,10 @@ public final class TransferSpec {
     public Optional<EngineState> resumeFrom() { return Optional.ofNullable(resumeFrom); }
     /** Precomputed Gram targets; the engine uses the ones whose key matches a scale it runs. */
     public List<StyleTargets> styleTargets() { return styleTargets; }
+    /** Tile core side in pixels; {@link #TILE_AUTO} (0) = from the engine's memory budget. */
+    public int tileSize() { return tileSize; }
+    /** Tile halo in pixels (rounded up to the pooling grid). */
+    public int tileHalo() { return tileHalo; }
 
     /** A copy of this spec with other precomputed targets (the rest unchanged). */
     public TransferSpec withStyleTargets(List<StyleTargets> targets) {
@@ -143,6 +159,8 @@ public final class TransferSpec {
         b.optimizer = optimizer;
         b.learningRate = learningRate;
         b.lbfgsHistory = lbfgsHistory;
+        b.tileSize = tileSize;
+        b.tileHalo = tileHalo;
         b.strongWolfe = strongWolfe;
         b.toleranceGrad = toleranceGrad;
         b.toleranceChange = toleranceChange;
@@ -174,6 +192,8 @@ public final class TransferSpec {
         private Optimizer optimizer = OptionDefaults.OPTIMIZER;
         private double learningRate = Double.NaN;
         private int lbfgsHistory = DEFAULT_LBFGS_HISTORY;
+        private int tileSize = TILE_AUTO;
+        private int tileHalo = DEFAULT_TILE_HALO;
         private boolean strongWolfe = false;
         private double toleranceGrad = 1e-7;
         private double toleranceChange = 1e-9;
@@ -230,6 +250,8 @@ public final class TransferSpec {
         /** NaN = the optimiser's default (1.0 for L-BFGS, 0.02 for Adam on [0,1] pixels). */
         public Builder learningRate(double lr) { this.learningRate = lr; return this; }
         public Builder lbfgsHistory(int history) { this.lbfgsHistory = history; return this; }
+        public Builder tileSize(int px) { this.tileSize = px; return this; }
+        public Builder tileHalo(int px) { this.tileHalo = px; return this; }
         public Builder strongWolfe(boolean on) { this.strongWolfe = on; return this; }
         public Builder toleranceGrad(double tol) { this.toleranceGrad = tol; return this; }
         public Builder toleranceChange(double tol) { this.toleranceChange = tol; return this; }
@@ -297,6 +319,12 @@ public final class TransferSpec {
             }
             if (lbfgsHistory < 1) {
                 throw new InvalidSpecException("L-BFGS history size must be >= 1, got " + lbfgsHistory);
+            }
+            if (tileSize != TILE_AUTO && tileSize < 64) {
+                throw new InvalidSpecException("tile size must be 0 (automatic) or >= 64 pixels, got " + tileSize);
+            }
+            if (tileHalo < 0 || tileHalo > 512) {
+                throw new InvalidSpecException("tile halo must be in [0, 512] pixels, got " + tileHalo);
             }
             if (init == InitMode.IMAGE && initImage == null) {
                 throw new InvalidSpecException("init IMAGE needs an init image");

@@ -18,7 +18,7 @@ import java.util.Map;
  * gradient: the weights never require one, so back-propagation computes input gradients only.
  * Forward stops at the deepest layer asked for; every result belongs to the input's manager.
  */
-final class VggNetwork {
+final class VggNetwork implements FeatureNetwork {
     private static final Shape KERNEL2 = new Shape(2, 2);
     private static final Shape STRIDE1 = new Shape(1, 1);
     private static final Shape PAD1 = new Shape(1, 1);
@@ -75,7 +75,13 @@ final class VggNetwork {
         return deepestIndex;
     }
 
-    int channels(String layer) {
+    @Override
+    public Map<String, NDArray> activations(NDArray rgb, Collection<String> layers) {
+        return features(preprocess(rgb), layers);
+    }
+
+    @Override
+    public int channels(String layer) {
         return outChannels[VggLayerNames.featureIndex(layer)];
     }
 

@@ -23,6 +23,9 @@ import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.ControlListener;
 import dev.ist.worker.runtime.kafka.EventPublisher;
 import dev.ist.worker.runtime.kafka.JobConsumer;
+import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.worker.engine.Throughput;
+import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.worker.engine.MemoryModel;
 import dev.ist.worker.runtime.fleet.MemoryPreflight;
 import dev.ist.worker.runtime.fleet.StorageJanitor;
@@ -70,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean storageReachable;
     private volatile long storageProbedAt;
     private boolean closed;
+    private CapacityAdvertiser capacity;
 
     public Worker(WorkerConfig config, TransferEngine engine) {
         this(config, engine, Clock.systemUTC());
@@ -144,6 +148,10 @@ public final class Worker implements AutoCloseable {
         consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
+        capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
+                () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
+                        config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant()),
+                config.capacityInterval());
         StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
         long everyMs = config.janitorInterval().toMillis();
         background.scheduleWithFixedDelay(() -> sweep(janitor), Math.min(everyMs, 60_000), everyMs,
@@ -259,6 +267,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void closeRest() {
+        if (capacity != null) {
+            capacity.close(); // the tombstone: this worker leaves the fleet view
+        }
         if (background != null) {
             background.shutdownNow();
         }

@@ -5,6 +5,8 @@ import dev.ist.common.Topics;
 import dev.ist.common.job.JobLimits;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.worker.engine.EngineSettings;
+import dev.ist.worker.runtime.capacity.MachineMemory;
+import dev.ist.common.capacity.WorkerCapacity;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import java.util.Optional;
  * <tr><td>ist.worker.device</td><td>auto</td><td>auto, cpu, gpu, gpu:N</td></tr>
  * <tr><td>ist.engine.threads</td><td>0</td><td>intra-op threads of the engine (0 = engine default); the older
  * {@code ist.worker.threads} is read when it is not set (deprecated alias)</td></tr>
- * <tr><td>ist.engine.max-output-pixels</td><td>4194304</td><td>outputs above this are refused</td></tr>
+ * <tr><td>ist.engine.max-output-pixels</td><td>33177600 (7680x4320)</td><td>outputs above this are refused</td></tr>
  * <tr><td>ist.worker.metrics-port</td><td>9400</td><td>port of /metrics, /health/live, /health/ready (0 = any)</td></tr>
  * <tr><td>ist.worker.checkpoint-every</td><td>50</td><td>iterations between checkpoints (0 = only on stop)</td></tr>
  * <tr><td>ist.worker.progress-every-iterations</td><td>1</td><td>at most one PROGRESS event per this many iterations</td></tr>
@@ -57,6 +59,10 @@ import java.util.Optional;
  * <tr><td>ist.worker.memory-limit-bytes</td><td>(unset)</td><td>ceiling of the memory budget besides the cgroup</td></tr>
  * <tr><td>ist.retention.job-objects</td><td>7d</td><td>a finished job's data expires this long after its end</td></tr>
  * <tr><td>ist.retention.janitor-interval</td><td>1h</td><td>how often the storage janitor sweeps</td></tr>
+ * <tr><td>ist.worker.memory-budget</td><td>min(cgroup limit, ist.worker.memory-limit-bytes, physical memory) less ist.worker.memory-margin</td><td>memory a transfer may
+ * use (e.g. 8g): larger levels are tiled and their L-BFGS history shortened to fit</td></tr>
+ * <tr><td>ist.topics.workers</td><td>ist.workers</td><td>compacted topic where the worker advertises its capacity</td></tr>
+ * <tr><td>ist.worker.capacity-interval</td><td>30s</td><td>how often the advertisement is refreshed</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -98,7 +104,10 @@ public record WorkerConfig(
         long memoryMargin,
         Optional<Long> memoryLimitBytes,
         Duration jobObjectRetention,
-        Duration janitorInterval) {
+        Duration janitorInterval,
+        long memoryBudget,
+        String capacityTopic,
+        Duration capacityInterval) {
 
     /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
     public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
@@ -167,12 +176,16 @@ public record WorkerConfig(
                 c.getLong("ist.worker.memory-margin", 512L << 20),
                 c.get("ist.worker.memory-limit-bytes").map(WorkerConfig::parseBytes),
                 c.getDuration("ist.retention.job-objects", Duration.ofDays(7)),
-                c.getDuration("ist.retention.janitor-interval", Duration.ofHours(1)));
+                c.getDuration("ist.retention.janitor-interval", Duration.ofHours(1)),
+                c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(() -> MachineMemory.defaultBudget(c)),
+                c.get(WorkerCapacity.TOPIC_KEY, WorkerCapacity.DEFAULT_TOPIC),
+                c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)));
     }
 
     /** What the engine of this worker is built with (the input-pixel gate of a job is {@link #limits()}). */
     public EngineSettings engineSettings() {
-        return EngineSettings.defaults().withThreads(threads).withMaxOutputPixels(maxOutputPixels);
+        return EngineSettings.defaults().withThreads(threads).withMaxOutputPixels(maxOutputPixels)
+                .withMemoryBudget(memoryBudget);
     }
 
     /** {@code hostname-pid}: unique per process, readable in logs and dashboards. */

@@ -92,6 +92,26 @@ class TransferCommandTest {
     }
 
     @Test
+    void aForcedTileSizeRunsTiledAndATifOutputHasSixteenBits() throws IOException {
+        List<String> args = new ArrayList<>(List.of(baseArgs("--size", "160", "--tile-size", "64", "--iterations", "2")));
+        args.set(args.indexOf("--output") + 1, dir.resolve("print.tif").toString());
+        int first = args.indexOf("--size"); // the base 48 px; the 160 given above stays
+        args.remove(first);
+        args.remove(first);
+        Outcome o = cli(args.toArray(String[]::new));
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("level 160x120: 3x2 tiles of 64 px + 64 px halo"), o.out());
+        BufferedImage out = ImageIO.read(dir.resolve("print.tif").toFile());
+        assertEquals(160, out.getWidth());
+        assertEquals(16, out.getColorModel().getComponentSize(0));
+    }
+
+    @Test
+    void aMemoryBudgetThatIsNotASizeIsOneLineOfError() throws IOException {
+        assertOneLineError(cli(baseArgs("--memory-budget", "lots")), IstCli.EXIT_BAD_INPUT, "--memory-budget");
+    }
+
+    @Test
     void randomWeightsByNameProduceAnImage() throws IOException {
         Outcome o = cli("transfer", "--content", png("c.png", 64, 48, 3).toString(),
                 "--style", png("s.png", 32, 32, 4).toString(), "--style", png("s2.png", 32, 40, 5).toString(),

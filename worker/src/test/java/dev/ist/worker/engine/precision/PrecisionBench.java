@@ -1,5 +1,7 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.worker.bench.EngineBench;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ist.worker.engine.EngineObjectiveProbe;
@@ -72,8 +74,8 @@ public final class PrecisionBench {
 
     private static void row(StyleTransferEngine ist, NDManager manager, ScriptedVgg19 nchw, ScriptedVgg19 nhwc,
                             int size, int warmup, int rounds) {
-        BufferedImage content = pattern(size, 1);
-        BufferedImage style = pattern(size, 2);
+        BufferedImage content = EngineBench.pattern(size, size, 1);
+        BufferedImage style = EngineBench.pattern(size, size, 2);
         float[] c = ImageOps.toChw(content);
         float[] s = ImageOps.toChw(style);
         float[] x = noise(3 * size * size, 3);
@@ -152,27 +154,5 @@ public final class PrecisionBench {
             x[i] = (float) random.nextDouble();
         }
         return x;
-    }
-
-    /** A smooth colour pattern with noise: a stand-in photo. */
-    private static BufferedImage pattern(int side, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        double f = 2 + random.nextDouble() * 6;
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                double u = (double) x / side;
-                double v = (double) y / side;
-                int r = clamp(128 + 100 * Math.sin(f * u * Math.PI * 2) + random.nextInt(40) - 20);
-                int g = clamp(128 + 100 * Math.cos(f * v * Math.PI * 2) + random.nextInt(40) - 20);
-                int b = clamp(255 * u * v + random.nextInt(40) - 20);
-                img.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return img;
-    }
-
-    private static int clamp(double v) {
-        return (int) Math.max(0, Math.min(255, v));
     }
 }
