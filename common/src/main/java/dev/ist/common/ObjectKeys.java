@@ -50,10 +50,15 @@ public final class ObjectKeys {
         return JOBS_PREFIX + jobId + "/";
     }
 
-    /** The final image; {@code extension} is {@code png} or {@code jpg}. */
+    /** Written by the storage janitor once a finished job's result, previews and manifest are deleted. */
+    public static String expired(String jobId) {
+        return jobPrefix(jobId) + "expired";
+    }
+
+    /** The final image; {@code extension} is {@code png}, {@code jpg} or {@code tif}. */
     public static String result(String jobId, String extension) {
         String ext = extension.toLowerCase(Locale.ROOT);
-        if (!ext.equals("png") && !ext.equals("jpg")) {
+        if (!ext.equals("png") && !ext.equals("jpg") && !ext.equals("tif")) {
             throw new IllegalArgumentException("unsupported result extension: " + extension);
         }
         return jobPrefix(jobId) + "result." + ext;

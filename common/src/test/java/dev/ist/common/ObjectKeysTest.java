@@ -44,6 +44,8 @@ class ObjectKeysTest {
         assertEquals(prefix, ObjectKeys.jobPrefix(JOB));
         assertEquals(prefix + "result.png", ObjectKeys.result(JOB, "png"));
         assertEquals(prefix + "result.jpg", ObjectKeys.result(JOB, "JPG"));
+        assertEquals(prefix + "result.tif", ObjectKeys.result(JOB, "tif"));
+        assertEquals(prefix + "expired", ObjectKeys.expired(JOB));
         assertEquals(prefix + "previews/000042.jpg", ObjectKeys.preview(JOB, 42));
         assertEquals(prefix + "checkpoint.bin", ObjectKeys.checkpoint(JOB));
         assertEquals(prefix + "manifest.json", ObjectKeys.manifest(JOB));

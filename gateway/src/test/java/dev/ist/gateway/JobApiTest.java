@@ -108,6 +108,23 @@ class JobApiTest {
     }
 
     @Test
+    void aResultTheJanitorExpiredAnswersGoneSayingTheDataWasRemoved() throws Exception {
+        String id = Jobs.submitted(TestEnv.ALICE_KEY, QUICK);
+        Jobs.awaitStatus(TestEnv.ALICE_KEY, id, "SUCCEEDED", Duration.ofSeconds(30));
+        as(TestEnv.ALICE_KEY).queryParam("download", "stream").get("/v1/jobs/" + id + "/result").then().statusCode(200);
+        try (ImageStore store = TestEnv.newStore()) { // what the worker's storage janitor writes after retention
+            store.put(dev.ist.common.ObjectKeys.expired(id), "{}".getBytes(), "application/json");
+        }
+        for (String mode : List.of("stream", "redirect")) {
+            as(TestEnv.ALICE_KEY).redirects().follow(false).queryParam("download", mode)
+                    .get("/v1/jobs/" + id + "/result").then().statusCode(410)
+                    .body("type", equalTo("urn:ist:problem:data-removed"))
+                    .body("dataRemoved", equalTo(true));
+        }
+        as(TestEnv.ALICE_KEY).redirects().follow(false).get("/v1/jobs/" + id + "/preview").then().statusCode(410);
+    }
+
+    @Test
     void reconnectingWithLastEventIdReplaysOnlyTheMissedEvents() throws Exception {
         String id = Jobs.submitted(TestEnv.ALICE_KEY, QUICK);
         Jobs.awaitStatus(TestEnv.ALICE_KEY, id, "SUCCEEDED", Duration.ofSeconds(30));

@@ -257,6 +257,7 @@ public class JobsResource {
     @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
     @APIResponse(responseCode = "200", description = "The image (download=stream)")
     @APIResponse(responseCode = "409", description = "The job has no result (yet)")
+    @APIResponse(responseCode = "410", description = "The result expired (ist.retention.job-objects) and was deleted")
     public Response result(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
         JobSnapshot job = access.require(caller.get(), id);
         if (job.resultKey() == null) {
@@ -264,7 +265,7 @@ public class JobsResource {
                     "job " + id + " is " + job.state() + (job.state().isTerminal() ? "" : "; wait for SUCCEEDED"))
                     .with("status", job.state().name());
         }
-        String ext = job.resultKey().endsWith(".jpg") ? "jpg" : "png";
+        String ext = job.resultKey().substring(job.resultKey().lastIndexOf('.') + 1);
         return object(id, job.resultKey(), mode, "attachment; filename=\"ist-" + id + "." + ext + "\"");
     }
 
@@ -287,6 +288,11 @@ public class JobsResource {
             throw new ProblemException(404, "object-missing", "The image is gone",
                     "the job reported an image outside its own storage");
         }
+        if (store.exists(ObjectKeys.expired(jobId))) {
+            throw new ProblemException(410, "data-removed", "The job's images were removed",
+                    "job " + jobId + " finished longer ago than the retention period; its result and previews "
+                            + "were deleted").with("dataRemoved", true);
+        }
         switch (mode) {
             case "redirect" -> {
                 return Response.seeOther(URI.create(presigner.presignedGet(key, settings.presignExpiry())))
@@ -300,7 +306,7 @@ public class JobsResource {
                     throw new ProblemException(404, "object-missing", "The image is gone",
                             "the image was reported but is no longer in storage");
                 }
-                String type = key.endsWith(".png") ? "image/png" : "image/jpeg";
+                String type = key.endsWith(".png") ? "image/png" : key.endsWith(".tif") ? "image/tiff" : "image/jpeg";
                 return Response.ok(bytes, type).header("Content-Disposition", disposition)
                         .header("Cache-Control", "no-store").build();
             }

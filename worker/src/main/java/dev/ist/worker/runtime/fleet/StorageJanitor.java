@@ -55,7 +55,7 @@ public final class StorageJanitor {
     }
 
     public static String expiredMarker(String jobId) {
-        return ObjectKeys.jobPrefix(jobId) + "expired";
+        return ObjectKeys.expired(jobId);
     }
 
     public Sweep sweep() {
