@@ -54,10 +54,6 @@ public final class StorageJanitor {
         this.clock = clock;
     }
 
-    public static String expiredMarker(String jobId) {
-        return ObjectKeys.expired(jobId);
-    }
-
     public Sweep sweep() {
         Instant cutoff = clock.instant().minus(retention);
         Map<String, List<StoredObject>> jobs = new LinkedHashMap<>();
@@ -90,7 +86,7 @@ public final class StorageJanitor {
                 store.delete(o.key());
                 deleted++;
             }
-            store.put(expiredMarker(job.getKey()), ("{\"expiredAt\":\"" + clock.instant() + "\"}").getBytes(),
+            store.put(ObjectKeys.expired(job.getKey()), ("{\"expiredAt\":\"" + clock.instant() + "\"}").getBytes(),
                     "application/json");
             expired++;
         }

@@ -60,7 +60,7 @@ class StorageJanitorTest {
         assertFalse(store.exists(ObjectKeys.manifest(finished)));
         assertTrue(store.exists(ObjectKeys.terminalMarker(finished)), "a redelivery still sees it finished");
         assertTrue(store.exists(AttemptCounter.key(finished)));
-        assertTrue(store.exists(StorageJanitor.expiredMarker(finished)), "the API can say dataRemoved");
+        assertTrue(store.exists(ObjectKeys.expired(finished)), "the API can say dataRemoved");
         assertTrue(store.exists(ObjectKeys.checkpoint(running)), "a running job keeps its data");
 
         // the finished job's input lost its only reference in this sweep; the running job's input is kept
