@@ -7,7 +7,11 @@ import dev.ist.common.event.Failure;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.event.Losses;
 import dev.ist.common.event.Progress;
+import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.ImageRef;
+import dev.ist.common.job.Precision;
+import dev.ist.common.job.Priority;
+import dev.ist.common.job.StyleLoss;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
@@ -31,6 +35,7 @@ public final class Samples {
     public static final String SHA_STYLE_1 = "b".repeat(64);
     public static final String SHA_STYLE_2 = "0123456789abcdef".repeat(4);
     public static final String SHA_INIT = "c".repeat(64);
+    public static final String SHA_MASK = "d".repeat(64);
     /** Nanoseconds included: the encoding must keep them. */
     public static final Instant AT = Instant.parse("2026-11-25T12:34:56.123456789Z");
 
@@ -58,13 +63,31 @@ public final class Samples {
                 .outputFormat(OutputFormat.JPEG)
                 .mode(JobMode.FAST)
                 .model("candy-v2")
+                .contentMaskWeight(3.0)
+                .colorTransfer(ColorTransfer.LUMINANCE)
+                .styleLoss(StyleLoss.WASSERSTEIN)
+                .styleLayerWeights(Map.of("relu1_1", 0.5))
+                .emaDecay(0.9)
+                .precision(Precision.BF16)
                 .build();
     }
 
     public static JobRequest fullRequest() {
         return JobRequest.of(JOB_ID, AT, new ImageRef(SHA_CONTENT),
                 List.of(new StyleRef(new ImageRef(SHA_STYLE_1), 0.7), new StyleRef(new ImageRef(SHA_STYLE_2), 0.3)),
-                allOptions(), "owner-7");
+                allOptions(), "owner-7").withPriority(Priority.HIGH);
+    }
+
+    /**
+     * Every field of the contract set to a non-default value, masks included: for codec round trips only (masks with
+     * mode FAST do not validate).
+     */
+    public static JobRequest everyFieldRequest() {
+        return JobRequest.of(JOB_ID, AT, new ImageRef(SHA_CONTENT),
+                List.of(new StyleRef(new ImageRef(SHA_STYLE_1), 0.7, new ImageRef(SHA_MASK), null),
+                        new StyleRef(new ImageRef(SHA_STYLE_2), 0.3, null, new ImageRef(SHA_MASK))),
+                allOptions().toBuilder().contentMask(new ImageRef(SHA_MASK)).build(), "owner-7")
+                .withPriority(Priority.HIGH);
     }
 
     public static Progress progress() {

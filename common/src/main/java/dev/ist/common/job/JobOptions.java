@@ -2,7 +2,9 @@ package dev.ist.common.job;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a user can tune about one transfer. Unset fields in JSON take the defaults of {@link #defaults()};
@@ -27,6 +29,16 @@ import java.util.List;
  * @param outputFormat  PNG, JPEG, PNG16 or TIFF (16 bits per channel, sRGB)
  * @param mode          optimisation (the paper's) or one pass of a pre-trained feed-forward network
  * @param model         the registry name of that network when {@code mode == FAST}, else null
+ * @param contentMask   optional grey image over the output: where it is white the content weight is raised by
+ *                      {@code contentMaskWeight} (faces kept recognisable); null = uniform content weight
+ * @param contentMaskWeight factor (&ge; 1) on the content weight where the content mask is white
+ * @param colorTransfer NONE, LUMINANCE (same as {@code preserveColors}) or HISTOGRAM; see {@link #colorMode()}
+ * @param styleLoss     GRAM (the paper's) or WASSERSTEIN
+ * @param styleLayerWeights optional relative weight per style layer (keys among {@code styleLayers}, missing = 1);
+ *                      null = all layers equal
+ * @param emaDecay      averaged iterates: decay of the image's exponential moving average, returned as the result
+ *                      when &gt; 0; 0 = off
+ * @param precision     FP32, BF16 or AUTO; null = the worker's default ({@code ist.worker.precision})
  */
 public record JobOptions(
         int size,
@@ -47,7 +59,14 @@ public record JobOptions(
         Pooling pooling,
         OutputFormat outputFormat,
         JobMode mode,
-        String model) {
+        String model,
+        ImageRef contentMask,
+        double contentMaskWeight,
+        ColorTransfer colorTransfer,
+        StyleLoss styleLoss,
+        Map<String, Double> styleLayerWeights,
+        double emaDecay,
+        Precision precision) {
 
     /** Same as {@link OptionDefaults#CONTENT_LAYERS}. */
     public static final List<String> DEFAULT_CONTENT_LAYERS = OptionDefaults.CONTENT_LAYERS;
@@ -58,6 +77,28 @@ public record JobOptions(
         // null-tolerant copies so JobValidator, not the constructor, reports a null layer name
         contentLayers = contentLayers == null ? null : Collections.unmodifiableList(new ArrayList<>(contentLayers));
         styleLayers = styleLayers == null ? null : Collections.unmodifiableList(new ArrayList<>(styleLayers));
+        styleLayerWeights = styleLayerWeights == null ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(styleLayerWeights));
+    }
+
+    /**
+     * The colour handling that applies: {@code preserveColors} is the old name of {@link ColorTransfer#LUMINANCE}
+     * and wins over NONE; a request with both {@code preserveColors} and HISTOGRAM is refused by {@link JobValidator}.
+     */
+    public ColorTransfer colorMode() {
+        if (preserveColors && (colorTransfer == null || colorTransfer == ColorTransfer.NONE)) {
+            return ColorTransfer.LUMINANCE;
+        }
+        return colorTransfer == null ? ColorTransfer.NONE : colorTransfer;
+    }
+
+    /** The relative weight of one style layer (1 unless {@code styleLayerWeights} says otherwise). */
+    public double styleLayerWeight(String layer) {
+        if (styleLayerWeights == null) {
+            return 1.0;
+        }
+        Double w = styleLayerWeights.get(layer);
+        return w == null ? 1.0 : w;
     }
 
     public static JobOptions defaults() {
@@ -74,7 +115,9 @@ public record JobOptions(
                 .tvWeight(tvWeight).contentLayers(contentLayers).styleLayers(styleLayers).optimizer(optimizer)
                 .learningRate(learningRate).init(init).initImage(initImage).seed(seed)
                 .preserveColors(preserveColors).multiScale(multiScale).styleScale(styleScale).pooling(pooling)
-                .outputFormat(outputFormat).mode(mode).model(model);
+                .outputFormat(outputFormat).mode(mode).model(model).contentMask(contentMask)
+                .contentMaskWeight(contentMaskWeight).colorTransfer(colorTransfer).styleLoss(styleLoss)
+                .styleLayerWeights(styleLayerWeights).emaDecay(emaDecay).precision(precision);
     }
 
     /** Builder with the product defaults of {@link OptionDefaults}. */
@@ -98,6 +141,13 @@ public record JobOptions(
         private OutputFormat outputFormat = OptionDefaults.OUTPUT_FORMAT;
         private JobMode mode = OptionDefaults.MODE;
         private String model;
+        private ImageRef contentMask;
+        private double contentMaskWeight = OptionDefaults.CONTENT_MASK_WEIGHT;
+        private ColorTransfer colorTransfer = OptionDefaults.COLOR_TRANSFER;
+        private StyleLoss styleLoss = OptionDefaults.STYLE_LOSS;
+        private Map<String, Double> styleLayerWeights;
+        private double emaDecay = OptionDefaults.EMA_DECAY;
+        private Precision precision;
 
         public Builder size(int v) { size = v; return this; }
         public Builder iterations(int v) { iterations = v; return this; }
@@ -120,11 +170,20 @@ public record JobOptions(
         public Builder outputFormat(OutputFormat v) { outputFormat = v; return this; }
         public Builder mode(JobMode v) { mode = v; return this; }
         public Builder model(String v) { model = v; return this; }
+        public Builder contentMask(ImageRef v) { contentMask = v; return this; }
+        public Builder contentMaskWeight(double v) { contentMaskWeight = v; return this; }
+        public Builder colorTransfer(ColorTransfer v) { colorTransfer = v; return this; }
+        public Builder styleLoss(StyleLoss v) { styleLoss = v; return this; }
+        public Builder styleLayerWeights(Map<String, Double> v) { styleLayerWeights = v; return this; }
+        public Builder emaDecay(double v) { emaDecay = v; return this; }
+        /** null: the worker's default. */
+        public Builder precision(Precision v) { precision = v; return this; }
 
         public JobOptions build() {
             return new JobOptions(size, iterations, contentWeight, styleWeight, tvWeight, contentLayers, styleLayers,
                     optimizer, learningRate, init, initImage, seed, preserveColors, multiScale, styleScale, pooling,
-                    outputFormat, mode, model);
+                    outputFormat, mode, model, contentMask, contentMaskWeight, colorTransfer, styleLoss,
+                    styleLayerWeights, emaDecay, precision);
         }
     }
 }

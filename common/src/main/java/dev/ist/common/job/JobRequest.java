@@ -19,6 +19,7 @@ import java.util.List;
  *                    to one payload across restarts; absent in records written before it existed
  * @param webhook     optional: where to POST the job object on its lifecycle events (absent: no webhook)
  * @param deadline    optional: a job not finished by then ends CANCELLED with reason {@code deadline}
+ * @param priority    the queue lane; null (records written before lanes existed) = {@link Priority#NORMAL}
  */
 public record JobRequest(
         int v,
@@ -30,7 +31,8 @@ public record JobRequest(
         String owner,
         String fingerprint,
         WebhookSpec webhook,
-        Instant deadline) {
+        Instant deadline,
+        Priority priority) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -45,19 +47,32 @@ public record JobRequest(
 
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
                                 JobOptions options, String owner) {
-        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null);
+        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null, null);
     }
 
     public JobRequest withFingerprint(String value) {
-        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value, webhook, deadline);
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value, webhook, deadline,
+                priority);
     }
 
     public JobRequest withWebhook(WebhookSpec value) {
-        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, value, deadline);
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, value, deadline,
+                priority);
     }
 
     public JobRequest withDeadline(Instant value) {
-        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, value);
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, value,
+                priority);
+    }
+
+    public JobRequest withPriority(Priority value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
+                value);
+    }
+
+    /** The lane this job runs in ({@link Priority#NORMAL} when the record names none). */
+    public Priority lane() {
+        return priority == null ? Priority.NORMAL : priority;
     }
 
     /** Whether the request carries a deadline that has passed at {@code now}. */

@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public final class JobValidator {
 
+    /** Beyond this the content term swamps the style where the mask is white; nobody wants that. */
+    static final double MAX_CONTENT_MASK_WEIGHT = 100.0;
+
     private final JobLimits limits;
 
     public JobValidator(JobLimits limits) {
@@ -55,6 +58,16 @@ public final class JobValidator {
                     continue;
                 }
                 checkImage(f + ".image", s.image(), errors);
+                if (s.mask() != null) {
+                    checkImage(f + ".mask", s.mask(), errors);
+                }
+                if (s.styleMask() != null) {
+                    checkImage(f + ".styleMask", s.styleMask(), errors);
+                }
+                if (fast && s.masked()) {
+                    errors.add(new FieldError(f + ".mask", "masks need mode OPTIMIZE (a feed-forward network has "
+                            + "no spatial control)"));
+                }
                 if (!Double.isFinite(s.weight()) || s.weight() <= 0 || s.weight() > limits.maxWeight()) {
                     errors.add(new FieldError(f + ".weight", "must be > 0 and <= " + limits.maxWeight() + ", was "
                             + s.weight()));
@@ -119,6 +132,47 @@ public final class JobValidator {
             }
         } else if (o.model() != null) {
             errors.add(new FieldError("options.model", "is only allowed with mode FAST"));
+        }
+        validateControls(o, errors);
+    }
+
+    /** Spatial, colour and loss controls (Gatys et al. 2017) and the precision request. */
+    private void validateControls(JobOptions o, List<FieldError> errors) {
+        if (o.contentMask() != null) {
+            checkImage("options.contentMask", o.contentMask(), errors);
+            if (o.mode() == JobMode.FAST) {
+                errors.add(new FieldError("options.contentMask", "needs mode OPTIMIZE"));
+            }
+        }
+        if (!Double.isFinite(o.contentMaskWeight()) || o.contentMaskWeight() < 1
+                || o.contentMaskWeight() > MAX_CONTENT_MASK_WEIGHT) {
+            errors.add(new FieldError("options.contentMaskWeight", "must be >= 1 and <= " + MAX_CONTENT_MASK_WEIGHT
+                    + ", was " + o.contentMaskWeight()));
+        }
+        if (o.colorTransfer() == null) {
+            errors.add(new FieldError("options.colorTransfer", "must be one of NONE, LUMINANCE, HISTOGRAM"));
+        } else if (o.preserveColors() && o.colorTransfer() == ColorTransfer.HISTOGRAM) {
+            errors.add(new FieldError("options.colorTransfer", "HISTOGRAM contradicts preserveColors=true "
+                    + "(its old name for LUMINANCE); set one of them"));
+        }
+        if (o.styleLoss() == null) {
+            errors.add(new FieldError("options.styleLoss", "must be one of GRAM, WASSERSTEIN"));
+        }
+        if (o.styleLayerWeights() != null) {
+            for (var e : o.styleLayerWeights().entrySet()) {
+                String f = "options.styleLayerWeights." + e.getKey();
+                boolean layersKnown = o.styleLayers() != null && !o.styleLayers().isEmpty();
+                if (layersKnown && !o.styleLayers().contains(e.getKey())) {
+                    errors.add(new FieldError(f, "is not one of options.styleLayers " + o.styleLayers()));
+                } else if (e.getValue() == null || !Double.isFinite(e.getValue()) || e.getValue() < 0
+                        || e.getValue() > limits.maxWeight()) {
+                    errors.add(new FieldError(f, "must be >= 0 and <= " + limits.maxWeight() + ", was "
+                            + e.getValue()));
+                }
+            }
+        }
+        if (!Double.isFinite(o.emaDecay()) || o.emaDecay() < 0 || o.emaDecay() >= 1) {
+            errors.add(new FieldError("options.emaDecay", "must be >= 0 (0 = off) and < 1, was " + o.emaDecay()));
         }
     }
 

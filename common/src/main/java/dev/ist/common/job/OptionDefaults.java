@@ -25,6 +25,12 @@ public final class OptionDefaults {
     public static final Pooling POOLING = Pooling.MAX;
     public static final OutputFormat OUTPUT_FORMAT = OutputFormat.PNG;
     public static final JobMode MODE = JobMode.OPTIMIZE;
+    /** How strongly the content weight is raised where a content mask is white (1 = not at all). */
+    public static final double CONTENT_MASK_WEIGHT = 5.0;
+    public static final ColorTransfer COLOR_TRANSFER = ColorTransfer.NONE;
+    public static final StyleLoss STYLE_LOSS = StyleLoss.GRAM;
+    /** Decay of the averaged iterate (exponential moving average of the image); 0 = off, the last iterate is the result. */
+    public static final double EMA_DECAY = 0.0;
 
     private OptionDefaults() {
     }

@@ -129,8 +129,8 @@ class JsonCodecRejectionTest {
 
     @Test
     void unknownFieldsAreRejectedWithTheirPath() {
-        ObjectNode top = request().put("priority", 9);
-        InvalidMessageException e = rejected(ErrorCode.MALFORMED_MESSAGE, "priority",
+        ObjectNode top = request().put("urgency", 9);
+        InvalidMessageException e = rejected(ErrorCode.MALFORMED_MESSAGE, "urgency",
                 () -> codec.decodeRequest(bytes(top)));
         assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
 

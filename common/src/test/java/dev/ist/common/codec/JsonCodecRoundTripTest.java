@@ -30,7 +30,7 @@ class JsonCodecRoundTripTest {
 
     @Test
     void jobRequestWithEveryOptionSetSurvivesEncodeAndDecode() throws Exception {
-        JobRequest request = Samples.fullRequest();
+        JobRequest request = Samples.everyFieldRequest();
         // the sample really differs from the defaults in every option, or this test would prove less than it claims
         JobOptions defaults = JobOptions.defaults();
         for (var component : JobOptions.class.getRecordComponents()) {

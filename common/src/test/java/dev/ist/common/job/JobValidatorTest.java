@@ -227,4 +227,40 @@ class JobValidatorTest {
                 r.options().toBuilder().mode(JobMode.OPTIMIZE).model(null).build(), r.owner()), "styles",
                 "at least one");
     }
+
+    @Test
+    void masksAreImageReferencesAndNeedOptimiseMode() {
+        ImageRef mask = new ImageRef(Samples.SHA_MASK);
+        StyleRef masked = new StyleRef(new ImageRef(Samples.SHA_STYLE_1), 1.0, mask, mask);
+        assertEquals(List.of(), validator.validate(withStyles(List.of(masked))));
+        refusedOnce(withStyles(List.of(new StyleRef(new ImageRef(Samples.SHA_STYLE_1), 1.0, new ImageRef("x"), null))),
+                "styles[0].mask.sha256", "64 lower-case hex");
+        JobRequest fast = Samples.fullRequest();
+        JobRequest fastMasked = JobRequest.of(fast.jobId(), fast.submittedAt(), fast.content(), List.of(masked),
+                fast.options(), fast.owner());
+        refusedOnce(fastMasked, "styles[0].mask", "OPTIMIZE");
+        refusedOnce(withOptions(b -> b.contentMask(mask)), "options.contentMask", "OPTIMIZE");
+    }
+
+    @Test
+    void colourLossAndAveragingControlsAreBounded() {
+        refusedOnce(withOptions(b -> b.contentMaskWeight(0.5)), "options.contentMaskWeight", ">= 1");
+        refusedOnce(withOptions(b -> b.colorTransfer(ColorTransfer.HISTOGRAM)), "options.colorTransfer",
+                "preserveColors");
+        refusedOnce(withOptions(b -> b.styleLoss(null)), "options.styleLoss", "GRAM, WASSERSTEIN");
+        refusedOnce(withOptions(b -> b.styleLayerWeights(Map.of("relu5_1", 1.0))), "options.styleLayerWeights.relu5_1",
+                "not one of options.styleLayers");
+        refusedOnce(withOptions(b -> b.styleLayerWeights(Map.of("relu2_1", -1.0))),
+                "options.styleLayerWeights.relu2_1", ">= 0");
+        refusedOnce(withOptions(b -> b.emaDecay(1.0)), "options.emaDecay", "< 1");
+    }
+
+    @Test
+    void preserveColorsIsTheOldNameOfLuminanceTransfer() {
+        JobOptions old = JobOptions.builder().preserveColors(true).build();
+        assertEquals(ColorTransfer.LUMINANCE, old.colorMode());
+        assertEquals(ColorTransfer.HISTOGRAM,
+                JobOptions.builder().colorTransfer(ColorTransfer.HISTOGRAM).build().colorMode());
+        assertEquals(ColorTransfer.NONE, JobOptions.defaults().colorMode());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
 import dev.ist.worker.engine.optim.Evaluation;
 
 import java.util.function.Consumer;

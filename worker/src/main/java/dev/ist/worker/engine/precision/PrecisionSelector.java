@@ -1,5 +1,7 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
+
 /**
  * Turns a {@link Precision} request into what runs: FP32 or BF16. Explicit requests are honoured as given (the reason
  * says when the hardware will make bf16 slow); AUTO picks BF16 only where it is faster: a CPU with AMX-BF16 tiles, or a

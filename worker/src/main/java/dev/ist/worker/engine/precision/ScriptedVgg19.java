@@ -1,5 +1,6 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,6 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
 import dev.ist.worker.bench.EngineBench;
 
 import ai.djl.engine.Engine;

@@ -1,5 +1,6 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.ist.common.job.Pooling;

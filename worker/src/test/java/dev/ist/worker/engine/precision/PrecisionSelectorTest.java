@@ -1,5 +1,6 @@
 package dev.ist.worker.engine.precision;
 
+import dev.ist.common.job.Precision;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
