@@ -49,9 +49,10 @@ ist_check_port() { # port, what, variable to change it
 }
 
 ist_build_if_missing() {
-  if [[ ! -d $IST_HOME/worker/target/lib || ! -f $IST_HOME/gateway/target/quarkus-app/quarkus-run.jar ]]; then
-    ist_say "building worker and gateway (first run; takes a few minutes)…"
-    (cd "$IST_HOME" && mvn -q -B -DskipTests package -pl worker,gateway -am) >"$IST_LOGS/build.log" 2>&1 \
+  if [[ ! -d $IST_HOME/worker/target/lib || ! -f $IST_HOME/gateway/target/quarkus-app/quarkus-run.jar \
+        || ! -d $IST_HOME/client/target/lib ]]; then
+    ist_say "building worker, gateway and client (first run; takes a few minutes)…"
+    (cd "$IST_HOME" && mvn -q -B -DskipTests package -pl worker,gateway,client -am) >"$IST_LOGS/build.log" 2>&1 \
       || { tail -30 "$IST_LOGS/build.log" >&2; ist_die "the build failed; full log: $IST_LOGS/build.log"; }
   fi
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} && ! -d $IST_STATE/lib/kafka ]] || [[ -z ${IST_S3_ENDPOINT:-} && ! -f $IST_STATE/lib/s3proxy/s3proxy.jar ]]; then
@@ -278,9 +279,6 @@ ist_demo_pick_weights() {
 BANNER
 }
 
-# Pulls "key":value out of one JSON line (flat fields are enough for the progress display).
-ist_json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$2" | head -1; }
-
 ist_demo() {
   local size=256 iterations=60 output="ist-demo-result.png" content="$IST_HOME/samples/content.png" style="$IST_HOME/samples/style.png"
   while (($#)); do
@@ -306,36 +304,17 @@ ist_demo() {
   local started=$SECONDS
   ist_up_start
 
-  local base="http://127.0.0.1:$IST_GATEWAY_PORT" reply id
-  reply=$(curl -sS -X POST "$base/v1/jobs" -F "content=@$content" -F "style=@$style" \
-    -F "options={\"size\":$size,\"iterations\":$iterations}" -w '\n%{http_code}') || ist_die "could not reach the gateway at $base"
-  [[ ${reply##*$'\n'} == 202 ]] || ist_die "the gateway refused the job: ${reply%$'\n'*}"
-  id=$(ist_json_field id "${reply%$'\n'*}")
-  ist_say "submitted job $id ($size px, $iterations iterations); following its events…"
-
-  local line data type final="" shown=""
-  while IFS= read -r line; do
-    [[ $line == data:* ]] || continue
-    data=${line#data:}
-    type=$(ist_json_field type "$data")
-    case $type in
-      PROGRESS)
-        printf '\r[ist] iteration %s/%s  loss %s   ' "$(sed -n 's/.*"iteration":\([0-9]*\).*/\1/p' <<<"$data")" \
-          "$(sed -n 's/.*"total":\([0-9]*\),"scale".*/\1/p' <<<"$data")" \
-          "$(sed -n 's/.*"total":\([^,}]*\)}.*/\1/p' <<<"$data")" >&2
-        shown=1 ;;
-      RUNNING) ist_say "running on worker $(ist_json_field workerId "$data")" ;;
-      SUCCEEDED|FAILED|CANCELLED) final=$type; [[ -n $shown ]] && echo >&2; break ;;
-    esac
-  done < <(curl -sN --max-time "${IST_DEMO_TIMEOUT:-1800}" -H 'Accept: text/event-stream' "$base/v1/jobs/$id/events")
-
-  case $final in
-    SUCCEEDED)
-      curl -fsS -o "$output" "$base/v1/jobs/$id/result?download=stream" || ist_die "could not download the result of job $id"
-      ist_say "result saved to $output ($(wc -c <"$output") bytes) in $((SECONDS - started)) s"
-      ;;
-    "") ist_die "the event stream of job $id ended without a result (see $IST_LOGS/worker.log)" ;;
-    *)
-      ist_die "job $id ended $final: $(curl -s "$base/v1/jobs/$id" | sed -n 's/.*"message":"\([^"]*\)".*/\1/p')" ;;
+  # the job goes through the HTTP API like any client's: ist submit (client/) uploads it, follows its event stream
+  # (progress bar, reconnects) and saves the result; Ctrl-C asks whether to cancel the job before everything stops
+  local base="http://127.0.0.1:$IST_GATEWAY_PORT" rc=0
+  ist_say "submitting the sample ($size px, $iterations iterations) with ./ist submit --follow…"
+  timeout --foreground "${IST_DEMO_TIMEOUT:-1800}" "$IST_HOME/ist" submit --gateway "$base" --key "" --follow \
+    --size "$size" --iterations "$iterations" --output "$output" "$content" "$style" >/dev/null || rc=$?
+  case $rc in
+    0) ist_say "result saved to $output ($(wc -c <"$output") bytes) in $((SECONDS - started)) s" ;;
+    1) ist_die "the job did not succeed (above; the worker's log: $IST_LOGS/worker.log)" ;;
+    124) ist_die "the job did not finish within ${IST_DEMO_TIMEOUT:-1800} s (IST_DEMO_TIMEOUT; see $IST_LOGS/worker.log)" ;;
+    130) exit 130 ;;
+    *) ist_die "ist submit failed (exit $rc; above); logs: $IST_LOGS" ;;
   esac
 }

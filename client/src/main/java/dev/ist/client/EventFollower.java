@@ -32,8 +32,13 @@ public final class EventFollower {
         default void onReconnect(int attempt, Duration delay, String lastEventId, String reason) {
         }
 
-        /** Called about once a second while the stream is open (the queue position is polled from here). */
-        default void onTick() {
+        /**
+         * Called about once a second while the stream is open (the queue position is polled from here). True asks
+         * for a reconnect: the listener learnt that the job is ahead of the stream (its status shows a later
+         * {@code lastSeq}), and a reconnect with Last-Event-ID makes the gateway replay what the stream missed.
+         */
+        default boolean onTick(long lastSeq) {
+            return false;
         }
     }
 
@@ -78,7 +83,10 @@ public final class EventFollower {
                     while (true) {
                         Object item = c.lines.poll(TICK.toMillis(), TimeUnit.MILLISECONDS);
                         if (item == null) {
-                            listener.onTick();
+                            if (listener.onTick(lastSeq)) {
+                                reason = "the stream is behind the job (last event " + lastSeq + ")";
+                                break;
+                            }
                             if (Duration.between(c.lastLine, clock.instant()).compareTo(idleTimeout) > 0) {
                                 reason = "no data or heartbeat for " + idleTimeout.toSeconds() + " s";
                                 break;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class FollowSession {
 
     static final Duration QUEUE_POLL = Duration.ofSeconds(2);
+    static final Duration STALE_CHECK = Duration.ofSeconds(5);
 
     private final GatewayClient client;
     private final FollowOutput display;
@@ -113,9 +114,12 @@ final class FollowSession {
 
     private final class Listener implements EventFollower.Listener {
         private Instant lastPoll = Instant.now();
+        private Instant lastEvent = Instant.now();
+        private long awaitedSeq = -1;
 
         @Override
         public void onEvent(JsonNode event) {
+            lastEvent = Instant.now();
             JobProgress next = state.updateAndGet(p -> p.with(event));
             display.progress(next, event);
         }
@@ -126,22 +130,38 @@ final class FollowSession {
         }
 
         @Override
-        public void onTick() {
+        public boolean onTick(long lastSeq) {
             JobProgress p = state.get();
             Instant now = Instant.now();
-            if (!"QUEUED".equals(p.status()) || Duration.between(lastPoll, now).compareTo(QUEUE_POLL) < 0) {
-                return;
+            boolean queued = "QUEUED".equals(p.status());
+            // queued: the position moves without events; running: a quiet stream is checked against the job, as a
+            // stream can miss live events the gateway has (they come again on a reconnect, from Last-Event-ID)
+            Duration every = queued ? QUEUE_POLL : STALE_CHECK;
+            if (Duration.between(lastPoll, now).compareTo(every) < 0
+                    || (!queued && Duration.between(lastEvent, now).compareTo(STALE_CHECK) < 0)) {
+                return false;
             }
             lastPoll = now;
+            JsonNode job;
             try {
-                JsonNode job = client.job(id);
+                job = client.job(id);
+            } catch (ClientException e) {
+                return false; // the event stream reports a gateway that went away
+            }
+            if (queued) {
                 JobProgress next = state.updateAndGet(s -> s.withStatus(job));
                 if (next.position() != p.position() || !java.util.Objects.equals(next.etaSeconds(), p.etaSeconds())) {
                     display.progress(next, null);
                 }
-            } catch (ClientException e) {
-                // the event stream reports a gateway that went away; a missed position is no reason to stop
             }
+            // behind on two polls in a row: an event in flight at the first one has had its chance to arrive
+            boolean behind = awaitedSeq >= 0 && lastSeq < awaitedSeq;
+            long jobSeq = job.path("lastSeq").asLong(-1);
+            awaitedSeq = jobSeq > lastSeq ? jobSeq : -1;
+            if (behind) {
+                awaitedSeq = -1;
+            }
+            return behind;
         }
     }
 }

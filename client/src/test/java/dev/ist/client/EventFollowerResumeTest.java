@@ -21,6 +21,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,8 +39,11 @@ class EventFollowerResumeTest {
     private HttpServer server;
     private final List<String> lastEventIds = Collections.synchronizedList(new ArrayList<>());
 
+    private final CountDownLatch released = new CountDownLatch(1);
+
     @AfterEach
     void stop() {
+        released.countDown();
         if (server != null) {
             server.stop(0);
         }
@@ -58,6 +64,7 @@ class EventFollowerResumeTest {
                 ex.close();
             }
         });
+        server.setExecutor(Executors.newCachedThreadPool()); // a held-open stream must not block the reconnect
         server.start();
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -78,7 +85,7 @@ class EventFollowerResumeTest {
                 Duration.ofSeconds(30), Duration.ofSeconds(30), Clock.systemUTC());
     }
 
-    private static final class Recorder implements EventFollower.Listener {
+    private static class Recorder implements EventFollower.Listener {
         final List<Long> seqs = new ArrayList<>();
         final List<String> reconnectsAfter = new ArrayList<>();
 
@@ -116,6 +123,36 @@ class EventFollowerResumeTest {
         assertEquals(List.of("2"), r.reconnectsAfter);
         assertEquals("SUCCEEDED", outcome.terminal().path("type").asText());
         assertEquals(1, outcome.reconnects());
+    }
+
+    @Test
+    void aListenerThatFindsTheStreamBehindTheJobGetsAReplayFromTheLastId() throws Exception {
+        URI base = start((n, ex) -> {
+            ex.sendResponseHeaders(200, 0);
+            if (n == 1) {
+                // the stream then stays open with heartbeats only, as if the gateway had missed pushing event 2
+                stream(ex, event(0, "QUEUED") + event(1, "RUNNING") + ": keep-alive\n\n");
+                try {
+                    released.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            stream(ex, event(2, "SUCCEEDED"));
+        });
+        List<Long> ticksAt = new ArrayList<>();
+        Recorder r = new Recorder() {
+            @Override
+            public boolean onTick(long lastSeq) {
+                ticksAt.add(lastSeq);
+                return lastSeq == 1; // the job's status says lastSeq 2
+            }
+        };
+        EventFollower.Outcome outcome = follower(base).follow("j1", null, r);
+        assertEquals(List.of(0L, 1L, 2L), r.seqs);
+        assertEquals(Arrays.asList(null, "1"), lastEventIds);
+        assertEquals("SUCCEEDED", outcome.terminal().path("type").asText());
     }
 
     @Test
