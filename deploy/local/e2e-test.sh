@@ -5,7 +5,8 @@
 #      asked size, and every process the demo started has exited.
 #   2. `./ist up` with a port already taken fails with the explained one-line message.
 #   3. `./ist up`, then a real Prometheus scrapes the gateway and the worker while jobs run, and every dashboard
-#      query and alert expression is evaluated through its HTTP API (deploy/check-prometheus-e2e.sh).
+#      query and alert expression is evaluated through its HTTP API (deploy/check-prometheus-e2e.sh); then the
+#      client (`ist submit --follow`, `--log-json`, `ist status`, `ist fetch`, bad options) against the same gateway.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -47,6 +48,61 @@ all_exited() { # pid file
     if kill -0 "$pid" 2>/dev/null; then echo "still running: $name (pid $pid)"; alive=1; fi
   done <"$1"
   return $alive
+}
+
+# `ist submit|status|fetch` (client/) against the running gateway: a followed job ends in a valid image and exit 0,
+# --log-json ends with the terminal event and the saved file, bad input is one line and exit 2.
+submit_client_checks() {
+  local base=$1 rc id
+  say "ist submit --follow against ./ist up"
+  set +e
+  ./ist submit --gateway "$base" --follow --size 64 --iterations 8 --output "$WORK/submit.png" \
+    samples/content.png samples/style.png >"$WORK/submit.out" 2>"$WORK/submit.err"
+  rc=$?
+  set -e
+  if ((rc == 0)) && [[ -f $WORK/submit.png ]] \
+      && [[ $(od -An -tx1 -N8 "$WORK/submit.png" | tr -d ' \n') == 89504e470d0a1a0a ]]; then
+    read -r w h < <(png_size "$WORK/submit.png")
+    if (( (w > h ? w : h) == 64 )); then pass "ist submit --follow exited 0 with a ${w}x${h} PNG"; \
+    else fail "ist submit --follow saved a ${w}x${h} PNG, long side should be 64"; fi
+  else
+    fail "ist submit --follow (exit $rc):"; cat "$WORK/submit.out" "$WORK/submit.err"
+  fi
+  id=$(head -1 "$WORK/submit.out")
+  if ./ist status --gateway "$base" "$id" | grep -q '^status *SUCCEEDED' \
+      && ./ist fetch --gateway "$base" "$id" --output "$WORK/fetched.png" >/dev/null 2>&1 \
+      && cmp -s "$WORK/submit.png" "$WORK/fetched.png"; then
+    pass "ist status shows job $id SUCCEEDED and ist fetch saves the same bytes"
+  else
+    fail "ist status / ist fetch of job $id"
+  fi
+  set +e
+  ./ist submit --gateway "$base" --follow --log-json --size 64 --iterations 4 --output "$WORK/submit-json.png" \
+    samples/content.png samples/style.png >"$WORK/submit.jsonl" 2>"$WORK/submit-json.err"
+  rc=$?
+  set -e
+  if ((rc == 0)) && grep -q '"kind":"event".*"type":"SUCCEEDED"' "$WORK/submit.jsonl" \
+      && tail -1 "$WORK/submit.jsonl" | grep -q '"kind":"result"'; then
+    pass "ist submit --log-json: $(wc -l <"$WORK/submit.jsonl") JSON lines ending with the saved result"
+  else
+    fail "ist submit --log-json (exit $rc):"; cat "$WORK/submit.jsonl" "$WORK/submit-json.err"
+  fi
+  set +e
+  ./ist submit --gateway "$base" --sizee 64 samples/content.png samples/style.png >/dev/null 2>"$WORK/bad-option.err"
+  rc=$?
+  ./ist submit --gateway "$base" --size 5 samples/content.png samples/style.png >/dev/null 2>"$WORK/refused.err"
+  rc2=$?
+  set -e
+  if ((rc == 2)) && [[ $(wc -l <"$WORK/bad-option.err") == 1 ]] && grep -q "Unknown option: '--sizee'" "$WORK/bad-option.err"; then
+    pass "a bad option exits 2 with: $(cat "$WORK/bad-option.err")"
+  else
+    fail "bad option: exit $rc:"; cat "$WORK/bad-option.err"
+  fi
+  if ((rc2 == 2)) && grep -q "options.size: must be between" "$WORK/refused.err" && ! grep -q "Exception" "$WORK/refused.err"; then
+    pass "a refused option exits 2 with: $(tr '\n' ' ' <"$WORK/refused.err")"
+  else
+    fail "refused option: exit $rc2:"; cat "$WORK/refused.err"
+  fi
 }
 
 # ---- 1. ./ist demo -----------------------------------------------------------------------------------------
@@ -135,6 +191,7 @@ if grep -q "IST is up" "$WORK/up.out"; then
   else
     fail "Prometheus end-to-end evaluation"
   fi
+  submit_client_checks "$base"
 else
   fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
 fi
