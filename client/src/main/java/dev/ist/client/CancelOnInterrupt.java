@@ -43,7 +43,9 @@ public final class CancelOnInterrupt {
     /** Ctrl-C (SIGINT). */
     public void onInterrupt() {
         if (finished.getAsBoolean()) {
-            return; // the result is being saved; let it finish
+            handled.set(true);
+            exit.accept(ExitCodes.INTERRUPTED); // nothing left to cancel: the download just stops
+            return;
         }
         if (ask == null || cancelRequested.get()) {
             leaveRunning();

@@ -122,9 +122,14 @@ public final class ResultDownloader {
             GatewayClient.closeQuietly(body);
             throw ClientException.usage("output folder " + dir + " does not exist");
         }
-        Path tmp = null;
-        try (InputStream in = body) {
+        Path tmp;
+        try {
             tmp = Files.createTempFile(dir, ".ist-download-", ".part");
+        } catch (IOException e) {
+            GatewayClient.closeQuietly(body);
+            throw ClientException.usage("cannot write into " + dir + ": " + e.getMessage());
+        }
+        try (InputStream in = body) {
             long bytes = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -133,12 +138,10 @@ public final class ResultDownloader {
             }
             return new Saved(target, bytes);
         } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
             }
             throw ClientException.unreachable("downloading the result to " + target + " failed: " + e.getMessage(), e);
         }

@@ -65,12 +65,16 @@ class CancelOnInterruptTest {
     }
 
     @Test
-    void nothingHappensOnceTheJobHasFinished() {
+    void onceTheJobHasFinishedCtrlCJustStopsWithoutAskingOrCancelling() {
         finished.set(true);
-        policy(q -> "y").onInterrupt();
+        policy(q -> {
+            questions.add(q);
+            return "y";
+        }).onInterrupt();
         policy(null).onShutdown();
         assertFalse(cancelled.get());
-        assertEquals(List.of(), exits);
+        assertEquals(List.of(), questions);
+        assertEquals(List.of(ExitCodes.INTERRUPTED), exits);
         assertEquals(List.of(), notes);
     }
 
