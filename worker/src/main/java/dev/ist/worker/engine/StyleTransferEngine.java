@@ -66,9 +66,12 @@ public final class StyleTransferEngine implements AutoCloseable {
         this(weights, device, EngineSettings.defaults());
     }
 
-    /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
+    /**
+     * Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"); specs that
+     * name no precision run in fp32.
+     */
     public StyleTransferEngine(Vgg19Weights weights, String device, EngineSettings settings) {
-        this(weights, device, settings, Precision.AUTO);
+        this(weights, device, settings, Precision.FP32); // specs naming no precision run exactly as before bf16
     }
 
     /** @param defaultPrecision for specs that name no precision: FP32, BF16 or AUTO (by {@link PrecisionSelector}) */
@@ -462,7 +465,9 @@ public final class StyleTransferEngine implements AutoCloseable {
         TransferResult run() {
             long t0 = System.nanoTime();
             PrecisionSelector.Choice precision = precisionFor(spec);
-            LOG.info("precision {}: {}", precision.precision(), precision.reason());
+            if (precision.precision() == Precision.BF16 || spec.precision() != Precision.FP32) {
+                LOG.info("precision {}: {}", precision.precision(), precision.reason());
+            }
             fallback = new Bf16Fallback(precision.precision(), reason -> {
                 fallbackReason = reason;
                 LOG.warn("precision fallback: {}", reason);
