@@ -201,9 +201,9 @@ public final class TransferCommand implements Callable<Integer> {
         progress.finish();
         write(result.image(), format, output);
         if (!logJson) {
-            out.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s, total loss %.4g%n", output,
+            out.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s, total loss %.4g, %s%n", output,
                     result.image().getWidth(), result.image().getHeight(), result.timings().totalMs() / 1000.0,
-                    result.totalLoss());
+                    result.totalLoss(), result.precision().name().toLowerCase(Locale.ROOT));
         }
         out.flush();
         return 0;

@@ -74,10 +74,10 @@ public final class StyleTransferEngine implements AutoCloseable {
         this(weights, device, settings, Precision.FP32); // specs naming no precision run exactly as before bf16
     }
 
-    /** @param defaultPrecision for specs that name no precision: FP32, BF16 or AUTO (by {@link PrecisionSelector}) */
+    /** @param defaultPrecision for specs that name none: FP32 (also for null), BF16 or AUTO ({@link PrecisionSelector}) */
     public StyleTransferEngine(Vgg19Weights weights, String device, EngineSettings settings,
                                Precision defaultPrecision) {
-        this.defaultPrecision = defaultPrecision == null ? Precision.AUTO : defaultPrecision;
+        this.defaultPrecision = defaultPrecision == null ? Precision.FP32 : defaultPrecision;
         this.settings = settings;
         configureThreads(settings.threads());
         Engine engine = Engine.getEngine("PyTorch");
@@ -465,9 +465,7 @@ public final class StyleTransferEngine implements AutoCloseable {
         TransferResult run() {
             long t0 = System.nanoTime();
             PrecisionSelector.Choice precision = precisionFor(spec);
-            if (precision.precision() == Precision.BF16 || spec.precision() != Precision.FP32) {
-                LOG.info("precision {}: {}", precision.precision(), precision.reason());
-            }
+            LOG.debug("precision {}: {}", precision.precision(), precision.reason()); // the result carries it
             fallback = new Bf16Fallback(precision.precision(), reason -> {
                 fallbackReason = reason;
                 LOG.warn("precision fallback: {}", reason);
