@@ -31,6 +31,8 @@ public final class OptionDefaults {
     public static final StyleLoss STYLE_LOSS = StyleLoss.GRAM;
     /** Decay of the averaged iterate (exponential moving average of the image); 0 = off, the last iterate is the result. */
     public static final double EMA_DECAY = 0.0;
+    /** The network's arithmetic when neither the job nor the worker names one: bf16 only where it is faster. */
+    public static final Precision PRECISION = Precision.AUTO;
 
     private OptionDefaults() {
     }

@@ -2,10 +2,13 @@ package dev.ist.worker.cli;
 
 import dev.ist.worker.bench.EngineBench;
 import dev.ist.worker.bench.HighresBench;
+import dev.ist.worker.bench.PrecisionBench;
 import dev.ist.worker.bench.TilingAccuracyBench;
 import dev.ist.worker.runtime.capacity.MachineMemory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,8 +16,20 @@ import java.util.concurrent.Callable;
 /** {@code ist bench}: prints the engine's speed and memory figures (a seeded random VGG19). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the style-transfer engine.")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--sizes", split = ",", defaultValue = "128,256,512", description = "long sides (default ${DEFAULT-VALUE})")
+    @Spec
+    CommandSpec commandSpec;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "128,256,512",
+            description = "long sides (default ${DEFAULT-VALUE}; 256,512 with --precision)")
     List<Integer> sizes;
+
+    @Option(names = "--precision", description = "fp32 vs bf16: ms per iteration, loss after --iterations L-BFGS "
+            + "iterations, PSNR between the results, and the CPU's bf16 features")
+    boolean precision;
+
+    @Option(names = "--iterations", defaultValue = "100",
+            description = "--precision: L-BFGS iterations per run (default ${DEFAULT-VALUE})")
+    int iterations;
 
     @Option(names = "--warmup", defaultValue = "2", description = "iterations not timed per size")
     int warmup;
@@ -70,6 +85,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (precision) {
+            if (iterations < 1) {
+                throw new UserInputException("--iterations must be >= 1, got " + iterations);
+            }
+            boolean sizesGiven = commandSpec.commandLine().getParseResult().hasMatchedOption("--sizes");
+            List<Integer> precisionSizes = sizesGiven ? sizes : PrecisionBench.Options.defaults().sizes();
+            for (int s : precisionSizes) {
+                if (s < 32) {
+                    throw new UserInputException("--sizes: each size must be >= 32 pixels, got " + s);
+                }
+            }
+            new PrecisionBench(System.out).run(new PrecisionBench.Options(precisionSizes, iterations));
+            return 0;
+        }
         if (tilingAccuracy) {
             int w = accuracySize.get(0);
             int h = accuracySize.get(1);

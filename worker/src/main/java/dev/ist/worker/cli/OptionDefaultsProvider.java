@@ -30,6 +30,7 @@ public final class OptionDefaultsProvider implements IDefaultValueProvider {
             Map.entry("--style-scale", number(OptionDefaults.STYLE_SCALE)),
             Map.entry("--pooling", lower(OptionDefaults.POOLING)),
             Map.entry("--seed", Long.toString(OptionDefaults.SEED)),
+            Map.entry("--precision", lower(OptionDefaults.PRECISION)),
             Map.entry("--history", Integer.toString(TransferSpec.DEFAULT_LBFGS_HISTORY)));
 
     @Override

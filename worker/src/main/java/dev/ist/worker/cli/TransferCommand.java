@@ -3,6 +3,7 @@ package dev.ist.worker.cli;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Pooling;
+import dev.ist.common.job.Precision;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.IterationListener;
@@ -103,6 +104,10 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--pooling", description = "max or avg (default ${DEFAULT-VALUE})")
     String pooling;
 
+    @Option(names = "--precision", description = "fp32, bf16 or auto: bf16 where the CPU has AMX or the GPU is "
+            + "Ampere or later (default ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--preserve-colors", description = "transfer on luminance only and keep the content's colours")
     boolean preserveColors;
 
@@ -169,7 +174,7 @@ public final class TransferCommand implements Callable<Integer> {
                 .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
                 .styleScale(styleScale).pooling(parseEnum(Pooling.class, pooling, "--pooling"))
                 .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed)
-                .tileSize(tileSize);
+                .tileSize(tileSize).precision(parseEnum(Precision.class, precision, "--precision"));
         builder.contentLayers(contentLayers).styleLayers(styleLayers);
         builder.styleLayerWeights(styleLayerWeights);
         switch (init.toLowerCase(Locale.ROOT)) {
@@ -196,9 +201,9 @@ public final class TransferCommand implements Callable<Integer> {
         progress.finish();
         write(result.image(), format, output);
         if (!logJson) {
-            out.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s, total loss %.4g%n", output,
+            out.printf(Locale.ROOT, "wrote %s (%dx%d) in %.1f s, total loss %.4g, %s%n", output,
                     result.image().getWidth(), result.image().getHeight(), result.timings().totalMs() / 1000.0,
-                    result.totalLoss());
+                    result.totalLoss(), result.precision().name().toLowerCase(Locale.ROOT));
         }
         out.flush();
         return 0;

@@ -8,10 +8,18 @@ import ai.djl.ndarray.types.Shape;
 import dev.ist.common.capacity.Estimate;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Pooling;
+import dev.ist.common.job.Precision;
 import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
+import dev.ist.worker.engine.precision.Bf16Fallback;
+import dev.ist.worker.engine.precision.CpuFeatures;
+import dev.ist.worker.engine.precision.PrecisionSelector;
+import dev.ist.worker.engine.precision.ScriptedFeatureNetwork;
+import dev.ist.worker.engine.precision.ScriptedVgg19;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
@@ -19,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,20 +48,36 @@ import java.util.function.BooleanSupplier;
  * final level gets the rest. Reports are numbered globally across levels.
  */
 public final class StyleTransferEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StyleTransferEngine.class);
     private final Vgg19Weights weights;
     private final EngineSettings settings;
     private final NDManager manager;
     private final VggNetwork net;
     private final DeviceSelector.Choice device;
     private VggNetwork averagePoolingNet;
+    /** A spec's {@link TransferSpec#precision()} when it names none (the worker's ist.worker.precision). */
+    private final Precision defaultPrecision;
+    /** The TorchScript network, loaded on the first bf16 run; one module serves both poolings. */
+    private ScriptedVgg19 scripted;
+    private final Map<Pooling, ScriptedFeatureNetwork> scriptedNets = new EnumMap<>(Pooling.class);
 
     /** With {@link EngineSettings#defaults()}. */
     public StyleTransferEngine(Vgg19Weights weights, String device) {
         this(weights, device, EngineSettings.defaults());
     }
 
-    /** Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"). */
+    /**
+     * Loads the network onto the device chosen by {@link DeviceSelector} ("auto", "cpu", "gpu", "gpu:N"); specs that
+     * name no precision run in fp32.
+     */
     public StyleTransferEngine(Vgg19Weights weights, String device, EngineSettings settings) {
+        this(weights, device, settings, Precision.FP32); // specs naming no precision run exactly as before bf16
+    }
+
+    /** @param defaultPrecision for specs that name none: FP32 (also for null), BF16 or AUTO ({@link PrecisionSelector}) */
+    public StyleTransferEngine(Vgg19Weights weights, String device, EngineSettings settings,
+                               Precision defaultPrecision) {
+        this.defaultPrecision = defaultPrecision == null ? Precision.FP32 : defaultPrecision;
         this.settings = settings;
         configureThreads(settings.threads());
         Engine engine = Engine.getEngine("PyTorch");
@@ -212,7 +237,28 @@ public final class StyleTransferEngine implements AutoCloseable {
     /** The level's objective: untiled for a null or single-tile plan, else tiled. */
     LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
                              TilePlan plan) {
-        VggNetwork levelNet = network(spec.pooling());
+        return objective(network(spec.pooling()), spec, contentPixels, w, h, targets, plan);
+    }
+
+    /**
+     * The level's objective in the run's precision: the fp32 one above, or while the run is in bf16 the same objective
+     * on the TorchScript network, each evaluation through {@code fallback}. Content targets are computed in fp32 like
+     * the style targets (computed once per level; the iterations are what bf16 speeds up).
+     */
+    LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
+                             TilePlan plan, Bf16Fallback fallback) {
+        if (fallback.current() != Precision.BF16) {
+            return objective(spec, contentPixels, w, h, targets, plan);
+        }
+        ScriptedFeatureNetwork scriptedNet = scriptedNetwork(spec.pooling());
+        scriptedNet.precision(Precision.FP32);
+        LevelObjective inner = objective(scriptedNet, spec, contentPixels, w, h, targets, plan);
+        scriptedNet.precision(fallback.current());
+        return new PrecisionObjective(inner, scriptedNet::precision, fallback);
+    }
+
+    private LevelObjective objective(FeatureNetwork levelNet, TransferSpec spec, float[] contentPixels, int w, int h,
+                                     StyleTargets targets, TilePlan plan) {
         if (plan == null || plan.single()) {
             return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets);
         }
@@ -280,6 +326,32 @@ public final class StyleTransferEngine implements AutoCloseable {
         return manager;
     }
 
+    private ScriptedFeatureNetwork scriptedNetwork(Pooling pooling) {
+        if (scripted == null) {
+            scripted = ScriptedVgg19.load(manager, weights);
+        }
+        return scriptedNets.computeIfAbsent(pooling,
+                p -> new ScriptedFeatureNetwork(scripted, weights, manager, p, Precision.FP32));
+    }
+
+    /** What {@code spec} runs in on this engine's device: its precision, else the engine's default, resolved. */
+    public PrecisionSelector.Choice precisionFor(TransferSpec spec) {
+        Precision requested = spec.precision() != null ? spec.precision() : defaultPrecision;
+        return PrecisionSelector.select(requested, CpuFeatures.detect(), gpuComputeCapability());
+    }
+
+    /** The GPU's compute capability ("80"), or null on the CPU or when CUDA cannot tell. */
+    private String gpuComputeCapability() {
+        if (!device.isGpu()) {
+            return null;
+        }
+        try {
+            return ai.djl.util.cuda.CudaUtils.getComputeCapability(device.gpuIndex());
+        } catch (RuntimeException | LinkageError e) {
+            return "0"; // unknown: AUTO stays fp32
+        }
+    }
+
     private String styleKey(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
                             TransferSpec spec, float[] lumaRef) {
         try {
@@ -315,6 +387,9 @@ public final class StyleTransferEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (scripted != null) {
+            scripted.close();
+        }
         manager.close();
     }
 
@@ -378,6 +453,8 @@ public final class StyleTransferEngine implements AutoCloseable {
         private float[] contentChroma;
         private final List<StyleTargets> usedTargets = new ArrayList<>();
         private long styleMs;
+        private Bf16Fallback fallback;
+        private String fallbackReason;
 
         Run(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
             this.spec = spec;
@@ -387,6 +464,12 @@ public final class StyleTransferEngine implements AutoCloseable {
 
         TransferResult run() {
             long t0 = System.nanoTime();
+            PrecisionSelector.Choice precision = precisionFor(spec);
+            LOG.debug("precision {}: {}", precision.precision(), precision.reason()); // the result carries it
+            fallback = new Bf16Fallback(precision.precision(), reason -> {
+                fallbackReason = reason;
+                LOG.warn("precision fallback: {}", reason);
+            });
             net.requireLayers(spec.contentLayers(), weights.description());
             net.requireLayers(spec.styleLayers(), weights.description());
             BufferedImage content = spec.content();
@@ -456,7 +539,8 @@ public final class StyleTransferEngine implements AutoCloseable {
                 lastH = h;
                 StyleTargets targets = targetsFor(Math.max(w, h));
                 LevelPlan levelPlan = plans.get(level);
-                try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles())) {
+                try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles(),
+                        fallback)) {
                     int end = levelEnd[level];
                     Lbfgs lbfgs = null;
                     Adam adam = null;
@@ -510,7 +594,8 @@ public final class StyleTransferEngine implements AutoCloseable {
             long finishMs = (System.nanoTime() - f0) / 1_000_000;
             return new TransferResult(image, finalTerms.content(), finalTerms.style(), finalTerms.tv(),
                     finalTerms.total(), iteration, new PhaseTimings(prepareMs, styleMs, optimiseMs, finishMs),
-                    weights.description(), weights.sha256(), List.copyOf(usedTargets));
+                    weights.description(), weights.sha256(), List.copyOf(usedTargets), fallback.current(),
+                    fallbackReason);
         }
 
         private StyleTargets targetsFor(int longSide) {

@@ -5,6 +5,7 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.OptionDefaults;
 import dev.ist.common.job.Pooling;
+import dev.ist.common.job.Precision;
 import dev.ist.common.job.VggLayerNames;
 
 import java.awt.image.BufferedImage;
@@ -59,6 +60,7 @@ public final class TransferSpec {
     private final List<StyleTargets> styleTargets;
     private final int tileSize;
     private final int tileHalo;
+    private final Precision precision;
 
     private TransferSpec(Builder b) {
         this.content = b.content;
@@ -93,6 +95,7 @@ public final class TransferSpec {
         this.styleTargets = List.copyOf(b.styleTargets);
         this.tileSize = b.tileSize;
         this.tileHalo = b.tileHalo;
+        this.precision = b.precision;
     }
 
     public static Builder builder() {
@@ -134,6 +137,8 @@ public final class TransferSpec {
     public int tileSize() { return tileSize; }
     /** Tile halo in pixels (rounded up to the pooling grid). */
     public int tileHalo() { return tileHalo; }
+    /** The network's arithmetic asked for; null = the engine's default (the worker's ist.worker.precision). */
+    public Precision precision() { return precision; }
 
     /** A copy of this spec with other precomputed targets (the rest unchanged). */
     public TransferSpec withStyleTargets(List<StyleTargets> targets) {
@@ -175,6 +180,7 @@ public final class TransferSpec {
         b.keepBest = keepBest;
         b.resumeFrom = resumeFrom;
         b.styleTargets = new ArrayList<>(styleTargets);
+        b.precision = precision;
         return b;
     }
 
@@ -208,6 +214,7 @@ public final class TransferSpec {
         private boolean keepBest;
         private EngineState resumeFrom;
         private List<StyleTargets> styleTargets = new ArrayList<>();
+        private Precision precision;
 
         private Builder() {
         }
@@ -222,7 +229,7 @@ public final class TransferSpec {
                     .contentLayers(o.contentLayers()).styleLayers(o.styleLayers())
                     .optimizer(o.optimizer()).learningRate(o.learningRate() == null ? Double.NaN : o.learningRate())
                     .seed(o.seed()).preserveColors(o.preserveColors()).multiScale(o.multiScale())
-                    .styleScale(o.styleScale()).pooling(o.pooling());
+                    .styleScale(o.styleScale()).pooling(o.pooling()).precision(o.precision());
             this.init = o.init();
             return this;
         }
@@ -271,6 +278,8 @@ public final class TransferSpec {
         public Builder styleScale(double scale) { this.styleScale = scale; return this; }
         public Builder pooling(Pooling pooling) { this.pooling = pooling; return this; }
         public Builder keepBest(boolean on) { this.keepBest = on; return this; }
+        /** FP32, BF16 or AUTO; null = the engine's default. */
+        public Builder precision(Precision p) { this.precision = p; return this; }
         public Builder resumeFrom(EngineState state) { this.resumeFrom = state; return this; }
         public Builder styleTargets(List<StyleTargets> targets) {
             this.styleTargets = targets == null ? new ArrayList<>() : new ArrayList<>(targets);

@@ -57,16 +57,8 @@ final class VggNetwork implements FeatureNetwork {
         // relu after the last conv is available, pooling after it too
         this.deepestIndex = deepest;
         Preprocessing p = weights.preprocessing();
-        float[] mean = p.mean();
-        float[] std = p.std();
-        float[] scale = new float[3];
-        float[] shift = new float[3];
-        for (int c = 0; c < 3; c++) {
-            scale[c] = (float) (p.scale() / std[c]);
-            shift[c] = -mean[c] / std[c];
-        }
-        this.inputScale = manager.create(scale, new Shape(1, 3, 1, 1));
-        this.inputShift = manager.create(shift, new Shape(1, 3, 1, 1));
+        this.inputScale = manager.create(p.unitScale(), new Shape(1, 3, 1, 1));
+        this.inputShift = manager.create(p.unitShift(), new Shape(1, 3, 1, 1));
         this.bgr = p.bgr();
     }
 

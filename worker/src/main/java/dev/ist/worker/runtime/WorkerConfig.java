@@ -3,6 +3,8 @@ package dev.ist.worker.runtime;
 import dev.ist.common.IstConfig;
 import dev.ist.common.Topics;
 import dev.ist.common.job.JobLimits;
+import dev.ist.common.job.OptionDefaults;
+import dev.ist.common.job.Precision;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.runtime.capacity.MachineMemory;
@@ -28,6 +30,8 @@ import java.util.Optional;
  * <tr><td>ist.worker.weights</td><td>(none)</td><td>VGG19 weights file (.pth / .safetensors)</td></tr>
  * <tr><td>ist.worker.random-weights</td><td>(none)</td><td>seed of a random network; only when asked for by name</td></tr>
  * <tr><td>ist.worker.device</td><td>auto</td><td>auto, cpu, gpu, gpu:N</td></tr>
+ * <tr><td>ist.worker.precision</td><td>AUTO</td><td>FP32, BF16 or AUTO: the network's arithmetic for jobs that name
+ * none</td></tr>
  * <tr><td>ist.engine.threads</td><td>0</td><td>intra-op threads of the engine (0 = engine default); the older
  * {@code ist.worker.threads} is read when it is not set (deprecated alias)</td></tr>
  * <tr><td>ist.engine.max-output-pixels</td><td>33177600 (7680x4320)</td><td>outputs above this are refused</td></tr>
@@ -107,7 +111,8 @@ public record WorkerConfig(
         Duration janitorInterval,
         long memoryBudget,
         String capacityTopic,
-        Duration capacityInterval) {
+        Duration capacityInterval,
+        Precision precision) {
 
     /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
     public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
@@ -179,13 +184,22 @@ public record WorkerConfig(
                 c.getDuration("ist.retention.janitor-interval", Duration.ofHours(1)),
                 c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(() -> MachineMemory.defaultBudget(c)),
                 c.get(WorkerCapacity.TOPIC_KEY, WorkerCapacity.DEFAULT_TOPIC),
-                c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)));
+                c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)),
+                precision(c.get("ist.worker.precision", OptionDefaults.PRECISION.name())));
     }
 
     /** What the engine of this worker is built with (the input-pixel gate of a job is {@link #limits()}). */
     public EngineSettings engineSettings() {
         return EngineSettings.defaults().withThreads(threads).withMaxOutputPixels(maxOutputPixels)
                 .withMemoryBudget(memoryBudget);
+    }
+
+    private static Precision precision(String value) {
+        try {
+            return Precision.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ist.worker.precision must be FP32, BF16 or AUTO, was '" + value + "'");
+        }
     }
 
     /** {@code hostname-pid}: unique per process, readable in logs and dashboards. */

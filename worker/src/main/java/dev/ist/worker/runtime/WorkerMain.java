@@ -41,7 +41,8 @@ public final class WorkerMain {
     public static void run(IstConfig istConfig) {
         WorkerConfig config = WorkerConfig.from(istConfig);
         Vgg19Weights weights = loadWeights(config);
-        StyleTransferEngine engine = new StyleTransferEngine(weights, config.device(), config.engineSettings());
+        StyleTransferEngine engine = new StyleTransferEngine(weights, config.device(), config.engineSettings(),
+                config.precision());
         Worker worker = new Worker(config, TransferEngine.of(engine));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -38,6 +38,7 @@ class OptionDefaultsProviderTest {
         assertEquals(OptionDefaults.STYLE_LAYERS, c.styleLayers);
         assertEquals(OptionDefaults.OPTIMIZER.name(), c.optimizer.toUpperCase(Locale.ROOT));
         assertEquals(OptionDefaults.POOLING.name(), c.pooling.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.PRECISION.name(), c.precision.toUpperCase(Locale.ROOT));
         assertEquals(OptionDefaults.INIT.name(), c.init.toUpperCase(Locale.ROOT));
         assertEquals(dev.ist.worker.engine.TransferSpec.DEFAULT_LBFGS_HISTORY, c.history);
     }

@@ -125,6 +125,16 @@ class TransferCommandTest {
     }
 
     @Test
+    void kerasH5WeightsRunInTheAskedPrecisionAndTheSummarySaysWhich() throws IOException {
+        String[] args = baseArgs("--precision", "bf16");
+        args[java.util.Arrays.asList(args).indexOf("--weights") + 1] = Fixtures.path("tiny-vgg19-keras.h5").toString();
+        Outcome o = cli(args);
+        assertEquals(0, o.exit(), o.err());
+        assertTrue(o.out().contains("wrote") && o.out().contains("bf16"), o.out());
+        assertEquals(48, ImageIO.read(dir.resolve("out.png").toFile()).getWidth());
+    }
+
+    @Test
     void withoutLogJsonItPrintsASummary() throws IOException {
         Outcome o = cli(baseArgs("--multiscale", "--preserve-colors", "--init", "noise", "--seed", "3"));
         assertEquals(0, o.exit(), o.err());
@@ -224,6 +234,7 @@ class TransferCommandTest {
     void badOptionValuesAreOneLine() throws IOException {
         assertOneLineError(cli(baseArgs("--iterations", "many")), IstCli.EXIT_BAD_INPUT, "many");
         assertOneLineError(cli(baseArgs("--optimizer", "sgd")), IstCli.EXIT_BAD_INPUT, "--optimizer must be one of");
+        assertOneLineError(cli(baseArgs("--precision", "half")), IstCli.EXIT_BAD_INPUT, "--precision must be one of");
         assertOneLineError(cli(baseArgs("--random-weights", "1")), IstCli.EXIT_BAD_INPUT, "mutually exclusive");
         assertOneLineError(cli(baseArgs("--style-weights", "0.5,0.5")), IstCli.EXIT_BAD_INPUT, "--style-weights has 2");
         assertOneLineError(cli(baseArgs("--size", "8")), IstCli.EXIT_BAD_INPUT, "size");

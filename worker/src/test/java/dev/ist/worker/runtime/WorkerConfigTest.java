@@ -116,4 +116,16 @@ class WorkerConfigTest {
         e = assertThrows(IllegalArgumentException.class, () -> WorkerConfig.from(IstConfig.of(notANumber)));
         assertTrue(e.getMessage().contains("IST_WORKER_CHECKPOINT_EVERY"), e.getMessage());
     }
+
+    @Test
+    void precisionDefaultsToAutoAndIsChecked() {
+        assertEquals(dev.ist.common.job.Precision.AUTO, WorkerConfig.from(IstConfig.of(CREDENTIALS)).precision());
+        Map<String, String> set = new java.util.HashMap<>(CREDENTIALS);
+        set.put("ist.worker.precision", "bf16");
+        assertEquals(dev.ist.common.job.Precision.BF16, WorkerConfig.from(IstConfig.of(set)).precision());
+        set.put("ist.worker.precision", "half");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WorkerConfig.from(IstConfig.of(set)));
+        assertTrue(e.getMessage().contains("ist.worker.precision") && e.getMessage().contains("half"), e.getMessage());
+    }
 }

@@ -93,6 +93,8 @@ class WorkerJobFlowTest {
         assertEquals(job.jobId(), manifest.get("jobId").asText());
         assertEquals(42, manifest.get("seed").asLong());
         assertTrue(manifest.get("weights").get("sha256").asText().length() == 64);
+        assertEquals("FP32", manifest.get("weights").get("precision").asText(), "a job naming no precision: the"
+                + " harness engine's default");
         for (String phase : List.of("queueWait", "fetch", "targets", "optimise", "store", "total")) {
             assertNotNull(manifest.get("timingsMs").get(phase), "manifest timing " + phase);
             assertNotNull(done.timingsMs().get(phase), "event timing " + phase);
@@ -238,6 +240,20 @@ class WorkerJobFlowTest {
     }
 
     @Test
+    @Order(11)
+    void aBf16JobRunsInBf16AndItsManifestSaysSo() throws Exception {
+        JobRequest job = h.request(content, style, WorkerHarness.tinyOptions(36, 3)
+                .precision(dev.ist.common.job.Precision.BF16).build());
+        h.submit(job);
+        JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
+        assertEquals(EventType.SUCCEEDED, done.type(), () -> "events: " + h.events(job.jobId()));
+        JsonNode weights = JsonCodec.shared().mapper().readTree(h.store.get(done.manifestKey())).get("weights");
+        assertEquals("BF16", weights.get("precision").asText());
+        JsonNode fallback = weights.get("precisionFallback");
+        assertTrue(fallback == null || fallback.isNull(), weights.toString());
+    }
+
+    @Test
     @Order(100)
     void metricsEndpointExposesJobIterationCheckpointCacheAndJvmMetrics() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -255,6 +271,7 @@ class WorkerJobFlowTest {
         assertTrue(value(text, "ist_worker_iteration_seconds_count") >= 25);
         assertTrue(value(text, "ist_worker_iteration_seconds_sum") > 0);
         assertTrue(value(text, "ist_worker_iterations_total") >= 25);
+        assertEquals(0, value(text, "ist_engine_precision_fallbacks_total"), "shown at 0 before any fallback");
         assertEquals(0, value(text, "ist_worker_jobs_in_progress"));
         assertTrue(value(text, "ist_worker_checkpoints_written_total") >= 2);
         assertTrue(value(text, "ist_worker_style_cache_requests_total{result=\"hit\"}") >= 1);

@@ -9,6 +9,9 @@
  *       {@code features(preprocessedInput, layers, pooling, precision)} → float32 maps of the input's manager, the same
  *       contract as the engine's own network; back-propagation to the input through a
  *       {@link ai.djl.training.GradientCollector} works unchanged.</li>
+ *   <li>{@link dev.ist.worker.engine.precision.ScriptedFeatureNetwork}: the module behind the engine's
+ *       {@link dev.ist.worker.engine.FeatureNetwork} seam (input preprocessing included), its precision switched between
+ *       evaluations; the engine uses it for every level of a run whose precision resolves to BF16.</li>
  *   <li>{@link dev.ist.worker.engine.precision.PrecisionSelector}: FP32 / BF16 / AUTO → FP32 or BF16 for the device
  *       ({@link dev.ist.worker.engine.precision.CpuFeatures} reads {@code /proc/cpuinfo}).</li>
  *   <li>{@link dev.ist.worker.engine.precision.Bf16Fallback}: redoes an evaluation in fp32 when bf16 gives a

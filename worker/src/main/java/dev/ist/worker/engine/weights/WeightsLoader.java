@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * Loads VGG19 {@code features} weights from a file in any of the formats users have: torchvision's
- * legacy or zip {@code .pth}, or safetensors with the same tensor names. The SHA-256 prefix that
- * torchvision puts in file names ({@code vgg19-dcbb9e9d.pth}) is verified.
+ * legacy or zip {@code .pth}, safetensors with the same tensor names, or Keras' HDF5 ({@code .h5}, read by
+ * {@link KerasH5Reader}; such weights take {@link Preprocessing#CAFFE} input, as Keras' {@code preprocess_input}
+ * gives them). The SHA-256 prefix that torchvision puts in file names ({@code vgg19-dcbb9e9d.pth}) is verified.
  */
 public final class WeightsLoader {
     /** The Caffe-converted VGG19 weights (BGR, [0,255], Caffe mean) carry this hash prefix. */
@@ -47,7 +48,10 @@ public final class WeightsLoader {
         }
         Map<String, Tensor> tensors;
         Preprocessing fromFile = null;
-        if (isSafetensors(file)) {
+        if (KerasH5Reader.isHdf5(file)) {
+            tensors = KerasH5Reader.read(file);
+            fromFile = Preprocessing.CAFFE; // Keras' vgg19.preprocess_input: BGR, 0-255, ImageNet mean, no std
+        } else if (isSafetensors(file)) {
             SafetensorsReader.Contents c = SafetensorsReader.read(file, n -> FEATURE_TENSOR.matcher(n).matches());
             tensors = c.tensors();
             String p = c.metadata().get("preprocessing");
@@ -86,8 +90,17 @@ public final class WeightsLoader {
     }
 
     public static String sha256(Path file) {
+        return digest(file, "SHA-256");
+    }
+
+    /** MD5 (hex): the hash Keras' {@code get_file} pins its downloads with. */
+    public static String md5(Path file) {
+        return digest(file, "MD5");
+    }
+
+    private static String digest(Path file, String algorithm) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = MessageDigest.getInstance(algorithm);
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) {

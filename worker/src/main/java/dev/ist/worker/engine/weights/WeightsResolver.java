@@ -19,35 +19,61 @@ import java.util.List;
 
 /**
  * Finds the default VGG19 weights: the IST cache, then torchvision's own cache
- * ({@code $TORCH_HOME/hub/checkpoints}), then a download from the official URL into the IST cache,
- * verified against the hash prefix in the file name. Never falls back to random weights.
+ * ({@code $TORCH_HOME/hub/checkpoints}), then Keras' cache ({@code $KERAS_HOME/models}, default
+ * {@code ~/.keras/models}: the file {@code keras.applications.vgg19.VGG19(weights='imagenet', include_top=False)}
+ * leaves there, verified against the MD5 Keras itself pins it with), then a download from the official URL into the IST
+ * cache, verified against the hash prefix in the file name. Never falls back to random weights.
  *
  * <p>Settings: {@code ist.weights.cache-dir} (default {@code ~/.cache/ist/weights}),
  * {@code ist.weights.url} (default torchvision's URL), {@code ist.weights.offline} (no download).
  */
 public final class WeightsResolver {
     public static final String DEFAULT_URL = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth";
+    /** The name Keras caches VGG19's convolutional weights under. */
+    public static final String KERAS_NOTOP_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5";
+    /**
+     * The MD5 Keras' {@code get_file} checks that file against: {@code file_hash} of {@code WEIGHTS_PATH_NO_TOP} in
+     * keras/applications/vgg19.py (the same in keras-applications and tf.keras). Keras publishes no SHA-256 of it.
+     */
+    public static final String KERAS_NOTOP_MD5 = "253f8cb515780f3b799900260a226db6";
+
+    /** Keras' weight cache: the folder, and the MD5 its VGG19 file must have. */
+    public record KerasCache(Path dir, String md5) {
+    }
 
     private final Path cacheDir;
     private final URI url;
     private final boolean offline;
     private final List<Path> extraDirs;
+    private final KerasCache keras;
 
     public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs) {
+        this(cacheDir, url, offline, extraDirs, null);
+    }
+
+    /** @param keras Keras' cache to look in after {@code extraDirs}, or null for none */
+    public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs, KerasCache keras) {
         this.cacheDir = cacheDir;
         this.url = url;
         this.offline = offline;
         this.extraDirs = List.copyOf(extraDirs);
+        this.keras = keras;
     }
 
     public static WeightsResolver fromSettings() {
-        String home = System.getProperty("user.home");
-        Path cache = Path.of(Settings.get("ist.weights.cache-dir", Path.of(home, ".cache", "ist", "weights").toString()));
-        String torchHome = System.getenv("TORCH_HOME");
+        return fromSettings(Path.of(System.getProperty("user.home")), System.getenv("TORCH_HOME"),
+                System.getenv("KERAS_HOME"));
+    }
+
+    /** The settings' resolver for a home folder and the TORCH_HOME / KERAS_HOME variables (null = unset). */
+    static WeightsResolver fromSettings(Path home, String torchHome, String kerasHome) {
+        Path cache = Path.of(Settings.get("ist.weights.cache-dir", home.resolve(".cache/ist/weights").toString()));
         Path torchCache = torchHome != null ? Path.of(torchHome, "hub", "checkpoints")
-                : Path.of(home, ".cache", "torch", "hub", "checkpoints");
+                : home.resolve(".cache/torch/hub/checkpoints");
+        Path kerasModels = (kerasHome != null ? Path.of(kerasHome) : home.resolve(".keras")).resolve("models");
         return new WeightsResolver(cache, URI.create(Settings.get("ist.weights.url", DEFAULT_URL)),
-                Settings.getBoolean("ist.weights.offline", false), List.of(torchCache));
+                Settings.getBoolean("ist.weights.offline", false), List.of(torchCache),
+                new KerasCache(kerasModels, KERAS_NOTOP_MD5));
     }
 
     public String fileName() {
@@ -71,11 +97,29 @@ public final class WeightsResolver {
                 return p;
             }
         }
+        if (keras != null) {
+            Path p = keras.dir().resolve(KERAS_NOTOP_FILE);
+            tried.add(p);
+            if (Files.isRegularFile(p)) {
+                return verifiedKerasFile(p);
+            }
+        }
         if (offline) {
             throw new WeightsException("no VGG19 weights found (looked in " + tried + ") and downloading is off"
                     + " (ist.weights.offline); pass --weights FILE");
         }
         return download(cached, tried);
+    }
+
+    /** Keras' file as Keras would accept it: a damaged or different file is refused, never used or replaced. */
+    private Path verifiedKerasFile(Path p) {
+        String md5 = WeightsLoader.md5(p);
+        if (!md5.equalsIgnoreCase(keras.md5())) {
+            throw new WeightsException("checksum mismatch for Keras' VGG19 weights " + p + ": Keras pins MD5 "
+                    + keras.md5() + ", the file hashes to " + md5 + " (a partial or different download?); delete it"
+                    + " to let Keras fetch it again, or pass --weights FILE");
+        }
+        return p;
     }
 
     public Vgg19Weights load() {

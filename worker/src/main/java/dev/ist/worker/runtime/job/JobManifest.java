@@ -39,6 +39,14 @@ public record JobManifest(
 
     public static final int SCHEMA_VERSION = 1;
 
-    public record Weights(String description, String sha256) {
+    /**
+     * The network: its weights, and the arithmetic it ran in ({@code precision}: FP32 or BF16 at the end of the run;
+     * {@code precisionFallback}: why a bf16 run went on in fp32, else null).
+     */
+    public record Weights(String description, String sha256, String precision, String precisionFallback) {
+        /** Weights of a network that ran in fp32. */
+        public Weights(String description, String sha256) {
+            this(description, sha256, "FP32", null);
+        }
     }
 }

@@ -59,8 +59,11 @@ public final class OptimiseStylizer implements Stylizer {
         public Stylized run(IterationListener listener, BooleanSupplier stop) {
             TransferResult result = engine.stylize(spec, listener, stop);
             cache.put(key, result.styleTargets());
-            return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256()),
-                    cacheHit);
+            if (result.precisionFallback() != null) {
+                metrics.precisionFallback();
+            }
+            return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256(),
+                    result.precision().name(), result.precisionFallback()), cacheHit);
         }
 
         @Override

@@ -36,6 +36,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Counter checkpointsResumed;
     private final Counter styleCacheHits;
     private final Counter styleCacheMisses;
+    private final Counter precisionFallbacks;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private KafkaClientMetrics consumerMetrics;
 
@@ -82,6 +83,9 @@ public final class WorkerMetrics implements AutoCloseable {
                 .description("Checkpoints stored").register(registry);
         checkpointsResumed = Counter.builder("ist.worker.checkpoints.resumed")
                 .description("Jobs resumed from a checkpoint").register(registry);
+        precisionFallbacks = Counter.builder("ist.engine.precision.fallbacks")
+                .description("Transfers whose bf16 network gave non-finite values and went on in fp32")
+                .register(registry);
         styleCacheHits = styleCache("hit");
         styleCacheMisses = styleCache("miss");
         // every series shows as 0 from the start, so rate() and the dashboards work before the first failure
@@ -181,6 +185,11 @@ public final class WorkerMetrics implements AutoCloseable {
 
     public void styleCache(boolean hit) {
         (hit ? styleCacheHits : styleCacheMisses).increment();
+    }
+
+    /** A finished transfer that fell back from bf16 to fp32 ({@code ist_engine_precision_fallbacks_total}). */
+    public void precisionFallback() {
+        precisionFallbacks.increment();
     }
 
     public void deadLetter(ErrorCode reason) {

@@ -62,7 +62,7 @@ public final class PrecisionQualityBench {
                     (t2 - t1) / 1e9, fellBack[0] == null ? "none" : fellBack[0]);
             System.out.printf(Locale.ROOT, "fp32-scored loss of the bf16 result vs the fp32 result: %+.2f %%%n",
                     100 * (bScoredFp32 - lossA) / lossA);
-            System.out.printf(Locale.ROOT, "PSNR between the two results: %.1f dB%n", psnr(a, b));
+            System.out.printf(Locale.ROOT, "PSNR between the two results: %.1f dB%n", dev.ist.worker.bench.PrecisionBench.psnr(a, b));
         }
     }
 
@@ -79,21 +79,6 @@ public final class PrecisionQualityBench {
                                           float[] style, int size) {
         return new ScriptedGatysLoss(net, manager, Preprocessing.TORCHVISION, Pooling.MAX, p, content, size, size,
                 style, size, size, 1.0, 1e5, 0.0, List.of(1.0, 1.0, 1.0, 1.0, 1.0));
-    }
-
-    /** PSNR of two [0,1] images, clamped as they would be saved. */
-    static double psnr(float[] a, float[] b) {
-        double se = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = clamp(a[i]) - clamp(b[i]);
-            se += d * d;
-        }
-        double mse = se / a.length;
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(1 / mse);
-    }
-
-    private static double clamp(float v) {
-        return Math.max(0, Math.min(1, v));
     }
 
     /** Low-frequency colour waves plus a little noise, CHW in [0,1]. */

@@ -2,6 +2,7 @@ package dev.ist.worker.engine.precision;
 
 import dev.ist.common.job.Precision;
 import dev.ist.worker.bench.EngineBench;
+import dev.ist.worker.bench.PrecisionBench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -15,9 +16,6 @@ import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.weights.RandomWeights;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +24,8 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Prints ms per evaluation (forward + backward of the Gatys loss: conv4_2 content, relu1_1..relu5_1 style, TV) of a
+ * The module-level companion of {@code ist bench --precision} ({@link dev.ist.worker.bench.PrecisionBench}, which times
+ * whole transfers through the engine): prints ms per evaluation (forward + backward of the Gatys loss: conv4_2 content, relu1_1..relu5_1 style, TV) of a
  * seeded random VGG19, per size: the engine's own fp32 objective (DJL operations), and {@link ScriptedVgg19}'s
  * TorchScript module in fp32 and bf16, each in NCHW and channels-last. The variants run round-robin, one evaluation
  * each per round, so a shared machine's load falls on all of them alike; median and minimum per variant, the load
@@ -35,16 +34,16 @@ import java.util.function.Function;
  * {@code mvn -q -pl worker -am test-compile dependency:build-classpath -Dmdep.includeScope=test
  * -Dmdep.outputFile=target/test-classpath.txt}, then {@code OMP_WAIT_POLICY=PASSIVE java -Dai.djl.offline=true -cp
  * worker/target/test-classes:worker/target/classes:$(cat worker/target/test-classpath.txt)
- * dev.ist.worker.engine.precision.PrecisionBench [sizes=256,512] [warmup=1] [rounds=5]}. Figures only.
+ * dev.ist.worker.engine.precision.ScriptedModuleBench [sizes=256,512] [warmup=1] [rounds=5]}. Figures only.
  */
-public final class PrecisionBench {
-    private PrecisionBench() {
+public final class ScriptedModuleBench {
+    private ScriptedModuleBench() {
     }
 
     private record Variant(String name, Function<float[], Evaluation> evaluate) {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         List<Integer> sizes = new ArrayList<>();
         for (String s : (args.length > 0 ? args[0] : "256,512").split(",")) {
             sizes.add(Integer.parseInt(s.trim()));
@@ -102,7 +101,7 @@ public final class PrecisionBench {
                             }));
                 }
             }
-            String loadBefore = loadAverage();
+            String loadBefore = PrecisionBench.loadAverage();
             double[][] ms = new double[variants.size()][rounds];
             Evaluation[] last = new Evaluation[variants.size()];
             for (int round = 0; round < warmup + rounds; round++) {
@@ -114,7 +113,7 @@ public final class PrecisionBench {
                     }
                 }
             }
-            String load = loadBefore + " → " + loadAverage();
+            String load = loadBefore + " → " + PrecisionBench.loadAverage();
             double engineMedian = median(ms[0]);
             for (int v = 0; v < variants.size(); v++) {
                 double med = median(ms[v]);
@@ -135,17 +134,7 @@ public final class PrecisionBench {
     }
 
     private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
+        return PrecisionBench.median(Arrays.stream(values).boxed().toList());
     }
 
     private static float[] noise(int n, long seed) {
