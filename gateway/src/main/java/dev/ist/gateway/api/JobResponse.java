@@ -26,6 +26,7 @@ import java.util.Map;
  * @param timingsMs       per-phase timings reported by the worker
  * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
  * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
+ * @param priority        the queue lane: {@code high}, {@code normal} or {@code low}
  * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
  * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
@@ -47,6 +48,7 @@ public record JobResponse(
         List<StyleRef> styles,
         JobOptions options,
         Instant deadline,
+        String priority,
         QueueEstimator.Queue queue,
         Long etaSeconds,
         Map<String, String> links) {
@@ -74,6 +76,7 @@ public record JobResponse(
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
                 s.request().styles(), s.request().options(), s.request().deadline(),
+                s.request().lane().name().toLowerCase(java.util.Locale.ROOT),
                 estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), links);
     }
 }
