@@ -113,7 +113,9 @@ class PriorityLanesTest {
         int pLow = as(TestEnv.LANES_KEY).get("/v1/jobs/" + low).path("queue.position");
         int pNormal = as(TestEnv.LANES_KEY).get("/v1/jobs/" + normal).path("queue.position");
         int pHigh = as(TestEnv.LANES_KEY).get("/v1/jobs/" + high).path("queue.position");
-        assertTrue(pHigh < pNormal && pNormal < pLow, "high " + pHigh + ", normal " + pNormal + ", low " + pLow);
+        // other tests may leave NORMAL jobs queued, among which the weighted schedule gives LOW its turn: only the
+        // HIGH job's place is certain
+        assertTrue(pHigh < pNormal && pHigh < pLow, "high " + pHigh + ", normal " + pNormal + ", low " + pLow);
         for (String id : List.of(low, normal, high)) {
             as(TestEnv.LANES_KEY).delete("/v1/jobs/" + id).then().statusCode(202);
         }
@@ -121,50 +123,45 @@ class PriorityLanesTest {
 
     @Test
     void queuePositionsArePushedOnTheStreamAndDecreaseAsJobsAheadLeave() throws Exception {
-        // three jobs ahead that end at their deadlines (the fleet cancels them), one after them that we follow
+        // three jobs ahead, then the one we follow; the ones ahead leave the queue one by one (cancelled)
         List<String> ahead = new ArrayList<>();
-        for (String after : List.of("6s", "7s", "8s")) {
-            ahead.add(as(TestEnv.LANES_KEY).header("Cancel-After", after)
-                    .multiPart("content", "content.png", Jobs.CONTENT, "image/png")
-                    .multiPart("style", "style.png", Jobs.STYLE, "image/png")
-                    .multiPart("options", OPTIONS)
-                    .when().post("/v1/jobs").then().statusCode(202).extract().path("id"));
+        for (int i = 0; i < 3; i++) {
+            ahead.add(Jobs.submitted(TestEnv.LANES_KEY, OPTIONS));
         }
         String followed = Jobs.submitted(TestEnv.LANES_KEY, OPTIONS);
         int start = as(TestEnv.LANES_KEY).get("/v1/jobs/" + followed).path("queue.position");
-        for (String id : ahead) {
-            assertEquals("QUEUED", as(TestEnv.LANES_KEY).get("/v1/jobs/" + id).path("status"),
-                    "the deadlines leave time to submit and read every job while all are queued");
-        }
 
         java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         CompletableFuture<SseClient.Stream> stream = SseClient.follow(
                 base.resolve("/v1/jobs/" + followed + "/events"), TestEnv.LANES_KEY,
                 q -> seen.add(((Number) q.get("position")).intValue()));
+        awaitSeen(seen, start); // pushed when the stream opens
+        int expected = start;
         for (String id : ahead) {
-            Jobs.awaitStatus(TestEnv.LANES_KEY, id, "CANCELLED", Duration.ofSeconds(30));
+            as(TestEnv.LANES_KEY).delete("/v1/jobs/" + id).then().statusCode(202);
+            expected--;
+            awaitSeen(seen, expected); // pushed when a job ahead leaves
         }
-        int end = as(TestEnv.LANES_KEY).get("/v1/jobs/" + followed).path("queue.position");
-        assertEquals(start - 3, end);
-        // wait until the stream has been told the final position, then end it by cancelling the job
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!seen.contains(end) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        assertEquals(expected, (int) as(TestEnv.LANES_KEY).get("/v1/jobs/" + followed).path("queue.position"));
         as(TestEnv.LANES_KEY).delete("/v1/jobs/" + followed).then().statusCode(202);
-
+        // the fleet answers the cancel with CANCELLED, which ends the stream
         SseClient.Stream s = stream.get(30, java.util.concurrent.TimeUnit.SECONDS);
         List<Integer> positions = s.queue().stream().map(q -> ((Number) q.get("position")).intValue()).toList();
-        assertEquals(start, positions.get(0), positions.toString());
-        assertEquals(end, positions.get(positions.size() - 1), positions.toString());
-        for (int i = 1; i < positions.size(); i++) {
-            assertTrue(positions.get(i) < positions.get(i - 1), "positions only decrease: " + positions);
-        }
-        assertTrue(positions.size() >= 2, positions.toString());
+        assertEquals(List.of(start, start - 1, start - 2, start - 3), positions);
         for (Map<String, Object> q : s.queue()) {
             assertEquals(followed, q.get("jobId"));
         }
         assertEquals("CANCELLED", s.events().get(s.events().size() - 1).event().type().name());
+    }
+
+    private static void awaitSeen(java.util.Set<Integer> seen, int position) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!seen.contains(position)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("position " + position + " was not pushed; seen " + seen);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static JobRequest find(String topic, String jobId) throws Exception {

@@ -39,7 +39,8 @@ import java.util.concurrent.Executors;
  *
  * <p>Pacing from the options: {@code iterations / 10} ticks (1 to 10) of {@value #STEP_MS} ms; with 1000 or more
  * iterations a slow job of 300 ticks (for cancel tests). Jobs of the owners {@code bench}, {@code limited},
- * {@code limited2}, {@code queued} and {@code lanes} are left queued. It reads every priority lane's topic.
+ * {@code limited2}, {@code queued} and {@code lanes} are left queued (a
+ * deadline ends them; any cancel ends a {@code lanes} job). It reads every priority lane's topic.
  */
 public final class WorkerStandIn implements AutoCloseable {
 
@@ -139,11 +140,15 @@ public final class WorkerStandIn implements AutoCloseable {
                     ControlMessage m = codec.decodeControl(r.value());
                     cancelled.add(m.jobId());
                     // a deadline reaches even a job left queued, as a real worker would reach it in the end
-                    JobRequest held = JobRequest.DEADLINE_REASON.equals(m.requestedBy())
-                            ? leftQueued.remove(m.jobId()) : null;
+                    // (and any cancel reaches the lanes key's queued jobs: they end, as jobs ahead in a queue do)
+                    JobRequest waiting = leftQueued.get(m.jobId());
+                    boolean ends = waiting != null && (JobRequest.DEADLINE_REASON.equals(m.requestedBy())
+                            || "lanes".equals(waiting.owner()));
+                    JobRequest held = ends ? leftQueued.remove(m.jobId()) : null;
                     if (held != null) {
                         publish(JobEvent.cancelled(held.jobId(), 1, Instant.now(), WORKER_ID,
-                                JobRequest.DEADLINE_REASON));
+                                JobRequest.DEADLINE_REASON.equals(m.requestedBy()) ? JobRequest.DEADLINE_REASON
+                                        : "cancelled by the user"));
                     }
                 }
             }
