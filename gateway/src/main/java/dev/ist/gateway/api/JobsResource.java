@@ -208,7 +208,18 @@ public class JobsResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "404", description = "No such job for this caller")
     public JobResponse get(@PathParam("id") String id) {
-        return JobResponse.of(access.require(caller.get(), id), new QueueEstimator(view));
+        JobSnapshot job = access.require(caller.get(), id);
+        JobResponse body = JobResponse.of(job, new QueueEstimator(view));
+        return job.resultKey() != null && expired(id) ? body.withDataRemoved() : body;
+    }
+
+    /** Whether the storage janitor left its marker for the job (best effort: storage trouble reads as not). */
+    private boolean expired(String jobId) {
+        try {
+            return store.exists(ObjectKeys.expired(jobId));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @DELETE
