@@ -159,8 +159,11 @@ function crossCheck(objs, out) {
   const clusters = new Set(byKind("Kafka").map((k) => k.metadata.name));
   for (const t of byKind("KafkaTopic")) if (!clusters.has(t.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaTopic/${t.metadata.name}: strimzi.io/cluster label names no Kafka`);
   for (const n of byKind("KafkaNodePool")) if (!clusters.has(n.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaNodePool/${n.metadata.name}: strimzi.io/cluster label names no Kafka`);
-  for (const name of ["ist.jobs", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
+  for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
   for (const so of byKind("ScaledObject")) {
+    // one lag trigger per priority lane, or a lane's backlog would not wake workers
+    const triggered = new Set((so.spec.triggers ?? []).filter((t) => t.type === "kafka").map((t) => t.metadata.topic));
+    for (const lane of ["ist.jobs.high", "ist.jobs", "ist.jobs.low"]) if (!triggered.has(lane)) out.push(`ScaledObject/${so.metadata.name}: no kafka trigger for lane topic ${lane}`);
     for (const t of so.spec.triggers ?? []) {
       if (t.type !== "kafka") continue;
       const topic = topics.get(t.metadata.topic);

@@ -112,6 +112,7 @@ class JobApiTest {
         String id = Jobs.submitted(TestEnv.ALICE_KEY, QUICK);
         Jobs.awaitStatus(TestEnv.ALICE_KEY, id, "SUCCEEDED", Duration.ofSeconds(30));
         as(TestEnv.ALICE_KEY).queryParam("download", "stream").get("/v1/jobs/" + id + "/result").then().statusCode(200);
+        as(TestEnv.ALICE_KEY).get("/v1/jobs/" + id).then().body("dataRemoved", org.hamcrest.Matchers.nullValue());
         try (ImageStore store = TestEnv.newStore()) { // what the worker's storage janitor writes after retention
             store.put(dev.ist.common.ObjectKeys.expired(id), "{}".getBytes(), "application/json");
         }
@@ -122,6 +123,8 @@ class JobApiTest {
                     .body("dataRemoved", equalTo(true));
         }
         as(TestEnv.ALICE_KEY).redirects().follow(false).get("/v1/jobs/" + id + "/preview").then().statusCode(410);
+        as(TestEnv.ALICE_KEY).get("/v1/jobs/" + id).then().statusCode(200).body("dataRemoved", equalTo(true))
+                .body("status", equalTo("SUCCEEDED"));
     }
 
     @Test

@@ -26,8 +26,10 @@ import java.util.Map;
  * @param timingsMs       per-phase timings reported by the worker
  * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
  * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
+ * @param priority        the queue lane: {@code high}, {@code normal} or {@code low}
  * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
  * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
+ * @param dataRemoved     true when the storage janitor deleted the finished job's result and previews (absent: not)
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,9 +49,17 @@ public record JobResponse(
         List<StyleRef> styles,
         JobOptions options,
         Instant deadline,
+        String priority,
         QueueEstimator.Queue queue,
         Long etaSeconds,
+        Boolean dataRemoved,
         Map<String, String> links) {
+
+    /** The same job, marked as one whose objects were removed after the retention period. */
+    public JobResponse withDataRemoved() {
+        return new JobResponse(id, status, cancelRequested, submittedAt, updatedAt, lastSeq, workerId, progress, losses,
+                timingsMs, failure, content, styles, options, deadline, priority, queue, etaSeconds, true, links);
+    }
 
     public static JobResponse of(JobSnapshot s) {
         return of(s, null);
@@ -74,6 +84,7 @@ public record JobResponse(
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
                 s.request().styles(), s.request().options(), s.request().deadline(),
-                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), links);
+                s.request().lane().name().toLowerCase(java.util.Locale.ROOT),
+                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), null, links);
     }
 }

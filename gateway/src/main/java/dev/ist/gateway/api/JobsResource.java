@@ -101,12 +101,14 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job with its images",
             description = "Multipart: 'content' (one PNG/JPEG), 'style' (one or more), optional 'options' (JSON "
-                    + "object, omitted fields take defaults) and 'styleWeights' (comma-separated, one per style).")
+                    + "object, omitted fields take defaults), 'styleWeights' (comma-separated, one per style) and "
+                    + "'priority' (high, normal or low; default normal; above the key's max-priority: 403).")
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "403", description = "The priority is above what this key may use")
     @APIResponse(responseCode = "413", description = "An image has too many bytes")
     @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
     @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles")
@@ -117,6 +119,7 @@ public class JobsResource {
                                @RestForm("styleWeights") String styleWeights,
                                @RestForm("webhook") String webhook,
                                @RestForm("deadline") String deadline,
+                               @RestForm("priority") String priority,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter) {
@@ -135,7 +138,7 @@ public class JobsResource {
                 styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
             }
             return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
-                    Deadlines.from(cancelAfter, deadline, Instant.now()));
+                    Deadlines.from(cancelAfter, deadline, Instant.now()), parsePriority(priority));
         });
         return answer(s, prefer);
     }
@@ -205,7 +208,18 @@ public class JobsResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "404", description = "No such job for this caller")
     public JobResponse get(@PathParam("id") String id) {
-        return JobResponse.of(access.require(caller.get(), id), new QueueEstimator(view));
+        JobSnapshot job = access.require(caller.get(), id);
+        JobResponse body = JobResponse.of(job, new QueueEstimator(view));
+        return job.resultKey() != null && expired(id) ? body.withDataRemoved() : body;
+    }
+
+    /** Whether the storage janitor left its marker for the job (best effort: storage trouble reads as not). */
+    private boolean expired(String jobId) {
+        try {
+            return store.exists(ObjectKeys.expired(jobId));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @DELETE
@@ -415,7 +429,21 @@ public class JobsResource {
         JobOptions o = request.options() == null ? JobOptions.defaults()
                 : parseOptions(codec.encodeToString(request.options()));
         return new JobDraft(content, styles, weights, o, request.webhook(),
-                Deadlines.from(cancelAfter, request.deadline(), Instant.now()));
+                Deadlines.from(cancelAfter, request.deadline(), Instant.now()), parsePriority(request.priority()));
+    }
+
+    /** The {@code priority} field: high, normal or low in any case; absent = normal. */
+    private static dev.ist.common.job.Priority parsePriority(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        dev.ist.common.job.Priority p = dev.ist.common.job.LaneSchedule.parseLane(raw);
+        if (p == null) {
+            throw ProblemException.invalid("priority must be high, normal or low",
+                    List.of(new FieldError("priority", "must be high, normal or low, not '"
+                            + (raw.length() > 20 ? raw.substring(0, 20) + "…" : raw) + "'")), "invalid_option");
+        }
+        return p;
     }
 
     private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {

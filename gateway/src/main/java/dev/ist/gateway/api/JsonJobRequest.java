@@ -11,9 +11,10 @@ import java.util.Map;
  * documented schema is the schema; {@code options} then take their defaults like the multipart form's.
  * {@code deadline} (optional): an RFC 3339 instant or a duration ({@code 90s}); the {@code Cancel-After} header wins.
  * {@code webhook} (optional): {@code {"url": "https://…", "events": ["start","progress","completed"]}}.
+ * {@code priority} (optional): {@code high}, {@code normal} (default) or {@code low}, any case.
  */
 public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options,
-                             WebhookSpec webhook, String deadline) {
+                             WebhookSpec webhook, String deadline, String priority) {
 
     public record ImageId(String sha256) {
     }

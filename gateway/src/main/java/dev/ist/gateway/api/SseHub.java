@@ -6,6 +6,7 @@ import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.metrics.GatewayMetrics;
 import dev.ist.gateway.view.JobEventListener;
 import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.view.QueueEstimator;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
@@ -27,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  * Open event streams: each one replays a job's events after the client's Last-Event-ID, then follows the job
  * live, and ends after the terminal event. A comment line every heartbeat interval keeps proxies from cutting idle
  * streams and reveals clients that went away.
+ *
+ * <p>Queue positions are pushed too: while a job is QUEUED its stream gets an event named {@code queue} (data
+ * {@code {"jobId","at","position","etaSeconds"}}, no {@code id}, so Last-Event-ID keeps counting job events only)
+ * when the stream opens and whenever its position or ETA moves: the view's queue version is checked every
+ * {@code ist.gateway.sse.queue-interval}, and on a change every queued job's position is computed in one pass.
  */
 @Singleton
 public class SseHub {
@@ -42,12 +48,34 @@ public class SseHub {
         return t;
     });
 
+    private long queueVersionPushed = -1;
+
     public SseHub(JobView view, GatewayMetrics metrics, GatewaySettings settings) {
         this.view = view;
         this.metrics = metrics;
         this.settings = settings;
         long every = Math.max(1, settings.sse().heartbeat().toMillis());
         heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+        long queueEvery = Math.max(10, settings.sse().queueInterval().toMillis());
+        heartbeats.scheduleWithFixedDelay(this::pushQueuePositions, queueEvery, queueEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the scheduler thread: sends each queued job's stream its position when it moved since the last push. */
+    private void pushQueuePositions() {
+        try {
+            long version = view.queueVersion();
+            if (version == queueVersionPushed || sessions.isEmpty()) {
+                return;
+            }
+            queueVersionPushed = version;
+            Map<String, QueueEstimator.Queue> positions = new QueueEstimator(view).all();
+            for (Session s : sessions) {
+                s.queue(positions.get(s.jobId));
+            }
+        } catch (RuntimeException e) {
+            // a bad moment must not stop the scheduler (it also sends the heartbeats)
+            org.jboss.logging.Logger.getLogger(SseHub.class).warnf("queue position push failed: %s", e.toString());
+        }
     }
 
     /**
@@ -79,6 +107,7 @@ public class SseHub {
             for (JobEvent e : replay.get()) {
                 session.onEvent(e);
             }
+            session.queue(new QueueEstimator(view).all().get(jobId));
         }
         return true;
     }
@@ -109,6 +138,7 @@ public class SseHub {
         private final Sse sse;
         private long lastSent;
         private boolean closed;
+        private QueueEstimator.Queue lastQueue;
 
         Session(String owner, String jobId, SseEventSink sink, Sse sse, long afterSeq) {
             this.owner = owner;
@@ -135,6 +165,31 @@ public class SseHub {
                     close();
                 }
             });
+        }
+
+        /** Sends {@code queue} (null: the job is not queued) unless it is what this stream was last told. */
+        synchronized void queue(QueueEstimator.Queue queue) {
+            if (closed || queue == null || queue.equals(lastQueue)) {
+                return;
+            }
+            lastQueue = queue;
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("jobId", jobId);
+            data.put("at", java.time.Instant.now().toString());
+            data.put("position", queue.position());
+            if (queue.etaSeconds() != null) {
+                data.put("etaSeconds", queue.etaSeconds());
+            }
+            sink.send(sse.newEventBuilder()
+                            .name("queue")
+                            .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                            .data(String.class, JsonCodec.shared().encodeToString(data))
+                            .build())
+                    .whenComplete((ok, err) -> {
+                        if (err != null) {
+                            close();
+                        }
+                    });
         }
 
         synchronized void heartbeat() {

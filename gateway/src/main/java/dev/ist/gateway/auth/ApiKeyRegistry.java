@@ -1,5 +1,7 @@
 package dev.ist.gateway.auth;
 
+import dev.ist.common.job.LaneSchedule;
+import dev.ist.common.job.Priority;
 import dev.ist.gateway.config.GatewaySettings;
 
 import java.io.IOException;
@@ -19,7 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * The configured API keys, held only as SHA-256 hashes. Entries are {@code name:sha256hex}, optionally followed by
- * {@code :maxInFlight:submissionsPerMinute} to override the default limits for that key. A presented key is hashed
+ * {@code :maxInFlight:submissionsPerMinute} to override the default limits for that key, and then by
+ * {@code :maxPriority} ({@code high|normal|low}: the highest lane the key may submit to; an empty limit field keeps
+ * the default, e.g. {@code ops:<hash>:::high}). Keys without one, and the anonymous caller, get the configured
+ * default ({@code ist.gateway.limits.max-priority}, {@code normal}): HIGH must be granted. A presented key is hashed
  * and looked up; the key itself is never stored or logged.
  */
 public final class ApiKeyRegistry {
@@ -32,18 +37,24 @@ public final class ApiKeyRegistry {
     private final Caller anonymous;
 
     public ApiKeyRegistry(List<String> entries, boolean allowAnonymous, int defaultInFlight, int defaultPerMinute) {
+        this(entries, allowAnonymous, defaultInFlight, defaultPerMinute, Priority.NORMAL);
+    }
+
+    public ApiKeyRegistry(List<String> entries, boolean allowAnonymous, int defaultInFlight, int defaultPerMinute,
+                          Priority defaultMaxPriority) {
         this.allowAnonymous = allowAnonymous;
-        this.anonymous = new Caller(Caller.ANONYMOUS, defaultInFlight, defaultPerMinute);
+        this.anonymous = new Caller(Caller.ANONYMOUS, defaultInFlight, defaultPerMinute, defaultMaxPriority);
         Map<String, Caller> map = new HashMap<>();
         for (String raw : entries) {
             String entry = raw.trim();
             if (entry.isEmpty() || entry.startsWith("#")) {
                 continue;
             }
-            String[] parts = entry.split(":");
-            if (parts.length != 2 && parts.length != 4) {
+            String[] parts = entry.split(":", -1);
+            if (parts.length != 2 && parts.length != 4 && parts.length != 5) {
                 throw new IllegalArgumentException("ist.gateway.api-keys entry '" + redact(entry)
-                        + "' must be name:sha256hex or name:sha256hex:maxInFlight:submissionsPerMinute");
+                        + "' must be name:sha256hex, name:sha256hex:maxInFlight:submissionsPerMinute or "
+                        + "name:sha256hex:maxInFlight:submissionsPerMinute:maxPriority");
             }
             String name = parts[0].trim();
             String hash = parts[1].trim().toLowerCase(Locale.ROOT);
@@ -54,9 +65,10 @@ public final class ApiKeyRegistry {
                 throw new IllegalArgumentException("ist.gateway.api-keys: the hash of key '" + name
                         + "' must be 64 hex digits (sha256 of the key)");
             }
-            int inFlight = parts.length == 4 ? positive(parts[2], name) : defaultInFlight;
-            int perMinute = parts.length == 4 ? positive(parts[3], name) : defaultPerMinute;
-            if (map.put(hash, new Caller(name, inFlight, perMinute)) != null) {
+            int inFlight = parts.length >= 4 ? positive(parts[2], name, defaultInFlight) : defaultInFlight;
+            int perMinute = parts.length >= 4 ? positive(parts[3], name, defaultPerMinute) : defaultPerMinute;
+            Priority maxPriority = parts.length == 5 ? lane(parts[4], name) : defaultMaxPriority;
+            if (map.put(hash, new Caller(name, inFlight, perMinute, maxPriority)) != null) {
                 throw new IllegalArgumentException("ist.gateway.api-keys: two entries have the same hash");
             }
         }
@@ -73,8 +85,13 @@ public final class ApiKeyRegistry {
                         + ": " + e.getMessage(), e);
             }
         }
+        Priority maxPriority = LaneSchedule.parseLane(s.limits().maxPriority());
+        if (maxPriority == null) {
+            throw new IllegalArgumentException("ist.gateway.limits.max-priority must be high, normal or low, not '"
+                    + s.limits().maxPriority() + "'");
+        }
         return new ApiKeyRegistry(entries, s.allowAnonymous(), s.limits().maxInFlight(),
-                s.limits().submissionsPerMinute());
+                s.limits().submissionsPerMinute(), maxPriority);
     }
 
     /** The caller for a presented key; empty when it is unknown. */
@@ -104,7 +121,10 @@ public final class ApiKeyRegistry {
         }
     }
 
-    private static int positive(String v, String name) {
+    private static int positive(String v, String name, int whenEmpty) {
+        if (v.isBlank()) {
+            return whenEmpty;
+        }
         try {
             int n = Integer.parseInt(v.trim());
             if (n > 0) {
@@ -114,6 +134,15 @@ public final class ApiKeyRegistry {
             // reported below
         }
         throw new IllegalArgumentException("ist.gateway.api-keys: limits of key '" + name + "' must be positive");
+    }
+
+    private static Priority lane(String v, String name) {
+        Priority p = LaneSchedule.parseLane(v);
+        if (p == null) {
+            throw new IllegalArgumentException("ist.gateway.api-keys: the max priority of key '" + name
+                    + "' must be high, normal or low");
+        }
+        return p;
     }
 
     private static String redact(String entry) {

@@ -62,6 +62,11 @@ public interface GatewaySettings {
         @WithDefault("30")
         int submissionsPerMinute();
 
+        /** The highest priority lane ({@code high|normal|low}) of keys that do not name their own, and of anonymous. */
+        @WithName("max-priority")
+        @WithDefault("normal")
+        String maxPriority();
+
         /** Bytes of a JSON job submission, enforced while reading (413 beyond). */
         @WithName("max-json-bytes")
         @WithDefault("1048576")
@@ -106,6 +111,11 @@ public interface GatewaySettings {
         @WithName("retry")
         @WithDefault("2s")
         Duration retry();
+
+        /** How often open streams of queued jobs are checked for a moved queue position (pushed as a queue event). */
+        @WithName("queue-interval")
+        @WithDefault("250ms")
+        Duration queueInterval();
     }
 
     interface View {

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes what the gateway decides: a job request (jobs topic) with its QUEUED event (events topic), and cancel
- * commands (control topic). Every record is keyed by job id, so all messages of a job keep their order.
+ * Publishes what the gateway decides: a job request (the jobs topic of its priority lane, see {@link Topics}) with its
+ * QUEUED event (events topic), and cancel commands (control topic). Every record is keyed by job id, so all messages
+ * of a job keep their order.
  */
 public final class JobPublisher {
 
@@ -38,7 +39,7 @@ public final class JobPublisher {
      * QUEUED from the request, and a retry with the same Idempotency-Key republishes both under the same id.
      */
     public void submit(JobRequest request, JobEvent queued) {
-        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(topics.jobs(), request.jobId(),
+        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(topics.jobs(request.lane()), request.jobId(),
                 codec.encode(request)));
         Future<RecordMetadata> e = producer.send(new ProducerRecord<>(topics.events(), queued.jobId(),
                 codec.encode(queued)));

@@ -62,8 +62,10 @@ public class KafkaWiring {
 
     @Produces
     @Singleton
-    public JobView jobView(GatewaySettings settings) {
-        return new JobView(settings.view().maxEventsPerJob());
+    public JobView jobView(GatewaySettings settings, org.eclipse.microprofile.config.Config config) {
+        // the same weights as the workers' (ist.lanes.weights), so queue positions follow their picking order
+        String weights = config.getOptionalValue("ist.lanes.weights", String.class).orElse("8,3,1");
+        return new JobView(settings.view().maxEventsPerJob(), dev.ist.common.job.LaneSchedule.parseWeights(weights));
     }
 
     @Produces
@@ -73,7 +75,8 @@ public class KafkaWiring {
                 "ist-gateway-view-" + UUID.randomUUID().toString().substring(0, 8));
         if (kafka.createTopics()) {
             feeder.preparingTopicsWith(() -> TopicCreator.ensure(kafka.bootstrapServers(),
-                    List.of(topics.jobs(), topics.events(), topics.control(), topics.dlq()),
+                    java.util.stream.Stream.concat(topics.jobLanes().stream(),
+                            java.util.stream.Stream.of(topics.events(), topics.control(), topics.dlq())).toList(),
                     kafka.topicPartitions(), kafka.replicationFactor()));
         }
         feeder.start();

@@ -1,6 +1,7 @@
 package dev.ist.gateway.submit;
 
 import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.Priority;
 import dev.ist.common.job.WebhookSpec;
 
 import java.time.Instant;
@@ -8,12 +9,22 @@ import java.util.List;
 
 /**
  * A submission as the client described it, before checks: images, per-style weights, decoded options, and the
- * optional webhook and deadline (null: none).
+ * optional webhook and deadline (null: none), and the priority lane (null: normal).
  */
 public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
-                       WebhookSpec webhook, Instant deadline) {
+                       WebhookSpec webhook, Instant deadline, Priority priority) {
+
+    public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
+                    WebhookSpec webhook, Instant deadline) {
+        this(content, styles, styleWeights, options, webhook, deadline, null);
+    }
 
     public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
         this(content, styles, styleWeights, options, null, null);
+    }
+
+    /** The lane asked for ({@link Priority#NORMAL} when none was). */
+    public Priority lane() {
+        return priority == null ? Priority.NORMAL : priority;
     }
 }

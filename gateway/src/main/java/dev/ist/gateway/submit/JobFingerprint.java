@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What an Idempotency-Key is bound to: a hash of the inputs (by content, whether uploaded or referenced), the style
- * weights and the options. Two drafts with the same fingerprint ask for the same job.
+ * weights, the options and the priority lane (named only when it is not NORMAL, so fingerprints bound before lanes
+ * existed still match). Two drafts with the same fingerprint ask for the same job.
  */
 public final class JobFingerprint {
 
@@ -25,6 +26,9 @@ public final class JobFingerprint {
         }
         sb.append(";options=").append(draft.options() == null ? "default"
                 : JsonCodec.shared().encodeToString(draft.options()));
+        if (draft.lane() != dev.ist.common.job.Priority.NORMAL) {
+            sb.append(";priority=").append(draft.lane());
+        }
         return ImageStore.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -181,6 +181,9 @@ public class SubmissionService {
 
     private JobRequest prepare(Caller caller, String jobId, JobDraft draft) {
         JobLimits limits = validator.limits();
+        if (!caller.mayUse(draft.lane())) {
+            throw priorityNotAllowed(draft.lane(), caller.maxPriority());
+        }
         List<FieldError> errors = new ArrayList<>();
         if (draft.content() == null) {
             errors.add(new FieldError("content", "a content image is required"));
@@ -244,7 +247,7 @@ public class SubmissionService {
         }
         JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
                 caller.owner()).withFingerprint(fingerprint).withWebhook(webhook)
-                .withDeadline(draft.deadline());
+                .withDeadline(draft.deadline()).withPriority(draft.lane());
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);
@@ -278,6 +281,17 @@ public class SubmissionService {
     @PreDestroy
     void stopUploads() {
         uploads.shutdown();
+    }
+
+    /** 403: the key's configuration (max-priority) does not grant this lane; a key problem, not a bad field value. */
+    private static ProblemException priorityNotAllowed(dev.ist.common.job.Priority asked,
+                                                       dev.ist.common.job.Priority allowed) {
+        String lane = asked.name().toLowerCase(java.util.Locale.ROOT);
+        String max = allowed.name().toLowerCase(java.util.Locale.ROOT);
+        return new ProblemException(403, "priority-not-allowed", "Priority not allowed for this key",
+                "this key may submit at priority " + max + " at most, not " + lane,
+                List.of(new FieldError("priority", "at most " + max + " for this key")), "priority_not_allowed")
+                .with("field", "priority").with("maxPriority", max);
     }
 
     private static ProblemException invalidOptions(List<FieldError> errors) {

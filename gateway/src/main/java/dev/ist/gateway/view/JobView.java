@@ -3,6 +3,8 @@ package dev.ist.gateway.view;
 import dev.ist.common.event.ControlMessage;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.LaneSchedule;
+import dev.ist.common.job.Priority;
 
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -28,12 +30,21 @@ public final class JobView {
     private final int maxEventsPerJob;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Throughput throughput = new Throughput();
+    private final Map<Priority, Integer> laneWeights;
+    // bumped whenever the set or order of queued jobs may have changed (what queue-position pushes watch)
+    private final java.util.concurrent.atomic.AtomicLong queueVersion = new java.util.concurrent.atomic.AtomicLong();
 
     public JobView(int maxEventsPerJob) {
+        this(maxEventsPerJob, LaneSchedule.DEFAULT_WEIGHTS);
+    }
+
+    /** With the lane weights the workers pick with ({@code ist.lanes.weights}), so queue positions agree. */
+    public JobView(int maxEventsPerJob, Map<Priority, Integer> laneWeights) {
         if (maxEventsPerJob < 8) {
             throw new IllegalArgumentException("ist.gateway.view.max-events-per-job must be >= 8");
         }
         this.maxEventsPerJob = maxEventsPerJob;
+        this.laneWeights = Map.copyOf(new LaneSchedule(laneWeights).weights());
     }
 
     private JobEntry entry(String jobId) {
@@ -41,11 +52,18 @@ public final class JobView {
     }
 
     public boolean apply(JobRequest request) {
-        return entry(request.jobId()).setRequest(request);
+        boolean fresh = entry(request.jobId()).setRequest(request);
+        if (fresh) {
+            queueVersion.incrementAndGet();
+        }
+        return fresh;
     }
 
     public boolean apply(JobEvent event) {
         boolean fresh = entry(event.jobId()).apply(event);
+        if (fresh && event.type() != dev.ist.common.event.EventType.PROGRESS) {
+            queueVersion.incrementAndGet();
+        }
         if (fresh) {
             throughput.seen(event.workerId(), event.at());
             Long total = event.timingsMs() == null ? null : event.timingsMs().get("total");
@@ -61,20 +79,32 @@ public final class JobView {
         return throughput;
     }
 
-    /** QUEUED jobs without a cancel request, oldest submission first (the order workers reach them, roughly). */
+    /**
+     * QUEUED jobs without a cancel request in the order a worker reaches them: each lane oldest submission first,
+     * the lanes interleaved by a fresh {@link LaneSchedule} with the workers' weights (an approximation: see
+     * {@link QueueEstimator}).
+     */
     public List<String> queuedInOrder() {
-        return jobs.values().stream()
+        Map<Priority, List<String>> lanes = new EnumMap<>(Priority.class);
+        jobs.values().stream()
                 .filter(e -> e.hasRequest() && e.state() == JobState.QUEUED && !e.cancelRequestedFlag())
                 .map(JobEntry::snapshot)
                 .filter(Objects::nonNull)
                 .sorted(Comparator.comparing((JobSnapshot s) -> s.request().submittedAt())
                         .thenComparing(JobSnapshot::jobId))
-                .map(JobSnapshot::jobId)
-                .toList();
+                .forEach(s -> lanes.computeIfAbsent(s.request().lane(), p -> new java.util.ArrayList<>())
+                        .add(s.jobId()));
+        return new LaneSchedule(laneWeights).interleave(lanes);
+    }
+
+    /** Changes whenever queue positions may have moved (a job queued, started, ended or cancelled). */
+    public long queueVersion() {
+        return queueVersion.get();
     }
 
     public void apply(ControlMessage message) {
         entry(message.jobId()).requestCancel(message);
+        queueVersion.incrementAndGet();
     }
 
     public Optional<JobSnapshot> find(String jobId) {

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the jobs, events and control topics from the beginning into a {@link JobView}. It assigns every partition
+ * Reads the jobs topics (every priority lane), events and control topics from the beginning into a {@link JobView}. It assigns every partition
  * itself (no consumer group, no committed offsets): each gateway instance always sees everything, which is what
  * makes replicas agree and restarts lossless. Undecodable records are logged and skipped, never fatal.
  */
@@ -122,7 +122,10 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
 
     private List<TopicPartition> awaitPartitions() {
         List<TopicPartition> all = new ArrayList<>();
-        for (String topic : List.of(topics.jobs(), topics.events(), topics.control())) {
+        List<String> read = new ArrayList<>(topics.jobLanes());
+        read.add(topics.events());
+        read.add(topics.control());
+        for (String topic : read) {
             List<PartitionInfo> infos = List.of();
             while (running) {
                 try {
@@ -161,7 +164,7 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
         try {
             if (r.topic().equals(topics.events())) {
                 view.apply(codec.decodeEvent(r.value()));
-            } else if (r.topic().equals(topics.jobs())) {
+            } else if (topics.isJobsTopic(r.topic())) {
                 view.apply(codec.decodeRequest(r.value()));
             } else if (r.topic().equals(topics.control())) {
                 view.apply(codec.decodeControl(r.value()));

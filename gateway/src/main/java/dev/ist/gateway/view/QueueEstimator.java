@@ -9,8 +9,12 @@ import java.util.List;
 /**
  * Where a job stands and when it should finish, from the gateway's view.
  *
- * <p>Position: 1 + the QUEUED jobs (without a cancel request) submitted before this one. Workers take jobs per
- * partition in order, so across partitions this is an approximation of the order in which the fleet reaches them.
+ * <p>Position: 1 + the QUEUED jobs (without a cancel request) a worker reaches before this one: within a priority
+ * lane in submission order, across lanes in the order a fresh {@link dev.ist.common.job.LaneSchedule} with the
+ * workers' weights interleaves them (so a HIGH job submitted later is ahead of queued NORMAL ones, and a LOW job is
+ * still given its turn among a NORMAL backlog). An approximation: each worker's schedule carries credit from the jobs
+ * it took before, workers only pick among the heads of their own partitions, and with several workers the order is
+ * spread over them.
  * ETA of a queued job: {@code (ahead / workers + 1) * meanDuration}, where the mean is over the most recent finished
  * jobs the view has seen (their {@code total} timing) and {@code workers} counts the workers that reported an event
  * in the last two minutes (at least 1); unknown until a first job has finished. ETA of a running job: its remaining
@@ -32,11 +36,21 @@ public final class QueueEstimator {
         if (s.state() != JobState.QUEUED || s.cancelRequested()) {
             return null;
         }
+        int index = view.queuedInOrder().indexOf(s.jobId());
+        return index < 0 ? null : at(index);
+    }
+
+    /** Position and ETA of every queued job, computed from one pass over the queue (what SSE pushes use). */
+    public java.util.Map<String, Queue> all() {
         List<String> order = view.queuedInOrder();
-        int index = order.indexOf(s.jobId());
-        if (index < 0) {
-            return null;
+        java.util.Map<String, Queue> out = new java.util.HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            out.put(order.get(i), at(i));
         }
+        return out;
+    }
+
+    private Queue at(int index) {
         Duration mean = view.throughput().meanDuration();
         if (mean == null) {
             return new Queue(index + 1, null);

@@ -1,5 +1,6 @@
 package dev.ist.gateway.auth;
 
+import dev.ist.common.job.Priority;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -42,5 +43,25 @@ class ApiKeyRegistryTest {
                 () -> new ApiKeyRegistry(List.of("a:" + HASH, "b:" + HASH), false, 1, 1));
         assertThrows(IllegalArgumentException.class,
                 () -> new ApiKeyRegistry(List.of("a:" + HASH + ":0:5"), false, 1, 1));
+    }
+
+    @Test
+    void theHighestLaneIsGrantedPerKeyAndDefaultsToNormal() {
+        ApiKeyRegistry r = new ApiKeyRegistry(List.of("ops:" + HASH + ":::high",
+                "batch:" + ApiKeyRegistry.sha256Hex("b") + ":2:3:LOW", "plain:" + ApiKeyRegistry.sha256Hex("p")),
+                true, 4, 30, Priority.NORMAL);
+        Caller ops = r.lookup("s3cret").orElseThrow();
+        assertEquals(new Caller("ops", 4, 30, Priority.HIGH), ops);
+        assertTrue(ops.mayUse(Priority.HIGH));
+        Caller batch = r.lookup("b").orElseThrow();
+        assertEquals(new Caller("batch", 2, 3, Priority.LOW), batch);
+        assertFalse(batch.mayUse(Priority.NORMAL));
+        assertTrue(batch.mayUse(Priority.LOW));
+        Caller plain = r.lookup("p").orElseThrow();
+        assertFalse(plain.mayUse(Priority.HIGH), "HIGH must be granted");
+        assertTrue(plain.mayUse(Priority.NORMAL));
+        assertFalse(r.anonymous().orElseThrow().mayUse(Priority.HIGH));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ApiKeyRegistry(List.of("a:" + HASH + ":1:1:urgent"), false, 1, 1));
     }
 }

@@ -49,6 +49,8 @@ final class ForkedGateway implements AutoCloseable {
                 "fk-" + run + ".control");
         KafkaBroker kafka = KafkaBroker.shared();
         kafka.createTopic(topics.jobs(), 3);
+        kafka.createTopic(topics.jobsHigh(), 3);
+        kafka.createTopic(topics.jobsLow(), 3);
         kafka.createTopic(topics.events(), 3);
         kafka.createTopic(topics.control(), 1);
         kafka.createTopic(topics.dlq(), 1);

@@ -48,6 +48,8 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
                 "gw-" + run + ".control");
         // several partitions, so the view's own assignment of every partition is exercised
         kafka.createTopic(topics.jobs(), 3);
+        kafka.createTopic(topics.jobsHigh(), 3);
+        kafka.createTopic(topics.jobsLow(), 3);
         kafka.createTopic(topics.events(), 3);
         kafka.createTopic(topics.control(), 2);
         kafka.createTopic(topics.dlq(), 1);
@@ -88,7 +90,8 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
                 "uploads:" + ApiKeyRegistry.sha256Hex(TestEnv.UPLOADS_KEY) + ":20:2",
                 "photos:" + ApiKeyRegistry.sha256Hex(TestEnv.PHOTOS_KEY) + ":40:1000",
                 "limited2:" + ApiKeyRegistry.sha256Hex(TestEnv.CAROL_KEY) + ":40:1000",
-                "queued:" + ApiKeyRegistry.sha256Hex(TestEnv.QUEUED_KEY) + ":40:1000"));
+                "queued:" + ApiKeyRegistry.sha256Hex(TestEnv.QUEUED_KEY) + ":40:1000",
+                "lanes:" + ApiKeyRegistry.sha256Hex(TestEnv.LANES_KEY) + ":40:1000:high"));
         c.put("ist.gateway.limits.max-in-flight", "20");
         c.put("ist.gateway.limits.submissions-per-minute", "1000");
         c.put("ist.limits.max-input-bytes", Long.toString(TestEnv.MAX_INPUT_BYTES));

@@ -23,8 +23,12 @@ public final class SseClient {
     public record Received(String id, JobEvent event) {
     }
 
-    /** The whole exchange: status, content type, events, and how many comment lines came. */
-    public record Stream(int status, String contentType, List<Received> events, int comments) {
+    /**
+     * The whole exchange: status, content type, job events, how many comment lines came, and the data of the events
+     * named {@code queue} (queue position pushes), in arrival order.
+     */
+    public record Stream(int status, String contentType, List<Received> events, int comments,
+                         List<java.util.Map<String, Object>> queue) {
     }
 
     private SseClient() {
@@ -42,15 +46,40 @@ public final class SseClient {
         return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Reads the stream in the background, telling {@code onQueue} each queue push as it arrives. */
+    public static CompletableFuture<Stream> follow(URI uri, String apiKey,
+                                                   java.util.function.Consumer<java.util.Map<String, Object>> onQueue) {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("X-Api-Key", apiKey).GET().build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(r -> parse(r, onQueue));
+    }
+
     private static Stream parse(HttpResponse<java.util.stream.Stream<String>> response) {
+        return parse(response, q -> { });
+    }
+
+    private static Stream parse(HttpResponse<java.util.stream.Stream<String>> response,
+                                java.util.function.Consumer<java.util.Map<String, Object>> onQueue) {
         List<Received> events = new ArrayList<>();
+        List<java.util.Map<String, Object>> queue = new ArrayList<>();
         int[] comments = {0};
         String[] id = {null};
+        String[] name = {null};
         StringBuilder data = new StringBuilder();
         try (java.util.stream.Stream<String> lines = response.body()) {
             lines.forEach(line -> {
                 if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
+                    if (!data.isEmpty() && "queue".equals(name[0])) {
+                        try {
+                            @SuppressWarnings("unchecked")
+                            java.util.Map<String, Object> q = new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readValue(data.toString(), java.util.Map.class);
+                            queue.add(q);
+                            onQueue.accept(q);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("undecodable queue data: " + data, e);
+                        }
+                    } else if (!data.isEmpty()) {
                         try {
                             events.add(new Received(id[0], JsonCodec.shared().decodeEvent(
                                     data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
@@ -60,8 +89,11 @@ public final class SseClient {
                     }
                     data.setLength(0);
                     id[0] = null;
+                    name[0] = null;
                 } else if (line.startsWith(":")) {
                     comments[0]++;
+                } else if (line.startsWith("event:")) {
+                    name[0] = line.substring(6).trim();
                 } else if (line.startsWith("id:")) {
                     id[0] = line.substring(3).trim();
                 } else if (line.startsWith("data:")) {
@@ -73,6 +105,6 @@ public final class SseClient {
             });
         }
         return new Stream(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), events,
-                comments[0]);
+                comments[0], queue);
     }
 }

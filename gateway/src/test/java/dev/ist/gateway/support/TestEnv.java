@@ -28,6 +28,8 @@ public final class TestEnv {
     public static final String CAROL_KEY = "carol-secret-key-0009";
     /** Its jobs stay queued (the stand-in never starts them); for the queue position test only. */
     public static final String QUEUED_KEY = "queued-secret-key-0010";
+    /** Granted max-priority high; the stand-in leaves its jobs queued (lane order and queue pushes). */
+    public static final String LANES_KEY = "lanes-secret-key-0011";
 
     /** Webhook signing secrets the test gateway signs with (both: a rotation in progress). */
     public static final String WEBHOOK_SECRET_OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

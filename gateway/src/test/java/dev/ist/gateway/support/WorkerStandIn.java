@@ -38,8 +38,9 @@ import java.util.concurrent.Executors;
  * with a result object in S3, or CANCELLED when a cancel for the job arrives on the control topic.
  *
  * <p>Pacing from the options: {@code iterations / 10} ticks (1 to 10) of {@value #STEP_MS} ms; with 1000 or more
- * iterations a slow job of 300 ticks (for cancel tests). Jobs of the owners {@code bench} and {@code limited}
- * are left queued.
+ * iterations a slow job of 300 ticks (for cancel tests). Jobs of the owners {@code bench}, {@code limited},
+ * {@code limited2}, {@code queued} and {@code lanes} are left queued (a
+ * deadline ends them; any cancel ends a {@code lanes} job). It reads every priority lane's topic.
  */
 public final class WorkerStandIn implements AutoCloseable {
 
@@ -82,7 +83,7 @@ public final class WorkerStandIn implements AutoCloseable {
     public void start() {
         jobConsumer = consumer("ist-workers-stand-in");
         controlConsumer = consumer(null);
-        jobConsumer.subscribe(List.of(topics.jobs()));
+        jobConsumer.subscribe(topics.jobLanes());
         List<TopicPartition> control = controlConsumer.partitionsFor(topics.control()).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         controlConsumer.assign(control);
@@ -115,7 +116,8 @@ public final class WorkerStandIn implements AutoCloseable {
                         continue;
                     }
                     if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
-                            && !"limited2".equals(request.owner()) && !"queued".equals(request.owner())) {
+                            && !"limited2".equals(request.owner()) && !"queued".equals(request.owner())
+                            && !"lanes".equals(request.owner())) {
                         jobs.submit(() -> run(request));
                     } else {
                         leftQueued.put(request.jobId(), request);
@@ -138,11 +140,15 @@ public final class WorkerStandIn implements AutoCloseable {
                     ControlMessage m = codec.decodeControl(r.value());
                     cancelled.add(m.jobId());
                     // a deadline reaches even a job left queued, as a real worker would reach it in the end
-                    JobRequest held = JobRequest.DEADLINE_REASON.equals(m.requestedBy())
-                            ? leftQueued.remove(m.jobId()) : null;
+                    // (and any cancel reaches the lanes key's queued jobs: they end, as jobs ahead in a queue do)
+                    JobRequest waiting = leftQueued.get(m.jobId());
+                    boolean ends = waiting != null && (JobRequest.DEADLINE_REASON.equals(m.requestedBy())
+                            || "lanes".equals(waiting.owner()));
+                    JobRequest held = ends ? leftQueued.remove(m.jobId()) : null;
                     if (held != null) {
                         publish(JobEvent.cancelled(held.jobId(), 1, Instant.now(), WORKER_ID,
-                                JobRequest.DEADLINE_REASON));
+                                JobRequest.DEADLINE_REASON.equals(m.requestedBy()) ? JobRequest.DEADLINE_REASON
+                                        : "cancelled by the user"));
                     }
                 }
             }

@@ -144,8 +144,11 @@ public final class DlqCommand implements Runnable {
                 }
                 for (DeadLetter l : chosen) {
                     try {
-                        DeadLetterQueue.Replayed r = dlq.replay(l, connection.topics().jobs());
-                        out.printf(Locale.ROOT, "replayed %s -> %s %d:%d%n", l.sourceId(), connection.topics().jobs(),
+                        // back onto its own lane's topic (a HIGH job stays HIGH); anything else onto the jobs topic
+                        String target = connection.topics().isJobsTopic(l.sourceTopic()) ? l.sourceTopic()
+                                : connection.topics().jobs();
+                        DeadLetterQueue.Replayed r = dlq.replay(l, target);
+                        out.printf(Locale.ROOT, "replayed %s -> %s %d:%d%n", l.sourceId(), target,
                                 r.partition(), r.offset());
                     } catch (DeadLetterQueue.NotReplayableException e) {
                         err.println("dlq replay: " + e.getMessage());

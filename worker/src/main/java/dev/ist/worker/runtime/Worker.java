@@ -142,7 +142,8 @@ public final class Worker implements AutoCloseable {
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
                 config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides)
-                .withGroupInstanceId(config.groupInstanceId().orElse(null)),
+                .withGroupInstanceId(config.groupInstanceId().orElse(null))
+                .withLanes(JobConsumer.Lanes.of(config.topics(), config.laneWeights(), config.laneSettle())),
                 runner);
         // a record that keeps crashing the handler is dead-lettered and committed, never re-read forever
         consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
@@ -158,9 +159,9 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         management = new ManagementServer(config.metricsBindAddress(), config.metricsPort(), metrics,
                 () -> consumer.isAlive(), this::readiness);
-        LOG.info("worker {} started: device {}, weights {}, group {}, topic {}, management port {}",
+        LOG.info("worker {} started: device {}, weights {}, group {}, topics {} (lane weights {}), management port {}",
                 config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
-                config.topics().jobs(), management.port());
+                config.topics().jobLanes(), config.laneWeights(), management.port());
         return this;
     }
 

@@ -65,6 +65,9 @@ import java.util.Optional;
  * <tr><td>ist.retention.janitor-interval</td><td>1h</td><td>how often the storage janitor sweeps</td></tr>
  * <tr><td>ist.worker.memory-budget</td><td>min(cgroup limit, ist.worker.memory-limit-bytes, physical memory) less ist.worker.memory-margin</td><td>memory a transfer may
  * use (e.g. 8g): larger levels are tiled and their L-BFGS history shortened to fit</td></tr>
+ * <tr><td>ist.topics.jobs-high / jobs-low</td><td>&lt;jobs&gt;.high / &lt;jobs&gt;.low</td><td>the HIGH and LOW lanes' jobs topics (ist.topics.jobs is NORMAL)</td></tr>
+ * <tr><td>ist.lanes.weights</td><td>8,3,1</td><td>HIGH,NORMAL,LOW credits of the lane schedule (the gateway's queue positions read the same key)</td></tr>
+ * <tr><td>ist.worker.lane-settle</td><td>50ms</td><td>extra poll for other lanes' records before starting a job that is not HIGH</td></tr>
  * <tr><td>ist.topics.workers</td><td>ist.workers</td><td>compacted topic where the worker advertises its capacity</td></tr>
  * <tr><td>ist.worker.capacity-interval</td><td>30s</td><td>how often the advertisement is refreshed</td></tr>
  * </table>
@@ -112,7 +115,9 @@ public record WorkerConfig(
         long memoryBudget,
         String capacityTopic,
         Duration capacityInterval,
-        Precision precision) {
+        Precision precision,
+        java.util.Map<dev.ist.common.job.Priority, Integer> laneWeights,
+        Duration laneSettle) {
 
     /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
     public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
@@ -185,7 +190,9 @@ public record WorkerConfig(
                 c.get("ist.worker.memory-budget").map(MachineMemory::parse).orElseGet(() -> MachineMemory.defaultBudget(c)),
                 c.get(WorkerCapacity.TOPIC_KEY, WorkerCapacity.DEFAULT_TOPIC),
                 c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)),
-                precision(c.get("ist.worker.precision", OptionDefaults.PRECISION.name())));
+                precision(c.get("ist.worker.precision", OptionDefaults.PRECISION.name())),
+                dev.ist.common.job.LaneSchedule.parseWeights(c.get("ist.lanes.weights", "8,3,1")),
+                c.getDuration("ist.worker.lane-settle", Duration.ofMillis(50)));
     }
 
     /** What the engine of this worker is built with (the input-pixel gate of a job is {@link #limits()}). */

@@ -79,6 +79,8 @@ final class WorkerHarness implements AutoCloseable {
         this.group = "workers-" + suffix;
         this.bucket = ("b-" + suffix).toLowerCase(Locale.ROOT);
         broker.createTopic(topics.jobs(), 3);
+        broker.createTopic(topics.jobsHigh(), 3);
+        broker.createTopic(topics.jobsLow(), 3);
         broker.createTopic(topics.events(), 3);
         broker.createTopic(topics.dlq(), 1);
         broker.createTopic(topics.control(), 1);
@@ -158,7 +160,7 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     RecordMetadata submit(JobRequest request) {
-        return send(topics.jobs(), request.jobId(), codec.encode(request));
+        return send(topics.jobs(request.lane()), request.jobId(), codec.encode(request));
     }
 
     void cancel(String jobId) {
@@ -262,6 +264,23 @@ final class WorkerHarness implements AutoCloseable {
                     .get(10, TimeUnit.SECONDS);
             var o = offsets.get(new TopicPartition(topics.jobs(), partition));
             return o == null ? -1 : o.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sum of the group's committed offsets over every lane's jobs topic (= records committed past). */
+    long committedTotal() {
+        try {
+            var offsets = broker.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            long n = 0;
+            for (var e : offsets.entrySet()) {
+                if (topics.isJobsTopic(e.getKey().topic()) && e.getValue() != null) {
+                    n += e.getValue().offset();
+                }
+            }
+            return n;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

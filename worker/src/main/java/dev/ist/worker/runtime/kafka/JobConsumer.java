@@ -1,5 +1,7 @@
 package dev.ist.worker.runtime.kafka;
 
+import dev.ist.common.job.LaneSchedule;
+import dev.ist.common.job.Priority;
 import dev.ist.worker.runtime.job.JobControl;
 import dev.ist.worker.runtime.job.JobHandler;
 import dev.ist.worker.runtime.job.JobOutcome;
@@ -42,6 +44,16 @@ import java.util.concurrent.TimeoutException;
  * nothing terminal); a job that finished just before the revocation is committed inside the callback, while the
  * partition is still ours. Cooperative-sticky assignment: a worker joining does not interrupt jobs whose partition
  * stays put.
+ *
+ * <p><b>Priority lanes.</b> The consumer subscribes to the jobs topic of every lane ({@link Settings#lanes()}) in the
+ * one group. Fetched records wait in a {@link LaneBuffer} (a partition holding one stays paused, so at most its head
+ * is held and nothing is reordered); when no job runs, the next one is the head that {@link LaneSchedule} picks:
+ * smooth weighted round robin over the lanes with a record waiting, HIGH : NORMAL : LOW = 8 : 3 : 1 by default, so
+ * higher lanes go first and a waiting lower lane still gets one pick in every (sum of weights). Before picking
+ * anything but a HIGH record the consumer polls once more for {@link Lanes#settle()} while partitions without a
+ * waiting record remain, so a fetch from another broker (another lane's leader) can still arrive. Records that wait
+ * are not committed: commits stay per partition, after the terminal event of the job taken from it; a crash or a
+ * rebalance drops the buffer and the broker redelivers from the committed offsets.
  */
 public final class JobConsumer implements AutoCloseable {
 
@@ -56,13 +68,24 @@ public final class JobConsumer implements AutoCloseable {
     public record Settings(String bootstrapServers, String groupId, String clientId, String topic,
                            Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
                            Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides,
-                           String groupInstanceId) {
+                           String groupInstanceId, Lanes lanes) {
 
         public Settings {
             consumerOverrides = Map.copyOf(consumerOverrides);
             if (groupInstanceId != null && groupInstanceId.isBlank()) {
                 groupInstanceId = null;
             }
+            if (lanes == null) {
+                lanes = Lanes.only(topic);
+            }
+        }
+
+        public Settings(String bootstrapServers, String groupId, String clientId, String topic,
+                        Duration pollTimeout, Duration sessionTimeout, Duration maxPollInterval,
+                        Duration revokeGrace, Duration shutdownGrace, Map<String, Object> consumerOverrides,
+                        String groupInstanceId) {
+            this(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout, maxPollInterval,
+                    revokeGrace, shutdownGrace, consumerOverrides, groupInstanceId, null);
         }
 
         public Settings(String bootstrapServers, String groupId, String clientId, String topic,
@@ -74,7 +97,13 @@ public final class JobConsumer implements AutoCloseable {
 
         public Settings withGroupInstanceId(String id) {
             return new Settings(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout,
-                    maxPollInterval, revokeGrace, shutdownGrace, consumerOverrides, id);
+                    maxPollInterval, revokeGrace, shutdownGrace, consumerOverrides, id, lanes);
+        }
+
+        /** Reads every lane's topic ({@code topic} stays the NORMAL one). */
+        public Settings withLanes(Lanes value) {
+            return new Settings(bootstrapServers, groupId, clientId, topic, pollTimeout, sessionTimeout,
+                    maxPollInterval, revokeGrace, shutdownGrace, consumerOverrides, groupInstanceId, value);
         }
 
         public Settings(String bootstrapServers, String groupId, String clientId, String topic,
@@ -85,8 +114,35 @@ public final class JobConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * The lanes a worker reads: each jobs topic with its lane, the weights of the schedule, and how long to wait for
+     * other lanes' fetches before starting a record that is not HIGH.
+     */
+    public record Lanes(Map<String, Priority> topics, Map<Priority, Integer> weights, Duration settle) {
+
+        public Lanes {
+            topics = Map.copyOf(topics);
+            weights = new LaneSchedule(weights).weights();
+        }
+
+        /** One topic, the NORMAL lane (no settling: there is nothing to choose between). */
+        public static Lanes only(String topic) {
+            return new Lanes(Map.of(topic, Priority.NORMAL), LaneSchedule.DEFAULT_WEIGHTS, Duration.ZERO);
+        }
+
+        /** The lane topics of {@code topics} (see {@link dev.ist.common.Topics}). */
+        public static Lanes of(dev.ist.common.Topics topics, Map<Priority, Integer> weights, Duration settle) {
+            Map<String, Priority> m = new HashMap<>();
+            for (Priority p : Priority.values()) {
+                m.put(topics.jobs(p), p);
+            }
+            return new Lanes(m, weights, settle);
+        }
+    }
+
     private final Settings settings;
     private final Consumer<String, byte[]> consumer;
+    private final LaneBuffer waiting;
     private final JobHandler handler;
     private final ExecutorService jobThread;
     private final Thread pollThread;
@@ -114,6 +170,7 @@ public final class JobConsumer implements AutoCloseable {
         this.settings = settings;
         this.handler = handler;
         this.consumer = consumer;
+        this.waiting = new LaneBuffer(settings.lanes().topics(), new LaneSchedule(settings.lanes().weights()));
         this.jobThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ist-worker-job");
             t.setDaemon(true);
@@ -129,7 +186,8 @@ public final class JobConsumer implements AutoCloseable {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, s.clientId());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // one job per poll: the rest of a fetch waits in the buffer until the partitions are resumed
+        // one record per poll: the partition it came from is paused while it waits in the LaneBuffer, so the rest
+        // of that partition's fetch stays in the client's buffer and the next polls bring the other partitions' heads
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) s.sessionTimeout().toMillis());
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, s.sessionTimeout().toMillis() / 3));
@@ -169,37 +227,37 @@ public final class JobConsumer implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+            consumer.subscribe(List.copyOf(new java.util.TreeSet<>(settings.lanes().topics().keySet())),
+                    new Rebalance());
             while (running) {
                 ConsumerRecords<String, byte[]> records;
+                boolean settling = current == null && !waiting.isEmpty();
+                boolean woken = false;
                 try {
-                    records = consumer.poll(settings.pollTimeout());
+                    records = consumer.poll(settling ? settings.lanes().settle() : settings.pollTimeout());
                 } catch (WakeupException e) {
                     if (!running) {
                         break;
                     }
                     records = ConsumerRecords.empty(); // the job finished: commit now, not after the poll timeout
+                    woken = true; // (a late wake-up must not pass for a settled poll)
                 }
                 lastPollNanos = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (current != null) {
-                        // a partition assigned during the job was not paused in time: read it again later
-                        consumer.seek(tp, record.offset());
-                    } else {
-                        begin(record, tp);
-                    }
+                    // waits for its turn (also when a partition assigned during the job was not paused in time)
+                    waiting.add(record);
                 }
                 if (current != null) {
                     consumer.pause(consumer.assignment());
                     if (current.outcome().isDone()) {
                         finish();
                     }
-                } else if (!consumer.paused().isEmpty()) {
-                    // the job ended inside a rebalance callback; resume what is still ours
-                    Set<TopicPartition> paused = new HashSet<>(consumer.paused());
-                    paused.retainAll(consumer.assignment());
-                    consumer.resume(paused);
+                }
+                if (current == null && running && readyToPick(!records.isEmpty() || woken)) {
+                    ConsumerRecord<String, byte[]> next = waiting.take();
+                    begin(next, new TopicPartition(next.topic(), next.partition()));
+                } else if (current == null) {
+                    resumeFreePartitions();
                 }
             }
         } catch (WakeupException e) {
@@ -208,6 +266,34 @@ public final class JobConsumer implements AutoCloseable {
             LOG.error("jobs consumer stopped: {}", e.toString(), e);
         } finally {
             leave();
+        }
+    }
+
+    /**
+     * Whether to start a waiting record now: a HIGH one at once; otherwise once a poll brought nothing new or every
+     * assigned partition already holds a waiting record (no other lane's head can still arrive).
+     */
+    private boolean readyToPick(boolean fetchedJustNow) {
+        // fetchedJustNow: this poll brought records, or was cut short by a wake-up
+        if (waiting.isEmpty()) {
+            return false;
+        }
+        if (waiting.has(Priority.HIGH) || !fetchedJustNow || settings.lanes().settle().isZero()) {
+            return true;
+        }
+        return waiting.holding().containsAll(consumer.assignment());
+    }
+
+    /** Partitions holding a waiting record stay paused; every other partition of ours is read. */
+    private void resumeFreePartitions() {
+        Set<TopicPartition> holding = waiting.holding();
+        holding.retainAll(consumer.assignment());
+        consumer.pause(holding);
+        Set<TopicPartition> free = new HashSet<>(consumer.paused());
+        free.retainAll(consumer.assignment());
+        free.removeAll(holding);
+        if (!free.isEmpty()) {
+            consumer.resume(free);
         }
     }
 
@@ -314,6 +400,7 @@ public final class JobConsumer implements AutoCloseable {
             }
             case REDELIVER -> {
                 if (owned && !halting) {
+                    waiting.forget(List.of(job.partition()));
                     consumer.seek(job.partition(), job.record().offset());
                     LOG.warn("job at {}@{} will be read again: {}", job.partition(), job.record().offset(),
                             outcome.detail());
@@ -324,7 +411,7 @@ public final class JobConsumer implements AutoCloseable {
             default -> throw new IllegalStateException();
         }
         if (running) {
-            consumer.resume(consumer.assignment());
+            resumeFreePartitions();
         }
     }
 
@@ -345,6 +432,7 @@ public final class JobConsumer implements AutoCloseable {
             LOG.warn("commit of job at {}@{} failed ({}); it will be read again", job.partition(),
                     job.record().offset(), e.toString());
             if (consumer.assignment().contains(job.partition())) {
+                waiting.forget(List.of(job.partition()));
                 consumer.seek(job.partition(), job.record().offset());
             }
         }
@@ -427,6 +515,7 @@ public final class JobConsumer implements AutoCloseable {
             if (current != null && !partitions.isEmpty()) {
                 consumer.pause(partitions);
             }
+            waiting.forget(partitions); // a partition back after a revocation starts again at its committed offset
             if (!partitions.isEmpty()) {
                 LOG.info("assigned {}", partitions);
             }
@@ -437,6 +526,7 @@ public final class JobConsumer implements AutoCloseable {
             if (!partitions.isEmpty()) {
                 LOG.info("revoked {}", partitions);
             }
+            waiting.forget(partitions); // uncommitted: the new owner reads them from the committed offset
             InFlight job = current;
             if (job == null || !partitions.contains(job.partition())) {
                 return;
@@ -469,6 +559,7 @@ public final class JobConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            waiting.forget(partitions);
             InFlight job = current;
             if (job != null && partitions.contains(job.partition())) {
                 // no longer ours and no commit possible: stop without a terminal event
