@@ -212,13 +212,17 @@ final class TiledGatysObjective implements LevelObjective {
         if (!masks.regionMode()) {
             return List.of(grams(net, evalManager, x, plan, spec.styleLayers()));
         }
-        List<Map<String, NDArray>> out = new ArrayList<>();
+        List<Map<String, LevelMasks.LayerMask>> regions = new ArrayList<>();
         for (int r = 0; r < masks.regionCount(); r++) {
             Map<String, LevelMasks.LayerMask> layerMasks = new LinkedHashMap<>();
             for (String layer : spec.styleLayers()) {
                 layerMasks.put(layer, masks.region(r, layer));
             }
-            out.add(statistics(net, evalManager, x, plan, spec.styleLayers(), layerMasks).grams());
+            regions.add(layerMasks);
+        }
+        List<Map<String, NDArray>> out = new ArrayList<>();
+        for (Statistics st : statistics(net, evalManager, x, plan, spec.styleLayers(), regions)) {
+            out.add(st.grams());
         }
         return out;
     }
@@ -234,12 +238,22 @@ final class TiledGatysObjective implements LevelObjective {
      */
     static Statistics statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
                                  List<String> styleLayers, Map<String, LevelMasks.LayerMask> masks) {
-        Map<String, NDArray> grams = new LinkedHashMap<>();
-        Map<String, NDArray> means = new LinkedHashMap<>();
-        for (String layer : styleLayers) {
-            int c = net.channels(layer);
-            grams.put(layer, manager.zeros(new Shape(c, c)));
-            means.put(layer, manager.zeros(new Shape(c)));
+        return statistics(net, manager, x, plan, styleLayers, java.util.Collections.singletonList(masks)).get(0);
+    }
+
+    /** The same for several masks (regions) at once, from one forward pass per tile. */
+    static List<Statistics> statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
+                                       List<String> styleLayers, List<Map<String, LevelMasks.LayerMask>> regions) {
+        List<Statistics> out = new ArrayList<>();
+        for (int r = 0; r < regions.size(); r++) {
+            Map<String, NDArray> grams = new LinkedHashMap<>();
+            Map<String, NDArray> means = new LinkedHashMap<>();
+            for (String layer : styleLayers) {
+                int c = net.channels(layer);
+                grams.put(layer, manager.zeros(new Shape(c, c)));
+                means.put(layer, manager.zeros(new Shape(c)));
+            }
+            out.add(new Statistics(grams, means));
         }
         for (TilePlan.Tile tile : plan.tiles()) {
             try (NDManager sub = manager.newSubManager()) {
@@ -247,7 +261,11 @@ final class TiledGatysObjective implements LevelObjective {
                         styleLayers);
                 for (String layer : styleLayers) {
                     NDArray f = core(features.get(layer), layer, tile);
-                    if (f != null) {
+                    if (f == null) {
+                        continue;
+                    }
+                    for (int r = 0; r < regions.size(); r++) {
+                        Map<String, LevelMasks.LayerMask> masks = regions.get(r);
                         NDArray ff = flat(f);
                         NDArray weighted = ff;
                         if (masks != null) {
@@ -255,22 +273,25 @@ final class TiledGatysObjective implements LevelObjective {
                             ff = ff.mul(row);
                             weighted = ff.mul(row);
                         }
-                        grams.get(layer).addi(ff.matMul(ff.transpose()));
-                        means.get(layer).addi(weighted.sum(new int[] {1}));
+                        out.get(r).grams().get(layer).addi(ff.matMul(ff.transpose()));
+                        out.get(r).means().get(layer).addi(weighted.sum(new int[] {1}));
                     }
                 }
             }
         }
-        for (String layer : styleLayers) {
-            double area = masks != null ? masks.get(layer).sumSquares()
-                    : (double) mapSize(net, layer, plan.width(), plan.height()) / net.channels(layer);
-            if (area < 1e-9) {
-                continue;
+        for (int r = 0; r < regions.size(); r++) {
+            Map<String, LevelMasks.LayerMask> masks = regions.get(r);
+            for (String layer : styleLayers) {
+                double area = masks != null ? masks.get(layer).sumSquares()
+                        : (double) mapSize(net, layer, plan.width(), plan.height()) / net.channels(layer);
+                if (area < 1e-9) {
+                    continue;
+                }
+                out.get(r).grams().get(layer).divi((float) (net.channels(layer) * area));
+                out.get(r).means().get(layer).divi((float) area);
             }
-            grams.get(layer).divi((float) (net.channels(layer) * area));
-            means.get(layer).divi((float) area);
         }
-        return new Statistics(grams, means);
+        return out;
     }
 
     /** The slice of a level's layer mask under a tile's core, as a (1, n) row matching {@link #core}'s positions. */

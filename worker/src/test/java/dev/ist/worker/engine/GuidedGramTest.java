@@ -146,6 +146,16 @@ class GuidedGramTest {
     }
 
     @Test
+    void masksAreResizedForEveryLevelOfAMultiScaleRun() {
+        TransferResult result = engine.stylize(masked(leftMask(W, H, 0.5, 0.5, false),
+                leftMask(W, H, 0.5, 0.5, true)).multiScale(true).minScaleLongSide(32).build(), null, null);
+        assertEquals(2, result.styleTargets().size(), "two levels, each with its own targets");
+        double left = redness(meanRgb(result.image(), 0, W / 2));
+        double right = redness(meanRgb(result.image(), W / 2, W));
+        assertTrue(left > right + 60, "left " + left + " red, right " + right + " blue");
+    }
+
+    @Test
     void greyMaskEdgesBlendTheTwoStyles() {
         TransferResult result = engine.stylize(masked(leftMask(W, H, 0.25, 0.75, false),
                 leftMask(W, H, 0.25, 0.75, true)).build(), null, null);
