@@ -31,7 +31,11 @@ public final class OptionDefaultsProvider implements IDefaultValueProvider {
             Map.entry("--pooling", lower(OptionDefaults.POOLING)),
             Map.entry("--seed", Long.toString(OptionDefaults.SEED)),
             Map.entry("--precision", lower(OptionDefaults.PRECISION)),
-            Map.entry("--history", Integer.toString(TransferSpec.DEFAULT_LBFGS_HISTORY)));
+            Map.entry("--history", Integer.toString(TransferSpec.DEFAULT_LBFGS_HISTORY)),
+            Map.entry("--content-mask-weight", number(OptionDefaults.CONTENT_MASK_WEIGHT)),
+            Map.entry("--color-transfer", lower(OptionDefaults.COLOR_TRANSFER)),
+            Map.entry("--style-loss", lower(OptionDefaults.STYLE_LOSS)),
+            Map.entry("--ema-decay", number(OptionDefaults.EMA_DECAY)));
 
     @Override
     public String defaultValue(ArgSpec argSpec) {

@@ -1,11 +1,14 @@
 package dev.ist.worker.cli;
 
+import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.Precision;
+import dev.ist.common.job.StyleLoss;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
+import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
 import dev.ist.worker.engine.LevelPlan;
@@ -45,8 +48,36 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--content", required = true, paramLabel = "FILE", description = "content image")
     Path content;
 
-    @Option(names = "--style", required = true, paramLabel = "FILE", description = "style image (repeatable)")
+    @Option(names = "--style", required = true, paramLabel = "FILE",
+            description = "style image (repeatable); a --style-mask or --style-image-mask after it belongs to it")
     List<Path> styles = new ArrayList<>();
+
+    @Option(names = "--style-mask", paramLabel = "FILE",
+            description = "grey mask over the output for the --style before it: white = that style, grey = partly")
+    List<Path> styleMasks = new ArrayList<>();
+
+    @Option(names = "--style-image-mask", paramLabel = "FILE",
+            description = "grey mask over the --style image before it: which part of it to sample")
+    List<Path> styleImageMasks = new ArrayList<>();
+
+    @Option(names = "--content-mask", paramLabel = "FILE",
+            description = "grey mask over the output: the content weight is raised where it is white")
+    Path contentMask;
+
+    @Option(names = "--content-mask-weight", paramLabel = "K",
+            description = "factor on the content weight where --content-mask is white (default ${DEFAULT-VALUE})")
+    double contentMaskWeight;
+
+    @Option(names = "--color-transfer", paramLabel = "MODE",
+            description = "none, luminance (= --preserve-colors) or histogram (default ${DEFAULT-VALUE})")
+    String colorTransfer;
+
+    @Option(names = "--style-loss", paramLabel = "LOSS", description = "gram or wasserstein (default ${DEFAULT-VALUE})")
+    String styleLoss;
+
+    @Option(names = "--ema-decay", paramLabel = "D",
+            description = "average the iterates with this decay and output the average; 0 = off (default ${DEFAULT-VALUE})")
+    double emaDecay;
 
     @Option(names = "--style-weights", split = ",", paramLabel = "W",
             description = "blend weight per style image, e.g. 0.7,0.3 (default equal)")
@@ -95,8 +126,9 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--style-layers", split = ",", description = "style layers (default ${DEFAULT-VALUE})")
     List<String> styleLayers;
 
-    @Option(names = "--style-layer-weights", split = ",", description = "one weight per style layer (default 1 each)")
-    List<Double> styleLayerWeights;
+    @Option(names = "--style-layer-weights", split = ",", paramLabel = "LAYER=W",
+            description = "weights on the style layers, e.g. relu1_1=0.5,relu5_1=2 (others 1), or one number per layer")
+    List<String> styleLayerWeights;
 
     @Option(names = "--style-scale", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
     double styleScale;
@@ -108,7 +140,8 @@ public final class TransferCommand implements Callable<Integer> {
             + "Ampere or later (default ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--preserve-colors", description = "transfer on luminance only and keep the content's colours")
+    @Option(names = "--preserve-colors",
+            description = "transfer on luminance only and keep the content's colours (= --color-transfer luminance)")
     boolean preserveColors;
 
     @Option(names = "--multiscale", description = "coarse-to-fine pyramid up to --size")
@@ -164,9 +197,20 @@ public final class TransferCommand implements Callable<Integer> {
                     + styles.size() + " --style images");
         }
         TransferSpec.Builder builder = TransferSpec.builder().content(contentImage);
-        for (int i = 0; i < styles.size(); i++) {
-            builder.style(ImageDecoder.read(styles.get(i), maxPixels), styleWeights == null ? 1.0 : styleWeights.get(i));
+        builder.styles(new StyleArguments(styles, styleMasks, styleImageMasks,
+                commandSpec.commandLine().getParseResult().originalArgs())
+                .load(styleWeights, contentImage, size, maxPixels));
+        if (contentMask != null) {
+            int[] outSize = ImageOps.scaledSize(contentImage.getWidth(), contentImage.getHeight(), size);
+            builder.contentMask(StyleArguments.fit(ImageDecoder.readMask(contentMask, maxPixels), outSize,
+                    "--content-mask " + contentMask, "output"));
         }
+        ColorTransfer colours = parseEnum(ColorTransfer.class, colorTransfer, "--color-transfer");
+        if (preserveColors && colours == ColorTransfer.HISTOGRAM) {
+            throw new UserInputException("--preserve-colors and --color-transfer histogram exclude each other");
+        }
+        builder.colorTransfer(colours).contentMaskWeight(contentMaskWeight)
+                .styleLoss(parseEnum(StyleLoss.class, styleLoss, "--style-loss")).emaDecay(emaDecay);
         builder.size(size).iterations(iterations)
                 .optimizer(parseEnum(Optimizer.class, optimizer, "--optimizer"))
                 .learningRate(learningRate == null ? Double.NaN : learningRate)
@@ -176,7 +220,7 @@ public final class TransferCommand implements Callable<Integer> {
                 .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed)
                 .tileSize(tileSize).precision(parseEnum(Precision.class, precision, "--precision"));
         builder.contentLayers(contentLayers).styleLayers(styleLayers);
-        builder.styleLayerWeights(styleLayerWeights);
+        builder.styleLayerWeights(StyleArguments.layerWeights(styleLayerWeights, styleLayers));
         switch (init.toLowerCase(Locale.ROOT)) {
             case "content" -> builder.init(InitMode.CONTENT);
             case "noise" -> builder.init(InitMode.NOISE);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.ist.common.job.StyleLoss;
 import dev.ist.worker.engine.optim.Evaluation;
 
 import java.util.ArrayList;
@@ -20,6 +21,11 @@ import java.util.Set;
  * content = mean_l mean((F_l(x) − F_l(c))²), style = (1/L)·Σ_l w_l·mean((G_l(x) − G_l(s))²),
  * tv = mean((x[i,j+1] − x[i,j])²) + mean((x[i+1,j] − x[i,j])²) on the [0,1] RGB image.
  * Each evaluation runs in its own sub-manager, so nothing but the returned float arrays outlives it.
+ *
+ * <p>With guidance masks ({@link LevelMasks}) the style term of each layer is Σ_r ŵ_r·mean((G_r(x) − T_r)²) over the
+ * regions (guided Gram matrices, see {@link StyleStatistics}), and the content term weighs each position by
+ * w(p) = 1 + (k − 1)·m(p). With the WASSERSTEIN loss mean((G − T)²) becomes the W2 distance of the Gaussian fits. Without
+ * masks and with GRAM the code is the plain path above, unchanged.
  */
 final class GatysObjective implements LevelObjective {
 
@@ -35,13 +41,23 @@ final class GatysObjective implements LevelObjective {
     private final int height;
     private final TransferSpec spec;
     private final Map<String, NDArray> contentTargets = new LinkedHashMap<>();
-    private final Map<String, NDArray> gramTargets = new LinkedHashMap<>();
+    private final List<Map<String, NDArray>> gramTargets = new ArrayList<>();
+    private final List<Map<String, StyleStatistics.W2Target>> w2Targets = new ArrayList<>();
+    private final List<Map<String, NDArray>> maskRows = new ArrayList<>();
+    private final Map<String, NDArray> contentWeightMaps = new LinkedHashMap<>();
+    private final LevelMasks masks;
     private final Set<String> layers = new LinkedHashSet<>();
     private int evaluations;
 
     GatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
                    StyleTargets styleTargets) {
+        this(net, parent, spec, content, width, height, styleTargets, LevelMasks.none());
+    }
+
+    GatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
+                   StyleTargets styleTargets, LevelMasks masks) {
         this.net = net;
+        this.masks = masks;
         this.spec = spec;
         this.width = width;
         this.height = height;
@@ -57,9 +73,37 @@ final class GatysObjective implements LevelObjective {
                 contentTargets.put(layer, f);
             }
         }
-        for (String layer : spec.styleLayers()) {
-            int c = styleTargets.channels().get(layer);
-            gramTargets.put(layer, scaleManager.create(styleTargets.grams().get(layer), new Shape(c, c)));
+        int regions = masks.regionMode() ? masks.regionCount() : 1;
+        if (styleTargets.regions().size() != regions) {
+            scaleManager.close();
+            throw new IllegalArgumentException("style targets have " + styleTargets.regions().size()
+                    + " regions, the masks " + regions);
+        }
+        for (int r = 0; r < regions; r++) {
+            StyleTargets.Region region = styleTargets.regions().get(r);
+            Map<String, NDArray> grams = new LinkedHashMap<>();
+            Map<String, StyleStatistics.W2Target> w2 = new LinkedHashMap<>();
+            Map<String, NDArray> rows = new LinkedHashMap<>();
+            for (String layer : spec.styleLayers()) {
+                int c = styleTargets.channels().get(layer);
+                NDArray gram = scaleManager.create(region.grams().get(layer), new Shape(c, c));
+                grams.put(layer, gram);
+                if (spec.styleLoss() == StyleLoss.WASSERSTEIN) {
+                    w2.put(layer, StyleStatistics.W2Target.of(gram, scaleManager.create(region.means().get(layer))));
+                }
+                if (masks.regionMode()) {
+                    rows.put(layer, masks.region(r, layer).row(scaleManager));
+                }
+            }
+            gramTargets.add(grams);
+            w2Targets.add(w2);
+            maskRows.add(rows);
+        }
+        for (String layer : spec.contentLayers()) {
+            LevelMasks.LayerMask m = masks.contentWeight(layer);
+            if (m != null) {
+                contentWeightMaps.put(layer, m.map(scaleManager, 0, m.height(), 0, m.width()));
+            }
         }
     }
 
@@ -103,7 +147,9 @@ final class GatysObjective implements LevelObjective {
         Map<String, NDArray> features = net.activations(image, layers);
         NDArray content = null;
         for (String layer : spec.contentLayers()) {
-            NDArray term = features.get(layer).sub(contentTargets.get(layer)).square().mean();
+            NDArray squared = features.get(layer).sub(contentTargets.get(layer)).square();
+            NDArray weights = contentWeightMaps.get(layer);
+            NDArray term = weights == null ? squared.mean() : squared.mul(weights).mean();
             content = content == null ? term : content.add(term);
         }
         content = content.div(spec.contentLayers().size());
@@ -111,7 +157,9 @@ final class GatysObjective implements LevelObjective {
         List<String> styleLayers = spec.styleLayers();
         for (int i = 0; i < styleLayers.size(); i++) {
             String layer = styleLayers.get(i);
-            NDArray term = VggNetwork.gram(features.get(layer)).sub(gramTargets.get(layer)).square().mean();
+            NDArray term = masks.regionMode() || spec.styleLoss() != StyleLoss.GRAM
+                    ? guidedStyleTerm(features.get(layer), layer)
+                    : VggNetwork.gram(features.get(layer)).sub(gramTargets.get(0).get(layer)).square().mean();
             styleTerms.add(term.mul(spec.styleLayerWeights().get(i).floatValue()));
         }
         NDArray style = styleTerms.get(0);
@@ -123,6 +171,32 @@ final class GatysObjective implements LevelObjective {
         NDArray total = content.mul((float) spec.contentWeight()).add(style.mul((float) spec.styleWeight()))
                 .add(tv.mul((float) spec.tvWeight()));
         return new NDArray[] {content, style, tv, total};
+    }
+
+    /** Σ_r ŵ_r·(the region's Gram or W2 term) at one layer; regions absent at this layer's size are skipped. */
+    private NDArray guidedStyleTerm(NDArray f, String layer) {
+        NDArray sum = null;
+        for (int r = 0; r < gramTargets.size(); r++) {
+            NDArray row = null;
+            double area = 0;
+            if (masks.regionMode()) {
+                LevelMasks.LayerMask m = masks.region(r, layer);
+                if (m.sumSquares() < 1e-9) {
+                    continue;
+                }
+                row = maskRows.get(r).get(layer);
+                area = m.sumSquares();
+            }
+            NDArray gram = StyleStatistics.gram(f, row, area);
+            NDArray term = spec.styleLoss() == StyleLoss.WASSERSTEIN
+                    ? StyleStatistics.w2(StyleStatistics.mean(f, row, area), gram, w2Targets.get(r).get(layer))
+                    : gram.sub(gramTargets.get(r).get(layer)).square().mean();
+            if (masks.regionMode()) {
+                term = term.mul((float) masks.regionWeight(r));
+            }
+            sum = sum == null ? term : sum.add(term);
+        }
+        return sum == null ? f.sum().mul(0f) : sum;
     }
 
     private NDArray totalVariation(NDArray image) {

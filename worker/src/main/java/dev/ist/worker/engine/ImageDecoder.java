@@ -36,7 +36,43 @@ public final class ImageDecoder {
         }
     }
 
+    /** A guidance mask file as a grey image (see {@link #decodeMask}). */
+    public static BufferedImage readMask(Path file, long maxPixels) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidImageException("mask " + file + " does not exist or is not a file");
+        }
+        try {
+            return decodeMask(Files.readAllBytes(file), file.toString(), maxPixels);
+        } catch (IOException e) {
+            throw new InvalidImageException("cannot read mask " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A guidance mask as an 8-bit grey image: the luminance of its RGB with alpha ignored (a transparent pixel keeps
+     * its colour's value; a grey PNG keeps its own samples, no colour-managed conversion), upright by EXIF.
+     */
+    public static BufferedImage decodeMask(byte[] bytes, String name, long maxPixels) {
+        BufferedImage raw = decodeRaw(bytes, name, maxPixels);
+        float[] plane = LevelMasks.greyPlane(raw);
+        BufferedImage grey = new BufferedImage(raw.getWidth(), raw.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.image.WritableRaster r = grey.getRaster();
+        for (int y = 0; y < raw.getHeight(); y++) {
+            for (int x = 0; x < raw.getWidth(); x++) {
+                r.setSample(x, y, 0, Math.round(Math.min(1f, Math.max(0f, plane[y * raw.getWidth() + x])) * 255));
+            }
+        }
+        return Orientation.upright(grey, ExifOrientation.of(bytes));
+    }
+
     public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
+        BufferedImage image = decodeRaw(bytes, name, maxPixels);
+        // the same conversion as the gateway's and the runtime's (common/image): CMYK/ICC to sRGB, EXIF upright
+        return Orientation.upright(SrgbConversion.toSrgb(image), ExifOrientation.of(bytes));
+    }
+
+    /** The decoded pixels as the reader gives them, after the header checks. */
+    private static BufferedImage decodeRaw(byte[] bytes, String name, long maxPixels) {
         if (bytes.length == 0) {
             throw new InvalidImageException("image " + name + " is empty (0 bytes)");
         }
@@ -62,8 +98,7 @@ public final class ImageDecoder {
                 if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
                     throw new InvalidImageException("image " + name + " could not be decoded");
                 }
-                // the same conversion as the gateway's and the runtime's (common/image): CMYK/ICC to sRGB, EXIF upright
-                return Orientation.upright(SrgbConversion.toSrgb(image), ExifOrientation.of(bytes));
+                return image;
             } finally {
                 reader.dispose();
             }

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ist.common.capacity.Estimate;
 import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.Precision;
+import dev.ist.common.job.StyleLoss;
 import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
@@ -149,20 +151,40 @@ public final class StyleTransferEngine implements AutoCloseable {
         return Math.max(1, fits);
     }
 
-    /** Gram targets of the blended styles for an output of {@code outputLongSide} pixels. */
+    /** Gram targets of the blended styles for an output of {@code outputLongSide} pixels (no style masks). */
     public StyleTargets computeStyleTargets(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
                                             TransferSpec spec) {
         if (styles.isEmpty() || styles.size() != blendWeights.size()) {
             throw new InvalidSpecException("need one blend weight per style image");
         }
+        List<StyleImage> images = new ArrayList<>();
+        for (int k = 0; k < styles.size(); k++) {
+            images.add(new StyleImage(styles.get(k), blendWeights.get(k)));
+        }
+        return computeStyleTargets(images, outputLongSide, spec);
+    }
+
+    /**
+     * The style targets of {@code styles} (with their style masks) for an output of {@code outputLongSide} pixels:
+     * one blended region, or one region per style when {@code spec} is in region mode (output masks).
+     */
+    public StyleTargets computeStyleTargets(List<StyleImage> styles, int outputLongSide, TransferSpec spec) {
+        if (styles.isEmpty()) {
+            throw new InvalidSpecException("need at least one style image");
+        }
         net.requireLayers(spec.styleLayers(), weights.description());
-        float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(ImageOps.toChw(spec.content())) : null;
-        String key = styleKey(styles, blendWeights, outputLongSide, spec, lumaRef);
+        float[] contentChw = spec.colorTransfer() == ColorTransfer.NONE ? null : ImageOps.toChw(spec.content());
+        float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(contentChw) : null;
+        ColorMatch.Stats colours = spec.colorTransfer() == ColorTransfer.HISTOGRAM ? ColorMatch.stats(contentChw) : null;
+        String key = styleKey(styles, outputLongSide, spec, lumaRef, colours);
         int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
         List<float[]> pixels = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
+        List<float[]> styleMasks = new ArrayList<>();
+        List<Double> blendWeights = new ArrayList<>();
         int minSide = minimumShortSide(spec);
-        for (BufferedImage style : styles) {
+        for (int k = 0; k < styles.size(); k++) {
+            BufferedImage style = styles.get(k).image();
             int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
             if (Math.min(size[0], size[1]) < minSide) {
                 // too small for the deepest layer: enlarge until the short side fits
@@ -172,52 +194,115 @@ public final class StyleTransferEngine implements AutoCloseable {
             float[] p = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
             if (lumaRef != null) {
                 p = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(p), lumaRef));
+            } else if (colours != null) {
+                p = ColorMatch.transfer(p, colours);
+            }
+            BufferedImage styleMask = styles.get(k).styleMask();
+            float[] mask = styleMask == null ? null : LevelMasks.grey(styleMask, size[0], size[1]);
+            if (mask != null && isBlack(mask)) {
+                throw new InvalidSpecException("the style mask of style " + k + " selects nothing (black everywhere)");
             }
             pixels.add(p);
             sizes.add(size);
+            styleMasks.add(mask);
+            blendWeights.add(styles.get(k).weight());
         }
-        return gramTargets(pixels, sizes, blendWeights, outputLongSide, spec, key);
+        return styleTargets(pixels, sizes, styleMasks, blendWeights, spec.regionMode(), outputLongSide, spec, key);
+    }
+
+    private static boolean isBlack(float[] mask) {
+        for (float v : mask) {
+            if (v > 1e-4f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Blended Gram targets of style images given as CHW pixels with their (w, h). */
     StyleTargets gramTargets(List<float[]> pixels, List<int[]> sizes, List<Double> blendWeights, int outputLongSide,
                              TransferSpec spec, String key) {
+        List<float[]> noMasks = new ArrayList<>();
+        for (int k = 0; k < pixels.size(); k++) {
+            noMasks.add(null);
+        }
+        return styleTargets(pixels, sizes, noMasks, blendWeights, false, outputLongSide, spec, key);
+    }
+
+    /**
+     * Gram matrices and means of style images (CHW pixels with their (w, h)), each weighted by its style mask plane
+     * (null = all of it): blended by weight into one region, or one region per style when {@code regions}.
+     */
+    StyleTargets styleTargets(List<float[]> pixels, List<int[]> sizes, List<float[]> styleMasks,
+                              List<Double> blendWeights, boolean regions, int outputLongSide, TransferSpec spec,
+                              String key) {
         double sum = 0;
         for (double w : blendWeights) {
             sum += w;
         }
-        Map<String, float[]> grams = new LinkedHashMap<>();
+        List<StyleTargets.Region> out = new ArrayList<>();
         Map<String, Integer> channels = new LinkedHashMap<>();
         VggNetwork styleNet = network(spec.pooling());
         try (NDManager sub = manager.newSubManager()) {
             Map<String, NDArray> blended = new LinkedHashMap<>();
+            Map<String, NDArray> blendedMeans = new LinkedHashMap<>();
             TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
             for (int k = 0; k < pixels.size(); k++) {
                 int[] size = sizes.get(k);
                 double w = blendWeights.get(k) / sum;
+                Map<String, LevelMasks.LayerMask> masks = styleMasks.get(k) == null ? null
+                        : LevelMasks.perLayer(styleMasks.get(k), size[0], size[1], spec.styleLayers());
                 // a print-size style image is tiled like the level it serves (forward only, so it fits too)
                 TilePlan plan = planner.plan(spec, size[0], size[1]).tiles();
                 Map<String, NDArray> styleGrams;
+                Map<String, NDArray> styleMeans;
                 if (plan.single()) {
                     NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
                     Map<String, NDArray> features = styleNet.activations(image, spec.styleLayers());
                     styleGrams = new LinkedHashMap<>();
+                    styleMeans = new LinkedHashMap<>();
                     for (String layer : spec.styleLayers()) {
-                        styleGrams.put(layer, VggNetwork.gram(features.get(layer)));
+                        LevelMasks.LayerMask m = masks == null ? null : masks.get(layer);
+                        NDArray row = m == null ? null : m.row(sub);
+                        double area = m == null ? 0 : m.sumSquares();
+                        NDArray f = features.get(layer);
+                        styleGrams.put(layer, row == null ? VggNetwork.gram(f) : StyleStatistics.gram(f, row, area));
+                        styleMeans.put(layer, StyleStatistics.mean(f, row, area));
                     }
                 } else {
-                    styleGrams = TiledGatysObjective.grams(styleNet, sub, pixels.get(k), plan, spec.styleLayers());
+                    TiledGatysObjective.Statistics st = TiledGatysObjective.statistics(styleNet, sub, pixels.get(k),
+                            plan, spec.styleLayers(), masks);
+                    styleGrams = st.grams();
+                    styleMeans = st.means();
+                }
+                if (regions) {
+                    out.add(region(styleGrams, styleMeans, spec));
+                    continue;
                 }
                 for (String layer : spec.styleLayers()) {
                     blended.merge(layer, styleGrams.get(layer).mul((float) w), NDArray::add);
+                    blendedMeans.merge(layer, styleMeans.get(layer).mul((float) w), NDArray::add);
                 }
             }
+            if (!regions) {
+                out.add(region(blended, blendedMeans, spec));
+            }
             for (String layer : spec.styleLayers()) {
-                grams.put(layer, blended.get(layer).toFloatArray());
-                channels.put(layer, (int) blended.get(layer).getShape().get(0));
+                channels.put(layer, styleNet.channels(layer));
             }
         }
-        return new StyleTargets(key, outputLongSide, grams, channels);
+        return new StyleTargets(key, outputLongSide, out, channels);
+    }
+
+    private static StyleTargets.Region region(Map<String, NDArray> grams, Map<String, NDArray> means,
+                                              TransferSpec spec) {
+        Map<String, float[]> g = new LinkedHashMap<>();
+        Map<String, float[]> m = new LinkedHashMap<>();
+        for (String layer : spec.styleLayers()) {
+            g.put(layer, grams.get(layer).toFloatArray());
+            m.put(layer, means.get(layer).toFloatArray());
+        }
+        return new StyleTargets.Region(g, m);
     }
 
     /**
@@ -227,8 +312,7 @@ public final class StyleTransferEngine implements AutoCloseable {
      */
     public Evaluation evaluate(TransferSpec spec, float[] x, int w, int h, TilePlan plan) {
         float[] contentPixels = ImageOps.toChw(ImageOps.resize(spec.content(), w, h));
-        StyleTargets targets = computeStyleTargets(spec.styles().stream().map(StyleImage::image).toList(),
-                spec.styles().stream().map(StyleImage::weight).toList(), Math.max(w, h), spec);
+        StyleTargets targets = computeStyleTargets(spec.styles(), Math.max(w, h), spec);
         try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, plan)) {
             return objective.evaluate(x);
         }
@@ -259,10 +343,13 @@ public final class StyleTransferEngine implements AutoCloseable {
 
     private LevelObjective objective(FeatureNetwork levelNet, TransferSpec spec, float[] contentPixels, int w, int h,
                                      StyleTargets targets, TilePlan plan) {
+        LevelMasks masks = spec.regionMode() || spec.contentMask() != null ? LevelMasks.of(spec, w, h)
+                : LevelMasks.none();
         if (plan == null || plan.single()) {
-            return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets);
+            return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, masks);
         }
-        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan);
+        requireTileable(spec);
+        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan, masks);
     }
 
     /**
@@ -306,9 +393,21 @@ public final class StyleTransferEngine implements AutoCloseable {
         TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
         List<LevelPlan> plans = new ArrayList<>();
         for (int[] l : levels) {
-            plans.add(planner.plan(spec, l[0], l[1]));
+            LevelPlan p = planner.plan(spec, l[0], l[1]);
+            if (!p.tiles().single()) {
+                requireTileable(spec);
+            }
+            plans.add(p);
         }
         return plans;
+    }
+
+    /** The W2 loss's statistics are not split over tiles (its gradient is not a per-tile surrogate yet). */
+    private static void requireTileable(TransferSpec spec) {
+        if (spec.styleLoss() == StyleLoss.WASSERSTEIN) {
+            throw new InvalidSpecException("styleLoss WASSERSTEIN runs untiled only, and size " + spec.size()
+                    + " needs tiles under this memory budget; use GRAM or a smaller size");
+        }
     }
 
     /** The network and manager, for tests of the objective in this package. */
@@ -352,37 +451,49 @@ public final class StyleTransferEngine implements AutoCloseable {
         }
     }
 
-    private String styleKey(List<BufferedImage> styles, List<Double> blendWeights, int outputLongSide,
-                            TransferSpec spec, float[] lumaRef) {
+    private String styleKey(List<StyleImage> styles, int outputLongSide, TransferSpec spec, float[] lumaRef,
+                            ColorMatch.Stats colours) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder sb = new StringBuilder("ist-style-targets-v1|").append(weights.sha256()).append('|')
+            StringBuilder sb = new StringBuilder("ist-style-targets-v2|").append(weights.sha256()).append('|')
                     .append(weights.preprocessing()).append('|').append(spec.pooling()).append('|')
                     .append(outputLongSide).append('|').append(spec.styleScale()).append('|')
-                    .append(String.join(",", spec.styleLayers())).append('|');
+                    .append(String.join(",", spec.styleLayers())).append('|')
+                    .append(spec.regionMode() ? "regions|" : "blend|");
             if (lumaRef != null) {
                 float[] stats = ImageOps.matchLuminance(new float[] {0f, 1f}, lumaRef);
                 sb.append("luma:").append(stats[0]).append(',').append(stats[1]).append('|');
             }
-            double sum = 0;
-            for (double w : blendWeights) {
-                sum += w;
+            if (colours != null) {
+                sb.append("histogram:").append(java.util.Arrays.toString(colours.mean()))
+                        .append(java.util.Arrays.toString(colours.cov())).append('|');
             }
-            for (int k = 0; k < styles.size(); k++) {
-                BufferedImage s = styles.get(k);
-                int[] argb = s.getRGB(0, 0, s.getWidth(), s.getHeight(), null, 0, s.getWidth());
-                ByteBuffer buf = ByteBuffer.allocate(argb.length * 4 + 8);
-                buf.putInt(s.getWidth()).putInt(s.getHeight());
-                for (int p : argb) {
-                    buf.putInt(p & 0xffffff);
+            double sum = 0;
+            for (StyleImage s : styles) {
+                sum += s.weight();
+            }
+            for (StyleImage style : styles) {
+                sb.append(imageHash(md, style.image()));
+                if (style.styleMask() != null) {
+                    sb.append("/mask:").append(imageHash(md, style.styleMask()));
                 }
-                md.update(buf.array());
-                sb.append(HexFormat.of().formatHex(md.digest())).append(':').append(blendWeights.get(k) / sum).append(';');
+                sb.append(':').append(style.weight() / sum).append(';');
             }
             return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String imageHash(MessageDigest md, BufferedImage s) {
+        int[] argb = s.getRGB(0, 0, s.getWidth(), s.getHeight(), null, 0, s.getWidth());
+        ByteBuffer buf = ByteBuffer.allocate(argb.length * 4 + 8);
+        buf.putInt(s.getWidth()).putInt(s.getHeight());
+        for (int p : argb) {
+            buf.putInt(p & 0xffffff);
+        }
+        md.update(buf.array());
+        return HexFormat.of().formatHex(md.digest());
     }
 
     @Override
@@ -455,6 +566,8 @@ public final class StyleTransferEngine implements AutoCloseable {
         private long styleMs;
         private Bf16Fallback fallback;
         private String fallbackReason;
+        /** The averaged iterate of the current level when {@code emaDecay > 0}, else null. */
+        private float[] average;
 
         Run(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
             this.spec = spec;
@@ -537,6 +650,10 @@ public final class StyleTransferEngine implements AutoCloseable {
                 }
                 lastW = w;
                 lastH = h;
+                if (spec.emaDecay() > 0) {
+                    average = resume != null && resume.scaleIndex() == level && resume.average().length == x.length
+                            ? resume.average().clone() : x.clone();
+                }
                 StyleTargets targets = targetsFor(Math.max(w, h));
                 LevelPlan levelPlan = plans.get(level);
                 try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles(),
@@ -576,13 +693,21 @@ public final class StyleTransferEngine implements AutoCloseable {
                             ev = objective.evaluate(x);
                         }
                         iteration++;
+                        if (average != null) {
+                            accumulate(average, x, (float) spec.emaDecay());
+                        }
                         if (!finalLevel && iteration == end) {
                             break; // the next level reports this iteration on its upsampled image
                         }
                     }
                     finalEval = ev;
                     finalTerms = (GatysObjective.Terms) ev.detail();
-                    if (finalLevel && best != null && bestLoss < ev.loss()) {
+                    if (average != null) {
+                        // the averaged iterate is the level's result: the next level starts from it, the last returns it
+                        x = average;
+                        average = null;
+                        finalTerms = objective.lossOnly(x);
+                    } else if (finalLevel && best != null && bestLoss < ev.loss()) {
                         x = best;
                         finalTerms = objective.lossOnly(x);
                     }
@@ -600,16 +725,14 @@ public final class StyleTransferEngine implements AutoCloseable {
 
         private StyleTargets targetsFor(int longSide) {
             long t0 = System.nanoTime();
-            List<BufferedImage> images = new ArrayList<>();
-            List<Double> blend = new ArrayList<>();
-            for (StyleImage s : spec.styles()) {
-                images.add(s.image());
-                blend.add(s.weight());
-            }
-            float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(ImageOps.toChw(spec.content())) : null;
             StyleTargets targets = null;
             if (!spec.styleTargets().isEmpty()) {
-                String key = styleKey(images, blend, longSide, spec, lumaRef);
+                float[] contentChw = spec.colorTransfer() == ColorTransfer.NONE ? null
+                        : ImageOps.toChw(spec.content());
+                float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(contentChw) : null;
+                ColorMatch.Stats colours = spec.colorTransfer() == ColorTransfer.HISTOGRAM
+                        ? ColorMatch.stats(contentChw) : null;
+                String key = styleKey(spec.styles(), longSide, spec, lumaRef, colours);
                 for (StyleTargets t : spec.styleTargets()) {
                     if (t.cacheKey().equals(key)) {
                         targets = t;
@@ -617,11 +740,19 @@ public final class StyleTransferEngine implements AutoCloseable {
                 }
             }
             if (targets == null) {
-                targets = computeStyleTargets(images, blend, longSide, spec);
+                targets = computeStyleTargets(spec.styles(), longSide, spec);
             }
             usedTargets.add(targets);
             styleMs += (System.nanoTime() - t0) / 1_000_000;
             return targets;
+        }
+
+        /** a ← d·a + (1 − d)·x. */
+        private static void accumulate(float[] a, float[] x, float decay) {
+            float rest = 1f - decay;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = decay * a[i] + rest * x[i];
+            }
         }
 
         private float[] initialImage(float[] contentPixels, int w, int h) {
@@ -652,7 +783,7 @@ public final class StyleTransferEngine implements AutoCloseable {
 
         private EngineState state(int level, int iteration, int w, int h, float[] x, Adam adam) {
             return new EngineState(level, iteration, w, h, x.clone(), spec.seed(),
-                    adam == null ? new byte[0] : adam.stateBytes());
+                    adam == null ? new byte[0] : adam.stateBytes(), average == null ? null : average.clone());
         }
 
         private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev, Adam adam,
@@ -665,7 +796,8 @@ public final class StyleTransferEngine implements AutoCloseable {
                     maxSide -> {
                         requireValid(valid);
                         int[] s = ImageOps.scaledSize(w, h, Math.min(maxSide, Math.max(w, h)));
-                        float[] rgb = finalLevel ? toRgb(x) : x;
+                        float[] shown = average != null ? average : x; // what the level will return
+                        float[] rgb = finalLevel ? toRgb(shown) : shown;
                         if (s[0] * 2 <= w) {
                             // a print-size level: average down first, never a full-size raster per preview
                             return ImageOps.fromChw(ImageOps.downscaleChw(rgb, w, h, s[0], s[1]), s[0], s[1]);

@@ -30,6 +30,10 @@ import java.util.Set;
  * <p>Exactness depends on the halo: the features of a core near a tile edge see zero padding instead of the
  * neighbouring pixels when the halo is narrower than the receptive field. {@link TiledObjectiveAccuracyTest} measures
  * the error per halo. Each tile runs in its own sub-manager, so memory stays at one tile's forward and backward.
+ *
+ * <p>Guidance masks work the same way: a guided Gram matrix Σ_p m(p)²F(p)F(p)ᵀ/(C·Σm²) is also a sum over positions,
+ * so each region's sum accumulates over the tile cores with the slice of the level's layer mask under each core, and
+ * the content weight map is sliced the same way. The W2 style loss is not tiled (the engine refuses that plan).
  */
 final class TiledGatysObjective implements LevelObjective {
 
@@ -40,12 +44,19 @@ final class TiledGatysObjective implements LevelObjective {
     private final TransferSpec spec;
     private final TilePlan plan;
     private final List<Map<String, NDArray>> contentTargets = new ArrayList<>();
-    private final Map<String, NDArray> gramTargets = new LinkedHashMap<>();
+    private final List<Map<String, NDArray>> gramTargets = new ArrayList<>();
+    private final LevelMasks masks;
     private final Set<String> layers = new LinkedHashSet<>();
     private int evaluations;
 
     TiledGatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
                         StyleTargets styleTargets, TilePlan plan) {
+        this(net, parent, spec, content, width, height, styleTargets, plan, LevelMasks.none());
+    }
+
+    TiledGatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
+                        StyleTargets styleTargets, TilePlan plan, LevelMasks masks) {
+        this.masks = masks;
         if (plan.width() != width || plan.height() != height) {
             throw new IllegalArgumentException("tile plan " + plan.describe() + " is not for " + width + "x" + height);
         }
@@ -75,9 +86,18 @@ final class TiledGatysObjective implements LevelObjective {
                 }
                 contentTargets.add(targets);
             }
-            for (String layer : spec.styleLayers()) {
-                int c = styleTargets.channels().get(layer);
-                gramTargets.put(layer, scaleManager.create(styleTargets.grams().get(layer), new Shape(c, c)));
+            int regions = masks.regionMode() ? masks.regionCount() : 1;
+            if (styleTargets.regions().size() != regions) {
+                throw new IllegalArgumentException("style targets have " + styleTargets.regions().size()
+                        + " regions, the masks " + regions);
+            }
+            for (StyleTargets.Region region : styleTargets.regions()) {
+                Map<String, NDArray> grams = new LinkedHashMap<>();
+                for (String layer : spec.styleLayers()) {
+                    int c = styleTargets.channels().get(layer);
+                    grams.put(layer, scaleManager.create(region.grams().get(layer), new Shape(c, c)));
+                }
+                gramTargets.add(grams);
             }
         } catch (RuntimeException e) {
             scaleManager.close();
@@ -99,9 +119,9 @@ final class TiledGatysObjective implements LevelObjective {
         evaluations++;
         long t0 = System.nanoTime();
         try (NDManager evalManager = scaleManager.newSubManager()) {
-            Map<String, NDArray> grams = grams(evalManager, x);
+            List<Map<String, NDArray>> grams = grams(evalManager, x);
             double style = styleLoss(grams);
-            Map<String, NDArray> styleGrads = styleGradients(grams);
+            List<Map<String, NDArray>> styleGrads = styleGradients(grams);
             float[] gradient = new float[x.length];
             double content = 0;
             float alpha = (float) spec.contentWeight();
@@ -122,10 +142,24 @@ final class TiledGatysObjective implements LevelObjective {
                                 if (f == null) {
                                     continue;
                                 }
-                                NDArray ff = flat(f);
-                                NDArray partial = ff.matMul(ff.transpose()).mul(styleGrads.get(layer)).sum()
-                                        .div((float) mapSize(layer));
-                                surrogate = surrogate.add(partial.mul(beta));
+                                if (!masks.regionMode()) {
+                                    NDArray ff = flat(f);
+                                    NDArray partial = ff.matMul(ff.transpose()).mul(styleGrads.get(0).get(layer)).sum()
+                                            .div((float) mapSize(layer));
+                                    surrogate = surrogate.add(partial.mul(beta));
+                                    continue;
+                                }
+                                for (int r = 0; r < masks.regionCount(); r++) {
+                                    LevelMasks.LayerMask m = masks.region(r, layer);
+                                    if (m.sumSquares() < 1e-9) {
+                                        continue;
+                                    }
+                                    NDArray fm = flat(f).mul(coreMask(sub, m, layer, tile));
+                                    long c = net.channels(layer);
+                                    NDArray partial = fm.matMul(fm.transpose()).mul(styleGrads.get(r).get(layer)).sum()
+                                            .div((float) (c * m.sumSquares()));
+                                    surrogate = surrogate.add(partial.mul(beta));
+                                }
                             }
                             tileContent = contentTerm.getFloat();
                             collector.backward(surrogate);
@@ -157,6 +191,7 @@ final class TiledGatysObjective implements LevelObjective {
         try (NDManager evalManager = scaleManager.newSubManager()) {
             double style = styleLoss(grams(evalManager, x));
             double content = 0;
+
             for (int t = 0; t < plan.tiles().size(); t++) {
                 try (NDManager sub = evalManager.newSubManager()) {
                     content += contentTerm(net.activations(crop(sub, x, plan.tiles().get(t)), spec.contentLayers()), t)
@@ -172,9 +207,109 @@ final class TiledGatysObjective implements LevelObjective {
         return new GatysObjective.Terms(content, style, tv, total);
     }
 
-    /** Pass 1: the whole image's Gram matrices, accumulated over the tile cores without a gradient. */
-    private Map<String, NDArray> grams(NDManager evalManager, float[] x) {
-        return grams(net, evalManager, x, plan, spec.styleLayers());
+    /** Pass 1: the whole image's (guided) Gram matrices per region, accumulated over the tile cores, no gradient. */
+    private List<Map<String, NDArray>> grams(NDManager evalManager, float[] x) {
+        if (!masks.regionMode()) {
+            return List.of(grams(net, evalManager, x, plan, spec.styleLayers()));
+        }
+        List<Map<String, LevelMasks.LayerMask>> regions = new ArrayList<>();
+        for (int r = 0; r < masks.regionCount(); r++) {
+            Map<String, LevelMasks.LayerMask> layerMasks = new LinkedHashMap<>();
+            for (String layer : spec.styleLayers()) {
+                layerMasks.put(layer, masks.region(r, layer));
+            }
+            regions.add(layerMasks);
+        }
+        List<Map<String, NDArray>> out = new ArrayList<>();
+        for (Statistics st : statistics(net, evalManager, x, plan, spec.styleLayers(), regions)) {
+            out.add(st.grams());
+        }
+        return out;
+    }
+
+    /** Sums of one tile-by-tile pass: (guided) Gram matrices and means per layer. */
+    record Statistics(Map<String, NDArray> grams, Map<String, NDArray> means) {
+    }
+
+    /**
+     * Guided Gram matrices Σ m²F·Fᵀ/(C·Σm²) and means Σ m²F/Σm² of the {@code plan.width()}×{@code plan.height()} CHW
+     * image {@code x}, accumulated tile by tile without a gradient; {@code masks} (per layer, at the image's feature
+     * sizes) may be null for the plain statistics. A layer whose mask is empty gets zeros.
+     */
+    static Statistics statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
+                                 List<String> styleLayers, Map<String, LevelMasks.LayerMask> masks) {
+        return statistics(net, manager, x, plan, styleLayers, java.util.Collections.singletonList(masks)).get(0);
+    }
+
+    /** The same for several masks (regions) at once, from one forward pass per tile. */
+    static List<Statistics> statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
+                                       List<String> styleLayers, List<Map<String, LevelMasks.LayerMask>> regions) {
+        List<Statistics> out = new ArrayList<>();
+        for (int r = 0; r < regions.size(); r++) {
+            Map<String, NDArray> grams = new LinkedHashMap<>();
+            Map<String, NDArray> means = new LinkedHashMap<>();
+            for (String layer : styleLayers) {
+                int c = net.channels(layer);
+                grams.put(layer, manager.zeros(new Shape(c, c)));
+                means.put(layer, manager.zeros(new Shape(c)));
+            }
+            out.add(new Statistics(grams, means));
+        }
+        for (TilePlan.Tile tile : plan.tiles()) {
+            try (NDManager sub = manager.newSubManager()) {
+                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height()),
+                        styleLayers);
+                for (String layer : styleLayers) {
+                    NDArray f = core(features.get(layer), layer, tile);
+                    if (f == null) {
+                        continue;
+                    }
+                    for (int r = 0; r < regions.size(); r++) {
+                        Map<String, LevelMasks.LayerMask> masks = regions.get(r);
+                        NDArray ff = flat(f);
+                        NDArray weighted = ff;
+                        if (masks != null) {
+                            NDArray row = coreMask(sub, masks.get(layer), layer, tile);
+                            ff = ff.mul(row);
+                            weighted = ff.mul(row);
+                        }
+                        out.get(r).grams().get(layer).addi(ff.matMul(ff.transpose()));
+                        out.get(r).means().get(layer).addi(weighted.sum(new int[] {1}));
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < regions.size(); r++) {
+            Map<String, LevelMasks.LayerMask> masks = regions.get(r);
+            for (String layer : styleLayers) {
+                double area = masks != null ? masks.get(layer).sumSquares()
+                        : (double) mapSize(net, layer, plan.width(), plan.height()) / net.channels(layer);
+                if (area < 1e-9) {
+                    continue;
+                }
+                out.get(r).grams().get(layer).divi((float) (net.channels(layer) * area));
+                out.get(r).means().get(layer).divi((float) area);
+            }
+        }
+        return out;
+    }
+
+    /** The slice of a level's layer mask under a tile's core, as a (1, n) row matching {@link #core}'s positions. */
+    private static NDArray coreMask(NDManager manager, LevelMasks.LayerMask mask, String layer, TilePlan.Tile tile) {
+        int[] w = coreWindow(layer, tile);
+        return mask.row(manager, w[2], w[3], w[0], w[1]);
+    }
+
+    /** The core's feature positions in the whole image's map at {@code layer}: {x0, x1, y0, y1} (exclusive ends). */
+    private static int[] coreWindow(String layer, TilePlan.Tile tile) {
+        int s = stride(layer);
+        int fx0 = (tile.x0() - tile.px0()) / s;
+        int fy0 = (tile.y0() - tile.py0()) / s;
+        int fx1 = tile.x1() / s - tile.px0() / s;
+        int fy1 = tile.y1() / s - tile.py0() / s;
+        int gx = tile.px0() / s;
+        int gy = tile.py0() / s;
+        return new int[] {gx + fx0, gx + fx1, gy + fy0, gy + fy1};
     }
 
     /**
@@ -208,29 +343,47 @@ final class TiledGatysObjective implements LevelObjective {
         return sums;
     }
 
-    /** (1/L)·Σ_l w_l·mean((G_l − T_l)²), as {@link GatysObjective} computes it. */
-    private double styleLoss(Map<String, NDArray> grams) {
+    /** (1/L)·Σ_l w_l·Σ_r ŵ_r·mean((G_lr − T_lr)²), as {@link GatysObjective} computes it. */
+    private double styleLoss(List<Map<String, NDArray>> grams) {
         List<String> styleLayers = spec.styleLayers();
         double sum = 0;
         for (int i = 0; i < styleLayers.size(); i++) {
             String layer = styleLayers.get(i);
-            NDArray d = grams.get(layer).sub(gramTargets.get(layer));
-            sum += d.square().mean().getFloat() * spec.styleLayerWeights().get(i);
+            if (!masks.regionMode()) {
+                NDArray d = grams.get(0).get(layer).sub(gramTargets.get(0).get(layer));
+                sum += d.square().mean().getFloat() * spec.styleLayerWeights().get(i);
+                continue;
+            }
+            for (int r = 0; r < masks.regionCount(); r++) {
+                if (masks.region(r, layer).sumSquares() < 1e-9) {
+                    continue;
+                }
+                NDArray d = grams.get(r).get(layer).sub(gramTargets.get(r).get(layer));
+                sum += d.square().mean().getFloat() * spec.styleLayerWeights().get(i) * masks.regionWeight(r);
+            }
         }
         return sum / styleLayers.size();
     }
 
-    /** A_l = ∂L_style/∂G_l = (w_l/L)·2·(G_l − T_l)/C², held constant in pass 2. */
-    private Map<String, NDArray> styleGradients(Map<String, NDArray> grams) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
+    /** A_lr = ∂L_style/∂G_lr = (w_l/L)·ŵ_r·2·(G_lr − T_lr)/C², held constant in pass 2. */
+    private List<Map<String, NDArray>> styleGradients(List<Map<String, NDArray>> grams) {
+        List<Map<String, NDArray>> all = new ArrayList<>();
         List<String> styleLayers = spec.styleLayers();
-        for (int i = 0; i < styleLayers.size(); i++) {
-            String layer = styleLayers.get(i);
-            long c = net.channels(layer);
-            double scale = spec.styleLayerWeights().get(i) / styleLayers.size() * 2.0 / ((double) c * c);
-            out.put(layer, grams.get(layer).sub(gramTargets.get(layer)).mul((float) scale));
+        for (int r = 0; r < grams.size(); r++) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            double region = masks.regionMode() ? masks.regionWeight(r) : 1.0;
+            for (int i = 0; i < styleLayers.size(); i++) {
+                String layer = styleLayers.get(i);
+                long c = net.channels(layer);
+                double scale = spec.styleLayerWeights().get(i) / styleLayers.size() * 2.0 / ((double) c * c);
+                if (masks.regionMode()) {
+                    scale *= region;
+                }
+                out.put(layer, grams.get(r).get(layer).sub(gramTargets.get(r).get(layer)).mul((float) scale));
+            }
+            all.add(out);
         }
-        return out;
+        return all;
     }
 
     /** The tile core's share of mean_l mean((F_l − P_l)²): its squared error over the whole map's size. */
@@ -243,7 +396,13 @@ final class TiledGatysObjective implements LevelObjective {
             if (f == null || target == null) {
                 continue;
             }
-            NDArray term = f.sub(target).square().sum().div((float) mapSize(layer));
+            NDArray squared = f.sub(target).square();
+            LevelMasks.LayerMask weights = masks.contentWeight(layer);
+            if (weights != null) {
+                int[] w = coreWindow(layer, tile);
+                squared = squared.mul(weights.map(f.getManager(), w[2], w[3], w[0], w[1]));
+            }
+            NDArray term = squared.sum().div((float) mapSize(layer));
             sum = sum == null ? term : sum.add(term);
         }
         if (sum == null) {

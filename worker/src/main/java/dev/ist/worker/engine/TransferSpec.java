@@ -1,11 +1,13 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.OptionDefaults;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.Precision;
+import dev.ist.common.job.StyleLoss;
 import dev.ist.common.job.VggLayerNames;
 
 import java.awt.image.BufferedImage;
@@ -50,7 +52,6 @@ public final class TransferSpec {
     private final InitMode init;
     private final BufferedImage initImage;
     private final long seed;
-    private final boolean preserveColors;
     private final boolean multiScale;
     private final int minScaleLongSide;
     private final double styleScale;
@@ -61,6 +62,11 @@ public final class TransferSpec {
     private final int tileSize;
     private final int tileHalo;
     private final Precision precision;
+    private final BufferedImage contentMask;
+    private final double contentMaskWeight;
+    private final ColorTransfer colorTransfer;
+    private final StyleLoss styleLoss;
+    private final double emaDecay;
 
     private TransferSpec(Builder b) {
         this.content = b.content;
@@ -85,7 +91,11 @@ public final class TransferSpec {
         this.init = b.init;
         this.initImage = b.initImage;
         this.seed = b.seed;
-        this.preserveColors = b.preserveColors;
+        this.colorTransfer = b.preserveColors ? ColorTransfer.LUMINANCE : b.colorTransfer;
+        this.contentMask = b.contentMask;
+        this.contentMaskWeight = b.contentMaskWeight;
+        this.styleLoss = b.styleLoss;
+        this.emaDecay = b.emaDecay;
         this.multiScale = b.multiScale;
         this.minScaleLongSide = b.minScaleLongSide;
         this.styleScale = b.styleScale;
@@ -122,7 +132,25 @@ public final class TransferSpec {
     public InitMode init() { return init; }
     public BufferedImage initImage() { return initImage; }
     public long seed() { return seed; }
-    public boolean preserveColors() { return preserveColors; }
+    /** Luminance-only transfer: {@link #colorTransfer()} is LUMINANCE. */
+    public boolean preserveColors() { return colorTransfer == ColorTransfer.LUMINANCE; }
+    /** NONE, LUMINANCE (optimise luminance, keep the content's chroma) or HISTOGRAM (styles recoloured first). */
+    public ColorTransfer colorTransfer() { return colorTransfer; }
+    /** Grey image over the output: where white, the content weight is raised by {@link #contentMaskWeight()}. */
+    public BufferedImage contentMask() { return contentMask; }
+    public double contentMaskWeight() { return contentMaskWeight; }
+    public StyleLoss styleLoss() { return styleLoss; }
+    /** Decay of the image's exponential moving average, returned as the result when &gt; 0; 0 = off. */
+    public double emaDecay() { return emaDecay; }
+    /** Guided Gram matrices, one region per style: at least one style carries an output mask. */
+    public boolean regionMode() {
+        for (StyleImage s : styles) {
+            if (s.mask() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
     public boolean multiScale() { return multiScale; }
     /** Long side of the coarsest scale of the multi-scale pyramid. */
     public int minScaleLongSide() { return minScaleLongSide; }
@@ -172,7 +200,12 @@ public final class TransferSpec {
         b.init = init;
         b.initImage = initImage;
         b.seed = seed;
-        b.preserveColors = preserveColors;
+        b.preserveColors = false; // folded into colorTransfer
+        b.colorTransfer = colorTransfer;
+        b.contentMask = contentMask;
+        b.contentMaskWeight = contentMaskWeight;
+        b.styleLoss = styleLoss;
+        b.emaDecay = emaDecay;
         b.multiScale = multiScale;
         b.minScaleLongSide = minScaleLongSide;
         b.styleScale = styleScale;
@@ -215,6 +248,11 @@ public final class TransferSpec {
         private EngineState resumeFrom;
         private List<StyleTargets> styleTargets = new ArrayList<>();
         private Precision precision;
+        private ColorTransfer colorTransfer = OptionDefaults.COLOR_TRANSFER;
+        private BufferedImage contentMask;
+        private double contentMaskWeight = OptionDefaults.CONTENT_MASK_WEIGHT;
+        private StyleLoss styleLoss = OptionDefaults.STYLE_LOSS;
+        private double emaDecay = OptionDefaults.EMA_DECAY;
 
         private Builder() {
         }
@@ -228,8 +266,19 @@ public final class TransferSpec {
                     .contentWeight(o.contentWeight()).styleWeight(o.styleWeight()).tvWeight(o.tvWeight())
                     .contentLayers(o.contentLayers()).styleLayers(o.styleLayers())
                     .optimizer(o.optimizer()).learningRate(o.learningRate() == null ? Double.NaN : o.learningRate())
-                    .seed(o.seed()).preserveColors(o.preserveColors()).multiScale(o.multiScale())
-                    .styleScale(o.styleScale()).pooling(o.pooling()).precision(o.precision());
+                    .seed(o.seed()).multiScale(o.multiScale())
+                    .styleScale(o.styleScale()).pooling(o.pooling())
+                    .colorTransfer(o.colorMode()).contentMaskWeight(o.contentMaskWeight())
+                    .styleLoss(o.styleLoss() == null ? OptionDefaults.STYLE_LOSS : o.styleLoss())
+                    .emaDecay(o.emaDecay()).precision(o.precision());
+            this.preserveColors = false; // folded into colorMode()
+            if (o.styleLayerWeights() != null && o.styleLayers() != null) {
+                List<Double> perLayer = new ArrayList<>();
+                for (String layer : o.styleLayers()) {
+                    perLayer.add(o.styleLayerWeight(layer));
+                }
+                styleLayerWeights(perLayer);
+            }
             this.init = o.init();
             return this;
         }
@@ -272,7 +321,13 @@ public final class TransferSpec {
             return this;
         }
         public Builder seed(long seed) { this.seed = seed; return this; }
+        /** The old name of {@code colorTransfer(LUMINANCE)}; true wins over the colour transfer set. */
         public Builder preserveColors(boolean on) { this.preserveColors = on; return this; }
+        public Builder colorTransfer(ColorTransfer mode) { this.colorTransfer = mode; return this; }
+        public Builder contentMask(BufferedImage mask) { this.contentMask = mask; return this; }
+        public Builder contentMaskWeight(double k) { this.contentMaskWeight = k; return this; }
+        public Builder styleLoss(StyleLoss loss) { this.styleLoss = loss; return this; }
+        public Builder emaDecay(double decay) { this.emaDecay = decay; return this; }
         public Builder multiScale(boolean on) { this.multiScale = on; return this; }
         public Builder minScaleLongSide(int px) { this.minScaleLongSide = px; return this; }
         public Builder styleScale(double scale) { this.styleScale = scale; return this; }
@@ -323,6 +378,19 @@ public final class TransferSpec {
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(init, "init");
             Objects.requireNonNull(pooling, "pooling");
+            Objects.requireNonNull(colorTransfer, "colorTransfer");
+            Objects.requireNonNull(styleLoss, "styleLoss");
+            if (preserveColors && colorTransfer == ColorTransfer.HISTOGRAM) {
+                throw new InvalidSpecException("preserve colours (LUMINANCE) and HISTOGRAM colour transfer exclude"
+                        + " each other");
+            }
+            if (!(contentMaskWeight >= 1) || Double.isInfinite(contentMaskWeight)) {
+                throw new InvalidSpecException("content mask weight must be a finite number >= 1, got "
+                        + contentMaskWeight);
+            }
+            if (!(emaDecay >= 0 && emaDecay < 1)) {
+                throw new InvalidSpecException("EMA decay must be in [0, 1), got " + emaDecay);
+            }
             if (!Double.isNaN(learningRate) && !(learningRate > 0 && Double.isFinite(learningRate))) {
                 throw new InvalidSpecException("learning rate must be > 0, got " + learningRate);
             }

@@ -11,6 +11,8 @@ import dev.ist.common.job.StyleRef;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.common.storage.ObjectTooLargeException;
+import dev.ist.worker.engine.ImageDecoder;
+import dev.ist.worker.engine.InvalidImageException;
 import dev.ist.worker.engine.StyleImage;
 
 import java.awt.image.BufferedImage;
@@ -45,11 +47,40 @@ public final class InputFetcher implements InputSource {
         List<StyleRef> refs = request.styles();
         for (int i = 0; i < refs.size(); i++) {
             StyleRef s = refs.get(i);
-            styles.add(new StyleImage(image("styles[" + i + "]", s.image(), decoded), s.weight()));
+            String field = "styles[" + i + "]";
+            styles.add(new StyleImage(image(field, s.image(), decoded), s.weight(),
+                    s.mask() == null ? null : mask(field + ".mask", s.mask(), decoded),
+                    s.styleMask() == null ? null : mask(field + ".styleMask", s.styleMask(), decoded)));
         }
         BufferedImage init = request.options().init() == InitMode.IMAGE
                 ? image("options.initImage", request.options().initImage(), decoded) : null;
-        return new JobInputs(content, styles, init);
+        ImageRef contentMaskRef = request.options().contentMask();
+        BufferedImage contentMask = contentMaskRef == null ? null
+                : mask("options.contentMask", contentMaskRef, decoded);
+        return new JobInputs(content, styles, init, contentMask);
+    }
+
+    /** A guidance mask: the same gate as an image, then its grey samples (alpha ignored), see ImageDecoder. */
+    private BufferedImage mask(String field, ImageRef ref, Map<String, BufferedImage> decoded) throws JobFailure {
+        String cacheKey = "mask:" + ref.sha256();
+        BufferedImage known = decoded.get(cacheKey);
+        if (known != null) {
+            return known;
+        }
+        byte[] bytes = bytes(field, ref);
+        try {
+            inspector.decode(bytes); // the gateway's checks: format, byte and pixel limits
+        } catch (ImageRejectedException e) {
+            throw new JobFailure(e.code(), field + ": " + e.getMessage());
+        }
+        BufferedImage grey;
+        try {
+            grey = ImageDecoder.decodeMask(bytes, field, limits.maxInputPixels());
+        } catch (InvalidImageException e) {
+            throw new JobFailure(ErrorCode.INPUT_CORRUPT, field + ": " + e.getMessage());
+        }
+        decoded.put(cacheKey, grey);
+        return grey;
     }
 
     private BufferedImage image(String field, ImageRef ref, Map<String, BufferedImage> decoded) throws JobFailure {
@@ -57,6 +88,19 @@ public final class InputFetcher implements InputSource {
         if (known != null) {
             return known;
         }
+        byte[] bytes = bytes(field, ref);
+        BufferedImage image;
+        try {
+            image = inspector.decode(bytes);
+        } catch (ImageRejectedException e) {
+            throw new JobFailure(e.code(), field + ": " + e.getMessage());
+        }
+        decoded.put(ref.sha256(), image);
+        return image;
+    }
+
+    /** The stored bytes of {@code ref}, checked against its hash. */
+    private byte[] bytes(String field, ImageRef ref) throws JobFailure {
         byte[] bytes;
         try {
             bytes = store.get(ref.key(), limits.maxInputBytes());
@@ -71,13 +115,6 @@ public final class InputFetcher implements InputSource {
             throw new JobFailure(ErrorCode.INPUT_CORRUPT, field + ": the stored bytes do not match their hash "
                     + ref.sha256());
         }
-        BufferedImage image;
-        try {
-            image = inspector.decode(bytes);
-        } catch (ImageRejectedException e) {
-            throw new JobFailure(e.code(), field + ": " + e.getMessage());
-        }
-        decoded.put(ref.sha256(), image);
-        return image;
+        return bytes;
     }
 }

@@ -4,12 +4,15 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.StyleRef;
 import dev.ist.worker.engine.EngineState;
+import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.IterationListener;
+import dev.ist.worker.engine.MaskFit;
 import dev.ist.worker.engine.StyleTargets;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +39,14 @@ public final class OptimiseStylizer implements Stylizer {
         StyleTargetsCache.Key key = cacheKey(request);
         Optional<List<StyleTargets>> cached = cache.get(key);
         metrics.styleCache(cached.isPresent());
+        // masks come at any size of the right aspect: fitted to the output (style masks to their style images)
+        int[] out = ImageOps.scaledSize(inputs.content().getWidth(), inputs.content().getHeight(),
+                request.options().size());
+        BufferedImage contentMask = inputs.contentMask() == null ? null
+                : MaskFit.fit(inputs.contentMask(), out[0], out[1], "options.contentMask", "output");
         TransferSpec spec = TransferSpec.builder().options(request.options())
-                .content(inputs.content()).styles(inputs.styles()).initImage(inputs.initImage())
+                .content(inputs.content()).styles(MaskFit.fitStyles(inputs.styles(), out[0], out[1]))
+                .contentMask(contentMask).initImage(inputs.initImage())
                 .resumeFrom(resume).styleTargets(cached.orElse(List.of()))
                 .build();
         return new Run(spec, key, cached.isPresent());
@@ -86,9 +95,15 @@ public final class OptimiseStylizer implements Stylizer {
         JobOptions o = request.options();
         List<String> styles = new ArrayList<>();
         for (StyleRef s : request.styles()) {
-            styles.add(s.image().sha256() + ":" + s.weight());
+            // the engine's own key decides a hit; masks and colour mode here only keep such entries apart
+            styles.add(s.image().sha256() + ":" + s.weight()
+                    + (s.styleMask() == null ? "" : ":styleMask=" + s.styleMask().sha256())
+                    + (s.mask() == null ? "" : ":masked"));
+        }
+        if (o.colorMode() == dev.ist.common.job.ColorTransfer.HISTOGRAM) {
+            styles.add("histogram:" + request.content().sha256());
         }
         return new StyleTargetsCache.Key(styles, o.size(), o.styleLayers(), o.styleScale(), o.pooling().name(),
-                o.preserveColors(), o.multiScale(), engine.weightsSha256());
+                o.colorMode() == dev.ist.common.job.ColorTransfer.LUMINANCE, o.multiScale(), engine.weightsSha256());
     }
 }
