@@ -159,12 +159,24 @@ public class SseHub {
                     .mediaType(MediaType.TEXT_PLAIN_TYPE)
                     .data(String.class, JsonCodec.shared().encodeToString(e))
                     .build();
-            boolean terminal = e.isTerminal();
-            sink.send(out).whenComplete((ok, err) -> {
-                if (err != null || terminal) {
-                    close();
-                }
-            });
+            send(out, e.isTerminal());
+        }
+
+        /**
+         * Sends one event; a failed send, or {@code closeAfter}, ends the session. A sink the client already closed
+         * throws instead of failing the future: that must end this session only, not stop the job's other streams
+         * (the caller is the job's listener loop).
+         */
+        private void send(OutboundSseEvent out, boolean closeAfter) {
+            try {
+                sink.send(out).whenComplete((ok, err) -> {
+                    if (err != null || closeAfter) {
+                        close();
+                    }
+                });
+            } catch (RuntimeException gone) {
+                close();
+            }
         }
 
         /** Sends {@code queue} (null: the job is not queued) unless it is what this stream was last told. */
@@ -180,16 +192,11 @@ public class SseHub {
             if (queue.etaSeconds() != null) {
                 data.put("etaSeconds", queue.etaSeconds());
             }
-            sink.send(sse.newEventBuilder()
-                            .name("queue")
-                            .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                            .data(String.class, JsonCodec.shared().encodeToString(data))
-                            .build())
-                    .whenComplete((ok, err) -> {
-                        if (err != null) {
-                            close();
-                        }
-                    });
+            send(sse.newEventBuilder()
+                    .name("queue")
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                    .data(String.class, JsonCodec.shared().encodeToString(data))
+                    .build(), false);
         }
 
         synchronized void heartbeat() {
@@ -200,12 +207,7 @@ public class SseHub {
                 close();
                 return;
             }
-            sink.send(sse.newEventBuilder().comment("keep-alive").build())
-                    .whenComplete((ok, err) -> {
-                        if (err != null) {
-                            close();
-                        }
-                    });
+            send(sse.newEventBuilder().comment("keep-alive").build(), false);
         }
 
         void close() {

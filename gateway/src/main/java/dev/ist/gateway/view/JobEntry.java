@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Mutable state of one job inside {@link JobView}; every method runs under the entry's monitor. */
 final class JobEntry {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(JobEntry.class);
+
     private final String jobId;
     private final int maxEvents;
     private JobRequest request;
@@ -85,7 +87,12 @@ final class JobEntry {
             compactFinished();
         }
         for (JobEventListener l : listeners) {
-            l.onEvent(e);
+            try {
+                l.onEvent(e);
+            } catch (RuntimeException failed) {
+                // one broken listener (a stream whose client left) must not keep the event from the others
+                LOG.debugf("listener of job %s failed on seq %d: %s", e.jobId(), e.seq(), failed.toString());
+            }
         }
         return true;
     }

@@ -57,6 +57,21 @@ class JobViewTest {
     }
 
     @Test
+    void aListenerThatThrowsDoesNotKeepEventsFromTheJobsOtherListeners() {
+        String id = UUID.randomUUID().toString();
+        view.apply(request(id, "bob"));
+        view.apply(JobEvent.queued(id, T0));
+        List<Long> healthy = new ArrayList<>();
+        view.subscribe(id, 0, e -> {
+            throw new IllegalStateException("Already closed"); // what a closed SSE sink throws
+        });
+        view.subscribe(id, 0, e -> healthy.add(e.seq()));
+        assertTrue(view.apply(JobEvent.running(id, 1, T0, "w", null)));
+        assertTrue(view.apply(progress(id, 2, 10)));
+        assertEquals(List.of(1L, 2L), healthy);
+    }
+
+    @Test
     void aFinishedJobIsNotRevivedByALateEvent() {
         String id = UUID.randomUUID().toString();
         view.apply(request(id, "alice"));
