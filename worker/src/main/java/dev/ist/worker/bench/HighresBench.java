@@ -1,7 +1,7 @@
 package dev.ist.worker.bench;
 
 import dev.ist.worker.engine.EngineSettings;
-import dev.ist.worker.engine.LevelPlan;
+import dev.ist.common.capacity.LevelPlan;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.weights.RandomWeights;
