@@ -44,6 +44,7 @@ public final class TestEnv {
     static volatile Topics topics;
     static volatile String bucket;
     static volatile WorkerStandIn worker;
+    static volatile String workersTopic;
 
     private TestEnv() {
     }
@@ -67,6 +68,11 @@ public final class TestEnv {
 
     public static String bucket() {
         return bucket;
+    }
+
+    /** This run's worker capacity topic (ist.topics.workers). */
+    public static String workersTopic() {
+        return workersTopic;
     }
 
     public static WorkerStandIn worker() {
