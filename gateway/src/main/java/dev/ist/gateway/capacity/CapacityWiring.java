@@ -17,7 +17,7 @@ import java.util.UUID;
 /**
  * The gateway's view of the fleet's capacity: the table, the feeder that fills it from the capacity topic
  * ({@code ist.topics.workers}, default {@code ist.workers}) and the quoter. An advertisement older than
- * {@code ist.gateway.capacity.max-age} (default 90 s, three of the workers' default 30 s refreshes) no longer counts.
+ * {@code ist.capacity.max-age} (default 90 s, three of the workers' default 30 s refreshes) no longer counts.
  */
 @ApplicationScoped
 public class CapacityWiring {
@@ -25,7 +25,7 @@ public class CapacityWiring {
     @Produces
     @Singleton
     public WorkerCapacityTable capacityTable(
-            @ConfigProperty(name = "ist.gateway.capacity.max-age", defaultValue = "90s") Duration maxAge) {
+            @ConfigProperty(name = "ist.capacity.max-age", defaultValue = "90s") Duration maxAge) {
         return new WorkerCapacityTable(maxAge);
     }
 
