@@ -12,6 +12,8 @@ import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.auth.CurrentCaller;
+import dev.ist.gateway.capacity.AdmittedJob;
+import dev.ist.gateway.capacity.FleetQuote;
 import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.http.BoundedBody;
@@ -103,15 +105,18 @@ public class JobsResource {
             description = "Multipart: 'content' (one PNG/JPEG), 'style' (one or more), optional 'options' (JSON "
                     + "object, omitted fields take defaults), 'styleWeights' (comma-separated, one per style) and "
                     + "'priority' (high, normal or low; default normal; above the key's max-priority: 403).")
-    @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
+    @APIResponse(responseCode = "202", description = "Accepted; the job is queued (with its capacity estimate)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "200", description = "dryRun=true: the estimate and which worker classes fit; "
+            + "nothing is stored or queued", content = @Content(schema = @Schema(implementation = FleetQuote.class)))
     @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "403", description = "The priority is above what this key may use")
     @APIResponse(responseCode = "413", description = "An image has too many bytes")
     @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
-    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles")
+    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles, or "
+            + "too-large-for-fleet: no advertised worker class fits the job (with largestFittingSize)")
     @APIResponse(responseCode = "429", description = "Key limits reached; see Retry-After")
     public Response submitForm(@RestForm("content") FileUpload content,
                                @RestForm("style") List<FileUpload> styles,
@@ -122,9 +127,10 @@ public class JobsResource {
                                @RestForm("priority") String priority,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
-                               @HeaderParam("Cancel-After") String cancelAfter) {
+                               @HeaderParam("Cancel-After") String cancelAfter,
+                               @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         Caller who = caller.get();
-        Submission s = submissions.submit(who, idempotencyKey, () -> {
+        java.util.function.Supplier<JobDraft> draft = () -> {
             List<FileUpload> styleFiles = styles == null ? List.of() : styles;
             ImageSource c = content == null ? null : ImageSource.upload("content", intake.read("content", content));
             List<ImageSource> st = new ArrayList<>();
@@ -139,8 +145,11 @@ public class JobsResource {
             }
             return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
                     Deadlines.from(cancelAfter, deadline, Instant.now()), parsePriority(priority));
-        });
-        return answer(s, prefer);
+        };
+        if (dryRun) {
+            return quote(who, draft);
+        }
+        return answer(submissions.submit(who, idempotencyKey, draft), prefer);
     }
 
     @POST
@@ -148,18 +157,24 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job that refers to images uploaded with POST /v1/images")
     @RequestBody(content = @Content(schema = @Schema(implementation = JsonJobRequest.class)))
-    @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
+    @APIResponse(responseCode = "202", description = "Accepted; the job is queued (with its capacity estimate)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "200", description = "dryRun=true: the estimate and which worker classes fit; "
+            + "nothing is stored or queued", content = @Content(schema = @Schema(implementation = FleetQuote.class)))
     @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
     public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
-                               @HeaderParam("Cancel-After") String cancelAfter) {
+                               @HeaderParam("Cancel-After") String cancelAfter,
+                               @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         Caller who = caller.get();
         // capped while reading: a huge body is refused at the limit, never buffered whole
         byte[] body = BoundedBody.read(stream, settings.limits().maxJsonBytes(), "body");
+        if (dryRun) {
+            return quote(who, () -> parseJsonDraft(body, cancelAfter));
+        }
         Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body, cancelAfter));
         return answer(s, prefer);
     }
@@ -328,6 +343,13 @@ public class JobsResource {
         }
     }
 
+    /** {@code ?dryRun=true}: 200 with the capacity quote; nothing is stored or queued. */
+    private Response quote(Caller who, java.util.function.Supplier<JobDraft> draft) {
+        java.util.Optional<FleetQuote> q = submissions.dryRun(who, draft);
+        return Response.ok(q.isPresent() ? q.get() : Map.of("note", "fast jobs are not quoted: they run tiled in "
+                + "bounded memory")).build();
+    }
+
     /** 202 with the job, or with {@code Prefer: wait=N} 201 once it has finished within N seconds. */
     private Response answer(Submission s, String prefer) {
         java.util.OptionalInt wait = PreferWait.parse(prefer);
@@ -341,8 +363,9 @@ public class JobsResource {
             }
         }
         JobResponse body = JobResponse.of(job, new QueueEstimator(view));
-        Response.ResponseBuilder b = applied && job.state().isTerminal() ? Response.status(201).entity(body)
-                : Response.accepted(body);
+        Object entity = s.quote() == null ? body : AdmittedJob.of(body, s.quote());
+        Response.ResponseBuilder b = applied && job.state().isTerminal() ? Response.status(201).entity(entity)
+                : Response.accepted(entity);
         b.location(URI.create("/v1/jobs/" + body.id()));
         if (applied) {
             b.header("Preference-Applied", "wait=" + wait.getAsInt());

@@ -1,7 +1,14 @@
 package dev.ist.gateway.submit;
 
+import dev.ist.gateway.capacity.FleetQuote;
 import dev.ist.gateway.view.JobSnapshot;
 
-/** The outcome of an accepted submit: the job, and whether it already existed (an idempotent retry). */
-public record Submission(JobSnapshot job, boolean duplicate) {
+/**
+ * The outcome of an accepted submit: the job, whether it already existed (an idempotent retry), and its capacity
+ * quote (null: not quoted, e.g. a fast job or a replay).
+ */
+public record Submission(JobSnapshot job, boolean duplicate, FleetQuote quote) {
+    public Submission(JobSnapshot job, boolean duplicate) {
+        this(job, duplicate, null);
+    }
 }

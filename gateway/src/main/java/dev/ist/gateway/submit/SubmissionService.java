@@ -13,6 +13,8 @@ import dev.ist.common.job.JobValidator;
 import dev.ist.common.job.StyleRef;
 import dev.ist.gateway.api.ProblemException;
 import dev.ist.gateway.auth.Caller;
+import dev.ist.gateway.capacity.FleetAdmission;
+import dev.ist.gateway.capacity.FleetQuote;
 import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.models.ModelCatalog;
 import dev.ist.gateway.kafka.JobPublisher;
@@ -57,6 +59,7 @@ public class SubmissionService {
     private final GatewaySettings settings;
     private final ModelCatalog models;
     private final WebhookRequestCheck webhooks;
+    private final FleetAdmission admission;
     private final SubmissionLimiter limiter = new SubmissionLimiter();
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
@@ -68,8 +71,9 @@ public class SubmissionService {
 
     public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
                              GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models,
-                             WebhookRequestCheck webhooks) {
+                             WebhookRequestCheck webhooks, FleetAdmission admission) {
         this.webhooks = webhooks;
+        this.admission = admission;
         this.intake = intake;
         this.validator = validator;
         this.publisher = publisher;
@@ -166,20 +170,34 @@ public class SubmissionService {
             pending.incrementAndGet();
         }
         try {
-            JobRequest request = prepare(caller, jobId, draftSupplier.get());
+            Checked checked = prepare(caller, jobId, draftSupplier.get(), false);
+            JobRequest request = checked.request();
             JobEvent queued = JobEvent.queued(jobId, request.submittedAt());
             publisher.submit(request, queued);
             // read-your-writes on this replica; the feeder applies the same records again, idempotently
             view.apply(request);
             view.apply(queued);
             metrics.accepted();
-            return new Submission(view.find(jobId).orElseThrow(), false);
+            return new Submission(view.find(jobId).orElseThrow(), false, checked.quote());
         } finally {
             pending.decrementAndGet();
         }
     }
 
-    private JobRequest prepare(Caller caller, String jobId, JobDraft draft) {
+    /**
+     * {@code POST /v1/jobs?dryRun=true}: every check of a submit and the capacity quote, but nothing is stored, queued
+     * or counted in flight (the call counts against the per-minute budget like an upload). Empty for a fast job.
+     */
+    public Optional<FleetQuote> dryRun(Caller caller, Supplier<JobDraft> draft) {
+        chargeUpload(caller);
+        return Optional.ofNullable(prepare(caller, JobIds.random(), draft.get(), true).quote());
+    }
+
+    /** A checked submission: the request to publish (null for a dry run) and its capacity quote (null: none). */
+    private record Checked(JobRequest request, FleetQuote quote) {
+    }
+
+    private Checked prepare(Caller caller, String jobId, JobDraft draft, boolean dryRun) {
         JobLimits limits = validator.limits();
         if (!caller.mayUse(draft.lane())) {
             throw priorityNotAllowed(draft.lane(), caller.maxPriority());
@@ -239,6 +257,12 @@ public class SubmissionService {
         if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
             intake.checkStored("options.initImage", draft.options().initImage(), caller.owner());
         }
+        ImageRef contentRef = draft.content().ref();
+        FleetQuote quote = (dryRun ? admission.quote(draft.options(), infos.get(0), contentRef)
+                : admission.admit(draft.options(), infos.get(0), contentRef)).orElse(null);
+        if (dryRun) {
+            return new Checked(null, quote);
+        }
         String fingerprint = JobFingerprint.of(draft);
         List<ImageRef> refs = storeAll(sources, infos, caller.owner());
         List<StyleRef> styles = new ArrayList<>();
@@ -252,7 +276,7 @@ public class SubmissionService {
         if (!all.isEmpty()) {
             throw invalidOptions(all);
         }
-        return request;
+        return new Checked(request, quote);
     }
 
     /** Uploads go to storage in parallel: each is a stat and a put, and a submission has two or more. */

@@ -53,6 +53,8 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         kafka.createTopic(topics.events(), 3);
         kafka.createTopic(topics.control(), 2);
         kafka.createTopic(topics.dlq(), 1);
+        TestEnv.workersTopic = "gw-" + run + ".workers";
+        kafka.createTopic(TestEnv.workersTopic, 1);
         String bucket = "gw-" + run;
         s3.createBucket(bucket);
         TestEnv.topics = topics;
@@ -73,6 +75,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.topics.events", topics.events());
         c.put("ist.topics.dlq", topics.dlq());
         c.put("ist.topics.control", topics.control());
+        c.put("ist.topics.workers", TestEnv.workersTopic);
         c.put("ist.s3.endpoint", s3.endpoint());
         c.put("ist.s3.access-key", s3.accessKey());
         c.put("ist.s3.secret-key", s3.secretKey());

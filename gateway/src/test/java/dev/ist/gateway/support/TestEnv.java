@@ -46,6 +46,7 @@ public final class TestEnv {
     static volatile Topics topics;
     static volatile String bucket;
     static volatile WorkerStandIn worker;
+    static volatile String workersTopic;
 
     private TestEnv() {
     }
@@ -69,6 +70,11 @@ public final class TestEnv {
 
     public static String bucket() {
         return bucket;
+    }
+
+    /** This run's worker capacity topic (ist.topics.workers). */
+    public static String workersTopic() {
+        return workersTopic;
     }
 
     public static WorkerStandIn worker() {

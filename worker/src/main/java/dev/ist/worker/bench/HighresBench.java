@@ -1,7 +1,7 @@
 package dev.ist.worker.bench;
 
 import dev.ist.worker.engine.EngineSettings;
-import dev.ist.worker.engine.LevelPlan;
+import dev.ist.common.capacity.LevelPlan;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.weights.RandomWeights;
@@ -40,8 +40,8 @@ public final class HighresBench {
         out.printf(Locale.ROOT, "IST high-resolution benchmark: budget %d MiB, %d cores, load average %s%n",
                 o.budgetBytes() >> 20, Runtime.getRuntime().availableProcessors(), loadAverage());
         out.println("| output | plan | quote peak MiB | peak RSS MiB | peak/quote | quote s/iter | s/iter | time/quote"
-                + " | untiled s/iter |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---|");
+                + " | CPU s/iter ÷ " + CPU_THREADS + " | cpu/quote | untiled s/iter |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         EngineSettings settings = EngineSettings.defaults().withMemoryBudget(o.budgetBytes());
         try (StyleTransferEngine engine = new StyleTransferEngine(RandomWeights.vgg19(1), "cpu", settings)) {
             for (double mp : o.megapixels()) {
@@ -60,24 +60,34 @@ public final class HighresBench {
                     LevelPlan wholePlan = new dev.ist.worker.engine.TilePlanner(0).plan(whole, w, h);
                     if (wholePlan.peakBytes() <= o.budgetBytes()) {
                         Measured m = measure(engine, whole, iterations);
-                        untiled = String.format(Locale.ROOT, "%.1f (peak %d MiB)", m.secondsPerIteration, m.peakMiB);
+                        untiled = String.format(Locale.ROOT, "%.1f (CPU %.1f, peak %d MiB)", m.secondsPerIteration,
+                                m.cpuSecondsPerIteration, m.peakMiB);
                     } else {
                         untiled = String.format(Locale.ROOT, "does not fit (needs ~%d MiB; model %.1f s)",
                                 wholePlan.peakBytes() >> 20, wholePlan.secondsPerIteration());
                     }
                 }
-                out.printf(Locale.ROOT, "| %dx%d (%.1f MP) | %s, history %d | %d | %d | %.2f | %.1f | %.1f | %.2f | %s |%n",
+                out.printf(Locale.ROOT, "| %dx%d (%.2f MP) | %s, history %d | %d | %d | %.2f | %.1f | %.1f | %.2f | %.1f"
+                                + " | %.2f | %s |%n",
                         w, h, w * (double) h / 1e6, plan.tiles().describe(), plan.lbfgsHistory(),
                         plan.peakBytes() >> 20, tiled.peakMiB, tiled.peakMiB / (double) (plan.peakBytes() >> 20),
                         plan.secondsPerIteration(), tiled.secondsPerIteration,
-                        tiled.secondsPerIteration / plan.secondsPerIteration(), untiled);
+                        tiled.secondsPerIteration / plan.secondsPerIteration(), tiled.cpuSecondsPerIteration,
+                        tiled.cpuSecondsPerIteration / plan.secondsPerIteration(), untiled);
                 out.flush();
             }
         }
         out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
     }
 
-    private record Measured(long peakMiB, double secondsPerIteration) {
+    /**
+     * The time model is for {@value #CPU_THREADS} uncontended threads; on a shared machine the wall time is an upper
+     * bound, and the process CPU time per iteration divided by the threads is what the model predicts when nothing
+     * else runs.
+     */
+    static final int CPU_THREADS = 2;
+
+    private record Measured(long peakMiB, double secondsPerIteration, double cpuSecondsPerIteration) {
     }
 
     private Measured measure(StyleTransferEngine engine, TransferSpec spec, int iterations) {
@@ -97,12 +107,18 @@ public final class HighresBench {
         sampler.setDaemon(true);
         sampler.start();
         List<Long> stamps = new ArrayList<>();
-        engine.stylize(spec, r -> stamps.add(System.nanoTime()), () -> false);
+        List<Long> cpu = new ArrayList<>();
+        engine.stylize(spec, r -> {
+            stamps.add(System.nanoTime());
+            cpu.add(processCpuNanos());
+        }, () -> false);
         sampler.interrupt();
         long peak = Math.max(maxRss.get(), EngineBench.peakRssMiB());
         double perIteration = stamps.size() < 2 ? Double.NaN
                 : (stamps.get(stamps.size() - 1) - stamps.get(0)) / 1e9 / (stamps.size() - 1);
-        return new Measured(peak, perIteration);
+        double cpuPerIteration = cpu.size() < 2 ? Double.NaN
+                : (cpu.get(cpu.size() - 1) - cpu.get(0)) / 1e9 / (cpu.size() - 1) / CPU_THREADS;
+        return new Measured(peak, perIteration, cpuPerIteration);
     }
 
     private static TransferSpec spec(int w, int h, int iterations, int tileSize) {
@@ -125,6 +141,11 @@ public final class HighresBench {
             img.setRGB(0, y, w, 1, row, 0, w);
         }
         return img;
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     /** Resets VmHWM to the current RSS (Linux 4.0+); silently keeps the old peak where not allowed. */

@@ -3,7 +3,7 @@ package dev.ist.worker.bench;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.StyleTransferEngine;
-import dev.ist.worker.engine.TilePlan;
+import dev.ist.common.capacity.TilePlan;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.weights.RandomWeights;

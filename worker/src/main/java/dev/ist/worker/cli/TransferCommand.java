@@ -11,7 +11,7 @@ import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.IterationReport;
-import dev.ist.worker.engine.LevelPlan;
+import dev.ist.common.capacity.LevelPlan;
 import dev.ist.worker.engine.Preprocessing;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;

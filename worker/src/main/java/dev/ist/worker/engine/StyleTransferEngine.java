@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ist.common.capacity.Estimate;
+import dev.ist.common.capacity.JobShape;
+import dev.ist.common.capacity.LevelPlan;
+import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.Pooling;
@@ -253,7 +256,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                 Map<String, LevelMasks.LayerMask> masks = styleMasks.get(k) == null ? null
                         : LevelMasks.perLayer(styleMasks.get(k), size[0], size[1], spec.styleLayers());
                 // a print-size style image is tiled like the level it serves (forward only, so it fits too)
-                TilePlan plan = planner.plan(spec, size[0], size[1]).tiles();
+                TilePlan plan = planner.planForward(spec, size[0], size[1]);
                 Map<String, NDArray> styleGrams;
                 Map<String, NDArray> styleMeans;
                 if (plan.single()) {
@@ -371,22 +374,7 @@ public final class StyleTransferEngine implements AutoCloseable {
      * {@link #stylize} would when a level cannot fit the budget.
      */
     public Estimate estimate(TransferSpec spec) {
-        List<LevelPlan> plans = plan(spec);
-        int[] split = iterationSplit(spec.iterations(), plans.size());
-        List<Estimate.Level> levels = new ArrayList<>();
-        long peak = 0;
-        double seconds = 0;
-        for (int i = 0; i < plans.size(); i++) {
-            LevelPlan p = plans.get(i);
-            TilePlan t = p.tiles();
-            levels.add(new Estimate.Level(p.width(), p.height(), t.tiles().size(),
-                    t.single() ? Math.max(p.width(), p.height()) : t.core(), t.single() ? 0 : t.halo(),
-                    p.lbfgsHistory(), p.peakBytes(), p.secondsPerIteration(), split[i]));
-            peak = Math.max(peak, p.peakBytes());
-            // each level evaluates its start point once, then about one evaluation per iteration
-            seconds += p.secondsPerIteration() * (split[i] + 1);
-        }
-        return new Estimate(peak, seconds, plans.get(plans.size() - 1).secondsPerIteration(), levels);
+        return new TilePlanner(settings.memoryBudgetBytes()).estimate(spec);
     }
 
     private List<LevelPlan> plan(TransferSpec spec, List<int[]> levels) {
@@ -506,53 +494,17 @@ public final class StyleTransferEngine implements AutoCloseable {
 
     /** 2^(poolings before the deepest layer used): the smallest short side that keeps every map non-empty. */
     static int minimumShortSide(TransferSpec spec) {
-        int deepest = 0;
-        for (String layer : spec.contentLayers()) {
-            deepest = Math.max(deepest, VggLayerNames.featureIndex(layer));
-        }
-        for (String layer : spec.styleLayers()) {
-            deepest = Math.max(deepest, VggLayerNames.featureIndex(layer));
-        }
-        int side = 1;
-        for (int i = 0; i < deepest; i++) {
-            if (VggLayerNames.isPool(i)) {
-                side *= 2;
-            }
-        }
-        return Math.max(side, VggLayerNames.isPool(deepest) ? side * 2 : side);
+        return JobShape.gridOf(spec.contentLayers(), spec.styleLayers());
     }
 
     /** Sizes (w, h) of the pyramid levels, coarse to fine. */
     static List<int[]> pyramid(int width, int height, boolean multiScale, int minLongSide) {
-        List<int[]> levels = new ArrayList<>();
-        int longSide = Math.max(width, height);
-        levels.add(new int[] {width, height});
-        if (multiScale) {
-            int side = longSide / 2;
-            while (side >= minLongSide) {
-                levels.add(0, ImageOps.scaledSize(width, height, side));
-                side /= 2;
-            }
-        }
-        return levels;
+        return JobShape.pyramid(width, height, multiScale, minLongSide);
     }
 
     /** Iterations per level: the final level gets the larger half, the coarse levels share the rest. */
     static int[] iterationSplit(int total, int levels) {
-        int[] split = new int[levels];
-        if (levels == 1) {
-            split[0] = total;
-            return split;
-        }
-        int coarseTotal = total / 2;
-        int each = coarseTotal / (levels - 1);
-        int used = 0;
-        for (int i = 0; i < levels - 1; i++) {
-            split[i] = each;
-            used += each;
-        }
-        split[levels - 1] = total - used;
-        return split;
+        return JobShape.iterationSplit(total, levels);
     }
 
     /** One stylize call's mutable state. */

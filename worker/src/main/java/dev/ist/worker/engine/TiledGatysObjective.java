@@ -1,5 +1,6 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.capacity.TilePlan;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

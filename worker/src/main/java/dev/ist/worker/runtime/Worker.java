@@ -26,7 +26,7 @@ import dev.ist.worker.runtime.kafka.JobConsumer;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
-import dev.ist.worker.engine.MemoryModel;
+import dev.ist.common.capacity.MemoryModel;
 import dev.ist.worker.runtime.fleet.MemoryPreflight;
 import dev.ist.worker.runtime.fleet.StorageJanitor;
 import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
@@ -165,12 +165,14 @@ public final class Worker implements AutoCloseable {
         return this;
     }
 
-    /** The engine memory model against this worker's measured memory budget (cgroup, configured ceiling, heap). */
+    /**
+     * The worker's one memory budget ({@code ist.worker.memory-budget}, by default the measured one: see
+     * {@link dev.ist.worker.runtime.capacity.MachineMemory#defaultBudget}): the engine tiles against it, the capacity
+     * advertisement publishes it, and the preflight checks jobs against it.
+     */
     private MemoryPreflight memoryPreflight() {
-        WorkerMemoryBudget.Limits limits = new WorkerMemoryBudget().measure(config.memoryMargin(),
-                config.memoryLimitBytes(), WorkerMemoryBudget.GpuMemory.NONE);
-        MemoryPreflight preflight = new MemoryPreflight(MemoryModel.measuredCpuFp32(), limits);
-        LOG.info("memory preflight: {} MiB for a job ({})", preflight.budgetBytes() >> 20, limits.describe());
+        MemoryPreflight preflight = new MemoryPreflight(MemoryModel.measuredCpuFp32(), config.memoryBudget());
+        LOG.info("memory budget: {} MiB for a job", preflight.budgetBytes() >> 20);
         return preflight;
     }
 

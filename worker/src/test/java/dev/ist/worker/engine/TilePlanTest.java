@@ -1,5 +1,7 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.capacity.LevelPlan;
+import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.Optimizer;
 import org.junit.jupiter.api.Test;
 

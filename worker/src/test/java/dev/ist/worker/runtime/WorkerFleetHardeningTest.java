@@ -9,7 +9,7 @@ import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.storage.CancelMarker;
 import dev.ist.testkit.TestImages;
-import dev.ist.worker.engine.MemoryModel;
+import dev.ist.common.capacity.MemoryModel;
 import dev.ist.worker.runtime.fleet.AttemptCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +129,8 @@ class WorkerFleetHardeningTest {
 
         Map<String, String> small = h.workerSettings("budget-small");
         small.put("ist.worker.memory-margin", "0");
-        small.put("ist.worker.memory-limit-bytes", Long.toString(heapAbove + 1536 * MIB));
+        // 1 GiB: a 2048×512 Adam job needs ~1.25 GiB even with the smallest (128 px) tiles, so tiling cannot save it
+        small.put("ist.worker.memory-limit-bytes", Long.toString(heapAbove + 1024 * MIB));
         Worker refusing = h.startWorker(small);
         JobRequest big = h.request(wide, style, WorkerHarness.tinyOptions(2048, 2).optimizer(Optimizer.ADAM)
                 .learningRate(0.02).build());

@@ -1,6 +1,7 @@
 package dev.ist.worker.runtime.capacity;
 
 import dev.ist.common.IstConfig;
+import dev.ist.common.capacity.MemoryModel;
 import dev.ist.worker.runtime.fleet.WorkerMemoryBudget;
 
 import java.util.Locale;
@@ -45,7 +46,8 @@ public final class MachineMemory {
 
     /**
      * The budget a transfer gets by default here: f12's {@link WorkerMemoryBudget} (the smallest of the cgroup limit,
-     * {@code ist.worker.memory-limit-bytes} and physical memory, less {@code ist.worker.memory-margin}).
+     * {@code ist.worker.memory-limit-bytes} and physical memory, less {@code ist.worker.memory-margin}), less the part
+     * of this JVM's heap ceiling above the 768 MiB the memory model was measured with.
      */
     public static long defaultBudget(IstConfig config) {
         return defaultBudget(new WorkerMemoryBudget(), config.getLong("ist.worker.memory-margin", 512L << 20),
@@ -53,6 +55,8 @@ public final class MachineMemory {
     }
 
     static long defaultBudget(WorkerMemoryBudget machine, long marginBytes, java.util.Optional<Long> limitBytes) {
-        return machine.measure(marginBytes, limitBytes, WorkerMemoryBudget.GpuMemory.NONE).hostBytes();
+        WorkerMemoryBudget.Limits limits = machine.measure(marginBytes, limitBytes, WorkerMemoryBudget.GpuMemory.NONE);
+        // the model was measured with a 768 MiB heap; garbage fills a bigger one before it is collected
+        return Math.max(0, limits.hostBytes() - Math.max(0, limits.maxHeapBytes() - MemoryModel.MEASURED_MAX_HEAP));
     }
 }

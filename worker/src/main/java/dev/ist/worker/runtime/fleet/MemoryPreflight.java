@@ -1,6 +1,6 @@
 package dev.ist.worker.runtime.fleet;
 
-import dev.ist.worker.engine.MemoryModel;
+import dev.ist.common.capacity.MemoryModel;
 
 /**
  * Decides before a job starts whether it fits this worker: the engine model's estimate against the worker's budget.

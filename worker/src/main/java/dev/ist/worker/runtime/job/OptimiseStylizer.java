@@ -76,6 +76,11 @@ public final class OptimiseStylizer implements Stylizer {
         }
 
         @Override
+        public Optional<TransferSpec> transferSpec() {
+            return Optional.of(spec);
+        }
+
+        @Override
         public Prepared withLbfgsHistory(int pairs) {
             return new Run(spec.toBuilder().lbfgsHistory(pairs).build(), key, cacheHit);
         }

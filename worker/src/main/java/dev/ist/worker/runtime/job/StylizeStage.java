@@ -140,7 +140,7 @@ final class StylizeStage {
         }
         int[] size = ImageOps.scaledSize(fetched.content().getWidth(), fetched.content().getHeight(),
                 request.options().size());
-        JobMemoryCheck.Verdict fit = memory.check(request.options(), size[0], size[1]);
+        JobMemoryCheck.Verdict fit = memory.check(request.options(), size[0], size[1], prepared);
         if (!fit.fits()) {
             LOG.warn("job {} refused by the memory preflight: {}", jobId, fit.message());
             return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message());

@@ -40,6 +40,11 @@ public interface Stylizer extends AutoCloseable {
         default Prepared withLbfgsHistory(int pairs) {
             return this;
         }
+
+        /** The engine spec this job runs, for the memory check's tiled quote; empty for modes without one. */
+        default java.util.Optional<dev.ist.worker.engine.TransferSpec> transferSpec() {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Where it runs, for the manifest: "cpu", "gpu:0", … */

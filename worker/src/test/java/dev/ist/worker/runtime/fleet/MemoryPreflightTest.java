@@ -1,6 +1,6 @@
 package dev.ist.worker.runtime.fleet;
 
-import dev.ist.worker.engine.MemoryModel;
+import dev.ist.common.capacity.MemoryModel;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

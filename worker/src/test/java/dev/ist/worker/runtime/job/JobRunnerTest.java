@@ -75,9 +75,9 @@ class JobRunnerTest {
             return new JobInputs(JobRunnerFakes.image(4, 4), List.of(), null);
         };
         objects.writeGuard = id -> ownership.check(id, "write");
-        JobMemoryCheck recorded = (options, w, h) -> {
+        JobMemoryCheck recorded = (options, w, h, prepared) -> {
             preflightSizes.add(new int[] {w, h});
-            return memory.check(options, w, h);
+            return memory.check(options, w, h, prepared);
         };
         return JobRunner.create(config, stylizers, objects, ownership, inputs, events, cancelled::contains,
                 () -> { }, recorded, metrics, Clock.systemUTC());
@@ -550,7 +550,7 @@ class JobRunnerTest {
     @Test
     void aJobTooLargeForThisWorkerFailsBeforeRunningWithTheSizeThatFits() {
         FakeStylizer stylizer = finishing();
-        memory = (options, w, h) -> new JobMemoryCheck.Verdict(false, 20,
+        memory = (options, w, h, prepared) -> new JobMemoryCheck.Verdict(false, 20,
                 "needs about 9000 MiB but this worker's budget is 1000 MiB; the largest size that fits is 700 px");
 
         JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
@@ -569,7 +569,7 @@ class JobRunnerTest {
     @Test
     void aJobThatFitsOnlyWithAShorterHistoryRunsWithIt() {
         FakeStylizer stylizer = finishing();
-        memory = (options, w, h) -> new JobMemoryCheck.Verdict(true, 7, "fits with an L-BFGS history of 7");
+        memory = (options, w, h, prepared) -> new JobMemoryCheck.Verdict(true, 7, "fits with an L-BFGS history of 7");
 
         JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
 

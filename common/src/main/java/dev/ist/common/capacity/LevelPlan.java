@@ -1,10 +1,10 @@
-package dev.ist.worker.engine;
+package dev.ist.common.capacity;
 
 import dev.ist.common.job.Optimizer;
 
 /**
  * How one pyramid level runs: its tile plan (a single tile = the untiled objective), the L-BFGS history that fits
- * beside it, and the modelled peak resident bytes and seconds per iteration ({@link TilePlanner}).
+ * beside it, and the modelled peak resident bytes and seconds per iteration ({@link CapacityPlanner}).
  */
 public record LevelPlan(int width, int height, TilePlan tiles, Optimizer optimizer, int lbfgsHistory, long peakBytes,
                         double secondsPerIteration) {

@@ -1,4 +1,4 @@
-package dev.ist.worker.engine;
+package dev.ist.common.capacity;
 
 import java.util.ArrayList;
 import java.util.List;

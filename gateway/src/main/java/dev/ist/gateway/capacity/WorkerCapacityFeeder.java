@@ -1,0 +1,130 @@
+package dev.ist.gateway.capacity;
+
+import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.codec.InvalidMessageException;
+import dev.ist.common.codec.JsonCodec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the compacted capacity topic from its beginning into a {@link WorkerCapacityTable}, assigning every partition
+ * itself (no group, no offsets) like the job view's feeder. The workers create the topic; until one has, the feeder
+ * waits for it (the table stays empty: "fleet unknown"). An undecodable record is logged and skipped.
+ */
+public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WorkerCapacityFeeder.class);
+
+    private final WorkerCapacityTable table;
+    private final String topic;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public WorkerCapacityFeeder(WorkerCapacityTable table, String topic, String bootstrapServers, String clientId) {
+        this.table = table;
+        this.topic = topic;
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(c);
+    }
+
+    public synchronized void start() {
+        thread = new Thread(this, "ist-capacity-feeder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        try {
+            List<TopicPartition> partitions = awaitTopic();
+            if (partitions == null) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    apply(r);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.errorf("the capacity feeder stopped reading %s: %s", topic, e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            table.apply(r.key(), null);
+            return;
+        }
+        try {
+            WorkerCapacity c = JsonCodec.shared().decode(r.value(), WorkerCapacity.class);
+            if (c.workerId().equals(r.key())) {
+                table.apply(r.key(), c);
+            } else {
+                LOG.warnf("capacity record keyed %s names worker %s; skipped", r.key(), c.workerId());
+            }
+        } catch (InvalidMessageException | RuntimeException e) {
+            LOG.warnf("undecodable capacity record at %s-%d@%d skipped: %s", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+        }
+    }
+
+    /** The topic's partitions once a worker has created it; null when closed first. */
+    private List<TopicPartition> awaitTopic() {
+        while (running) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.debugf("waiting for Kafka to describe %s", topic);
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
