@@ -21,6 +21,8 @@ import dev.ist.gateway.storage.PublicPresigner;
 import dev.ist.common.ObjectKeys;
 import dev.ist.gateway.submit.ImageSource;
 import dev.ist.gateway.submit.Deadlines;
+import dev.ist.gateway.submit.DraftMasks;
+import dev.ist.gateway.submit.MaskParts;
 import dev.ist.gateway.submit.JobDraft;
 import dev.ist.gateway.submit.Submission;
 import dev.ist.gateway.submit.SubmissionService;
@@ -117,6 +119,7 @@ public class JobsResource {
                                @RestForm("styleWeights") String styleWeights,
                                @RestForm("webhook") String webhook,
                                @RestForm("deadline") String deadline,
+                               @RestForm(FileUpload.ALL) List<FileUpload> allFiles,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter) {
@@ -134,8 +137,10 @@ public class JobsResource {
                 // refused by count before any of them is read
                 styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
             }
+            DraftMasks masks = st.size() <= submissions.limits().maxStyles()
+                    ? MaskParts.read(allFiles, st.size(), intake) : DraftMasks.NONE;
             return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
-                    Deadlines.from(cancelAfter, deadline, Instant.now()));
+                    Deadlines.from(cancelAfter, deadline, Instant.now()), masks);
         });
         return answer(s, prefer);
     }
@@ -402,6 +407,8 @@ public class JobsResource {
         List<ImageSource> styles = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         List<JsonJobRequest.Style> given = request.styles() == null ? List.of() : request.styles();
+        List<ImageSource> outputMasks = new ArrayList<>();
+        List<ImageSource> styleImageMasks = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             String f = "styles[" + i + "]";
             JsonJobRequest.Style s = given.get(i);
@@ -411,11 +418,16 @@ public class JobsResource {
             }
             styles.add(ImageSource.stored(f, imageId(f + ".image", s.image())));
             weights.add(s.weight() == null ? 1.0 : s.weight());
+            outputMasks.add(s.mask() == null ? null
+                    : ImageSource.stored(f + ".mask", imageId(f + ".mask", s.mask())));
+            styleImageMasks.add(s.styleMask() == null ? null
+                    : ImageSource.stored(f + ".styleMask", imageId(f + ".styleMask", s.styleMask())));
         }
         JobOptions o = request.options() == null ? JobOptions.defaults()
                 : parseOptions(codec.encodeToString(request.options()));
         return new JobDraft(content, styles, weights, o, request.webhook(),
-                Deadlines.from(cancelAfter, request.deadline(), Instant.now()));
+                Deadlines.from(cancelAfter, request.deadline(), Instant.now()),
+                new DraftMasks(outputMasks, styleImageMasks, null));
     }
 
     private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {

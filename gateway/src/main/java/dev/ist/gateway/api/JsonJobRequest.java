@@ -11,6 +11,8 @@ import java.util.Map;
  * documented schema is the schema; {@code options} then take their defaults like the multipart form's.
  * {@code deadline} (optional): an RFC 3339 instant or a duration ({@code 90s}); the {@code Cancel-After} header wins.
  * {@code webhook} (optional): {@code {"url": "https://…", "events": ["start","progress","completed"]}}.
+ * Masks (optional, images uploaded through {@code POST /v1/images} like the others): {@code styles[i].mask} over the
+ * output, {@code styles[i].styleMask} over style image i, and {@code options.contentMask}.
  */
 public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Object> options,
                              WebhookSpec webhook, String deadline) {
@@ -18,6 +20,10 @@ public record JsonJobRequest(ImageId content, List<Style> styles, Map<String, Ob
     public record ImageId(String sha256) {
     }
 
-    public record Style(ImageId image, Double weight) {
+    /**
+     * @param mask      optional grey image over the output: white = this style applies, black = not at all
+     * @param styleMask optional grey image over this style image: which part of it to sample
+     */
+    public record Style(ImageId image, Double weight, ImageId mask, ImageId styleMask) {
     }
 }

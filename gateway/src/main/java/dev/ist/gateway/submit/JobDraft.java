@@ -7,13 +7,22 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A submission as the client described it, before checks: images, per-style weights, decoded options, and the
- * optional webhook and deadline (null: none).
+ * A submission as the client described it, before checks: images, per-style weights, decoded options, the
+ * optional webhook and deadline (null: none), and the masks ({@link DraftMasks#NONE}: none).
  */
 public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
-                       WebhookSpec webhook, Instant deadline) {
+                       WebhookSpec webhook, Instant deadline, DraftMasks masks) {
+
+    public JobDraft {
+        masks = masks == null ? DraftMasks.NONE : masks;
+    }
+
+    public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
+                    WebhookSpec webhook, Instant deadline) {
+        this(content, styles, styleWeights, options, webhook, deadline, DraftMasks.NONE);
+    }
 
     public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
-        this(content, styles, styleWeights, options, null, null);
+        this(content, styles, styleWeights, options, null, null, DraftMasks.NONE);
     }
 }
