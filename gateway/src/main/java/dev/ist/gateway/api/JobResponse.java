@@ -3,6 +3,7 @@ package dev.ist.gateway.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ist.common.event.Failure;
 import dev.ist.common.event.Losses;
+import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.StyleRef;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
  * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
  * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
+ * @param network         the network the job ran with once the worker reports it: {@code weights}, {@code sha256},
+ *                        {@code random} (true: a seeded random network, so the result is no real style transfer)
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,6 +52,7 @@ public record JobResponse(
         Instant deadline,
         QueueEstimator.Queue queue,
         Long etaSeconds,
+        NetworkInfo network,
         Map<String, String> links) {
 
     public static JobResponse of(JobSnapshot s) {
@@ -74,6 +78,6 @@ public record JobResponse(
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
                 s.request().styles(), s.request().options(), s.request().deadline(),
-                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), links);
+                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), s.network(), links);
     }
 }
