@@ -161,7 +161,7 @@ class MaskSubmitTest {
         assertEquals(face, published.options().contentMask().sha256());
 
         // a mask of another key is answered like one that does not exist
-        String bobs = upload(TestEnv.BOB_KEY, RIGHT);
+        String bobs = upload(TestEnv.BOB_KEY, halfMask(60, 45, false)); // bytes alice never sent
         as(TestEnv.ALICE_KEY).contentType("application/json").body(json.replace(left, bobs)).post("/v1/jobs")
                 .then().statusCode(404).contentType(PROBLEM)
                 .body("type", equalTo("urn:ist:problem:unknown-image"))
@@ -216,7 +216,7 @@ class MaskSubmitTest {
         return TestImages.png(img);
     }
 
-    private static JobRequest publishedRequest(String jobId) {
+    private static JobRequest publishedRequest(String jobId) throws Exception {
         try (KafkaConsumer<String, byte[]> c = TestEnv.kafka().newConsumer("mask-check-" + UUID.randomUUID())) {
             c.subscribe(List.of(TestEnv.topics().jobs()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
