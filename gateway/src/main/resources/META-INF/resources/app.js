@@ -476,6 +476,7 @@ $('#job-form').addEventListener('submit', async (ev) => {
     }
   }
   form.append('options', JSON.stringify(options()));
+  window.__ist.lastSubmitParts = [...form.entries()].map(([k, v]) => [k, v instanceof File ? v.name : null]);
   $('#submit').disabled = true;
   try {
     const response = await api('/v1/jobs', {

@@ -43,7 +43,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -103,15 +105,18 @@ public class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job with its images",
             description = "Multipart: 'content' (one PNG/JPEG), 'style' (one or more), optional 'options' (JSON "
-                    + "object, omitted fields take defaults) and 'styleWeights' (comma-separated, one per style).")
+                    + "object, omitted fields take defaults) and 'styleWeights' (comma-separated, one per style). "
+                    + "Masks (optional, grey PNG/JPEG of the content's aspect ratio within 10 %): 'mask<i>' over the "
+                    + "output for style i, 'styleMask<i>' over style image i (its aspect), 'contentMask'.")
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "201", description = "With Prefer: wait=N (N <= 60): the job finished within N "
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
-    @APIResponse(responseCode = "413", description = "An image has too many bytes")
+    @APIResponse(responseCode = "413", description = "An image or mask has too many bytes, or the body does")
     @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
-    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles")
+    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles, a corrupt image, "
+            + "a mask that is no image, of another aspect ratio, or for a style that does not exist")
     @APIResponse(responseCode = "429", description = "Key limits reached; see Retry-After")
     public Response submitForm(@RestForm("content") FileUpload content,
                                @RestForm("style") List<FileUpload> styles,
@@ -119,7 +124,7 @@ public class JobsResource {
                                @RestForm("styleWeights") String styleWeights,
                                @RestForm("webhook") String webhook,
                                @RestForm("deadline") String deadline,
-                               @RestForm(FileUpload.ALL) List<FileUpload> allFiles,
+                               @RestForm(FileUpload.ALL) @Parameter(hidden = true) List<FileUpload> allFiles,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter) {
@@ -156,6 +161,7 @@ public class JobsResource {
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
+    @APIResponse(responseCode = "404", description = "A referenced image or mask was not uploaded by this key")
     public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter) {
@@ -169,6 +175,8 @@ public class JobsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's jobs, newest first")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobPage.class)))
+    @APIResponse(responseCode = "400", description = "status, page or size is invalid")
     public JobPage list(@QueryParam("status") String status,
                         @QueryParam("page") @DefaultValue("0") int page,
                         @QueryParam("size") @DefaultValue("20") int size) {
@@ -219,8 +227,11 @@ public class JobsResource {
     @Operation(summary = "Cancel a job (idempotent)",
             description = "Publishes a cancel command that reaches whichever worker holds or will take the job; "
                     + "the job reaches CANCELLED when the worker confirms. A finished job is answered as it is.")
-    @APIResponse(responseCode = "202", description = "Cancel requested")
-    @APIResponse(responseCode = "200", description = "The job had already finished")
+    @APIResponse(responseCode = "202", description = "Cancel requested",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "200", description = "The job had already finished",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many cancel requests; see Retry-After")
     public Response cancel(@PathParam("id") String id) {
         Caller who = caller.get();
         JobSnapshot job = access.require(who, id);
@@ -260,7 +271,11 @@ public class JobsResource {
     @Operation(summary = "The result image",
             description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
     @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
-    @APIResponse(responseCode = "200", description = "The image (download=stream)")
+    @APIResponse(responseCode = "200", description = "The image (download=stream)", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/tiff", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "400", description = "download is neither redirect nor stream")
     @APIResponse(responseCode = "409", description = "The job has no result (yet)")
     @APIResponse(responseCode = "410", description = "The result expired (ist.retention.job-objects) and was deleted")
     public Response result(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
@@ -278,6 +293,13 @@ public class JobsResource {
     @Path("{id}/preview")
     @Operation(summary = "The latest preview image",
             description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
+    @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
+    @APIResponse(responseCode = "200", description = "The image (download=stream)", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "400", description = "download is neither redirect nor stream")
+    @APIResponse(responseCode = "404", description = "No preview yet, or no such job for this caller")
+    @APIResponse(responseCode = "410", description = "The previews expired (ist.retention.job-objects)")
     public Response preview(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
         JobSnapshot job = access.require(caller.get(), id);
         if (job.previewKey() == null) {
