@@ -144,6 +144,7 @@ try {
   console.log('SCREENSHOT ' + maskShot);
 
   // the brush paints style 1's mask; the painted mask is sent as a PNG of the photo's shape
+  await page.locator('#mask-preview').scrollIntoViewIfNeeded(); // the mouse reaches what is in the viewport
   const box = await page.locator('#mask-preview').boundingBox();
   await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
   await page.mouse.down();
