@@ -164,7 +164,8 @@ try {
   // a job that stays queued shows where it stands in the queue, and when it should be done
   await page.fill('#seed', '4242'); // the worker stand-in leaves jobs of this seed queued
   await page.click('#submit');
-  await page.waitForSelector('#queue-info:not([hidden])', { timeout: 15000 });
+  await page.waitForFunction(() => !document.querySelector('#queue-info').hidden
+    && document.querySelector('#queue-info').textContent.startsWith('Position'), null, { timeout: 15000 });
   const queueText = await page.textContent('#queue-info');
   console.log('queue info shown: ' + queueText);
   check(/Position \d+ in the queue/.test(queueText), 'a queued job shows its position in the queue');
