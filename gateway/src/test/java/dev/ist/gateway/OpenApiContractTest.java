@@ -160,6 +160,17 @@ class OpenApiContractTest {
         JsonNode style = doc.path("components").path("schemas").path("Style").path("properties");
         assertTrue(style.has("mask") && style.has("styleMask"), "JSON styles take mask references: " + style);
         assertTrue(doc.path("components").path("schemas").path("JobResponse").path("properties").has("network"));
+        // the judge itself: a body that breaks the schema is caught
+        OpenApiDocument api = OpenApiDocument.fetch();
+        JsonNode jobResponse = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"$ref\":\"#/components/schemas/JobResponse\"}");
+        assertTrue(!api.validate(jobResponse, new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"id\":5,\"status\":\"DONE\"}")).isEmpty(), "a wrong body is refused");
+        JsonNode problemRef = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"$ref\":\"#/components/schemas/Problem\"}");
+        assertTrue(!api.validate(problemRef, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"type\":\"urn:ist:problem:made-up\",\"title\":\"x\",\"status\":422}")).isEmpty(),
+                "an undocumented problem type is refused");
     }
 
     private static Response api(OpenApiDocument api, String method, String template, Response answer,
