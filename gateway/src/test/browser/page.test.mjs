@@ -162,10 +162,15 @@ try {
   await page.click('#brush-clear');
 
   // a job that stays queued shows where it stands in the queue, and when it should be done
+  const previousJob = await page.evaluate(() => window.__ist.lastJob.id);
   await page.fill('#seed', '4242'); // the worker stand-in leaves jobs of this seed queued
   await page.click('#submit');
-  await page.waitForFunction(() => !document.querySelector('#queue-info').hidden
-    && document.querySelector('#queue-info').textContent.startsWith('Position'), null, { timeout: 15000 });
+  await page.waitForFunction((prev) => window.__ist.lastJob.id !== prev, previousJob, { timeout: 15000 });
+  const queuedJob = await page.evaluate(() => window.__ist.lastJob.id);
+  await page.waitForFunction((id) => document.querySelector('#job-status').textContent.includes(id.slice(0, 8))
+    && !document.querySelector('#queue-info').hidden
+    && document.querySelector('#queue-info').textContent.startsWith('Position'), queuedJob, { timeout: 15000 });
+  check((await page.textContent('#job-status')).includes('queued'), 'the job shown is the queued one');
   const queueText = await page.textContent('#queue-info');
   console.log('queue info shown: ' + queueText);
   check(/Position \d+ in the queue/.test(queueText), 'a queued job shows its position in the queue');

@@ -571,6 +571,15 @@ function showJobInfo(job) {
   showNetwork(job.network);
 }
 
+/** A job that started has no queue position any more (its time left comes with the next status read). */
+function leftTheQueue() {
+  const info = $('#queue-info');
+  if (info.textContent.startsWith('Position')) {
+    info.hidden = true;
+    info.textContent = '';
+  }
+}
+
 /** A seeded random network makes pictures, but no style transfer: say so where the result is. */
 function showNetwork(network) {
   const box = $('#network-notice');
@@ -707,9 +716,11 @@ function onEvent(ev) {
       break;
     case 'RUNNING':
       showStatus('RUNNING');
+      leftTheQueue();
       break;
     case 'PROGRESS':
       showStatus('RUNNING');
+      leftTheQueue();
       setProgress(ev.progress.iteration / ev.progress.total, ev.progress);
       if (ev.progress.losses) {
         state.losses.push(ev.progress.losses);
@@ -911,11 +922,11 @@ async function loadRecent() {
   }
 }
 
-/** A recent job's thumbnail: its latest preview (small), else its result; fetched with the key, kept per job. */
+/** A recent job's thumbnail: its result once there is one, else its latest preview; fetched with the key, kept. */
 async function loadThumb(job, img) {
   const links = job.links || {};
-  const path = links.preview ? `/v1/jobs/${job.id}/preview?download=stream`
-    : links.result ? `/v1/jobs/${job.id}/result?download=stream` : null;
+  const path = links.result ? `/v1/jobs/${job.id}/result?download=stream`
+    : links.preview ? `/v1/jobs/${job.id}/preview?download=stream` : null;
   if (!path) {
     img.hidden = true;
     return;
