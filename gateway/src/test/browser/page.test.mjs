@@ -3,6 +3,7 @@
 // An apiKey of "-" means the gateway allows anonymous access: the page must work without any key.
 // Prints PAGE-TEST OK and exits 0 when every check passed; prints PAGE-TEST FAILED and exits 1 otherwise.
 import { chromium } from 'playwright-core';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,8 @@ try {
   check(await page.inputValue('#size') === '256' && await page.inputValue('#iterations') === '100',
     'the Quick preset sets 256 px and 100 iterations');
   await page.click('#submit');
+  await page.waitForFunction(() => window.__ist.lastJob, null, { timeout: 10000 });
+  const firstJobId = await page.evaluate(() => window.__ist.lastJob.id);
 
   await page.waitForFunction(() => {
     const v = Number(document.querySelector('#progress').getAttribute('aria-valuenow'));
@@ -73,9 +76,15 @@ try {
   check(await page.evaluate(() => window.__ist.lossPoints) >= 2, 'the loss chart has points');
   check((await page.textContent('#job-status')).includes('succeeded'), 'the status says succeeded');
   check(await page.isVisible('#download'), 'the download link is shown');
+  await page.waitForSelector('#network-notice:not([hidden])', { timeout: 10000 });
+  check((await page.textContent('#network-notice')).includes('Random network — result is not a real style transfer'),
+    'the page says prominently that a seeded random network made the result');
   await page.waitForSelector('#recent li[data-job-id]', { timeout: 10000 });
   check(await page.locator('#recent li[data-job-id] .status.SUCCEEDED').count() >= 1,
     'the recent jobs list shows the finished job');
+  await page.waitForFunction(() => [...document.querySelectorAll('#recent li[data-job-id] img.thumb')]
+    .some((img) => img.naturalWidth > 0), null, { timeout: 10000 });
+  check(true, 'a recent job shows a thumbnail');
   const shot = path.join(shotDir, 'page-succeeded.png');
   await page.screenshot({ path: shot, fullPage: true });
   console.log('SCREENSHOT ' + shot);
@@ -106,6 +115,85 @@ try {
   check(!(await page.isDisabled('#model')), 'Fast mode enables the model picker, which lists the registered models');
   await page.check('#mode-optimize');
   check(await page.isDisabled('#model'), 'Optimize mode disables the model picker');
+
+  // masks: a mask file for style 1 is previewed over the photo and sent as the part mask0
+  await page.setInputFiles('#content-input', contentPng);
+  await page.setInputFiles('#style-input', [stylePng]);
+  await page.waitForSelector('#masks:not([hidden])', { timeout: 10000 });
+  await page.waitForSelector('#mask-input-0', { state: 'attached', timeout: 10000 });
+  // the preview takes the photo's shape (96×64 → 320×213) once the photo has loaded
+  await page.waitForFunction(() => document.querySelector('#mask-preview').height === 213, null, { timeout: 10000 });
+  const overlaysBefore = await page.evaluate(() => window.__ist.maskOverlays);
+  await page.setInputFiles('#mask-input-0', contentPng); // the photo's own shape, as a grey-level mask
+  await page.waitForFunction((n) => window.__ist.maskOverlays > n, overlaysBefore, { timeout: 10000 });
+  check(true, 'the mask is drawn over the photo');
+  // (Chromium does not hand file bodies to the driver: the page lists the parts it sent, and the gateway's answer
+  // shows which bytes arrived as style 0's mask)
+  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/jobs') && r.request().method() === 'POST');
+  await page.click('#submit');
+  const maskResponse = await answered;
+  const parts = await page.evaluate(() => window.__ist.lastSubmitParts);
+  check(parts.some(([name, file]) => name === 'mask0' && file === 'content.png'),
+    `the submission carries the mask as the part mask0 (${parts.map(([n]) => n).join(', ')})`);
+  const maskJob = await maskResponse.json();
+  const fileSha = crypto.createHash('sha256').update(fs.readFileSync(contentPng)).digest('hex');
+  check(maskResponse.status() === 202 && maskJob.styles[0].mask && maskJob.styles[0].mask.sha256 === fileSha,
+    'the gateway accepted the mask file as style 0\'s mask (same SHA-256)');
+  const maskShot = path.join(shotDir, 'page-masks.png');
+  await page.screenshot({ path: maskShot, fullPage: true });
+  console.log('SCREENSHOT ' + maskShot);
+
+  // the brush paints style 1's mask; the painted mask is sent as a PNG of the photo's shape
+  await page.locator('#mask-preview').scrollIntoViewIfNeeded(); // the mouse reaches what is in the viewport
+  const box = await page.locator('#mask-preview').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
+  await page.mouse.up();
+  check((await page.textContent('#mask-state-0')) === 'painted', 'the brush paints into the mask');
+  const answered2 = page.waitForResponse((r) => r.url().endsWith('/v1/jobs') && r.request().method() === 'POST');
+  await page.click('#submit');
+  const paintedResponse = await answered2;
+  check((await page.evaluate(() => window.__ist.lastSubmitParts))
+    .some(([name, file]) => name === 'mask0' && file === 'mask0.png'), 'a painted mask is sent as mask0 (mask0.png)');
+  const painted = await paintedResponse.json();
+  check(paintedResponse.status() === 202 && painted.styles[0].mask.sha256 !== fileSha,
+    'the gateway accepted the painted mask');
+  await page.click('#brush-clear');
+
+  // a job that stays queued shows where it stands in the queue, and when it should be done
+  const previousJob = await page.evaluate(() => window.__ist.lastJob.id);
+  await page.fill('#seed', '4242'); // the worker stand-in leaves jobs of this seed queued
+  await page.click('#submit');
+  await page.waitForFunction((prev) => window.__ist.lastJob.id !== prev, previousJob, { timeout: 15000 });
+  const queuedJob = await page.evaluate(() => window.__ist.lastJob.id);
+  await page.waitForFunction((id) => document.querySelector('#job-status').textContent.includes(id.slice(0, 8))
+    && !document.querySelector('#queue-info').hidden
+    && document.querySelector('#queue-info').textContent.startsWith('Position'), queuedJob, { timeout: 15000 });
+  check((await page.textContent('#job-status')).includes('queued'), 'the job shown is the queued one');
+  const queueText = await page.textContent('#queue-info');
+  console.log('queue info shown: ' + queueText);
+  check(/Position \d+ in the queue/.test(queueText), 'a queued job shows its position in the queue');
+  check(/about .+ until it is done/.test(queueText), 'a queued job shows its ETA (jobs have finished before)');
+  const queuedShot = path.join(shotDir, 'page-queued.png');
+  await page.screenshot({ path: queuedShot, fullPage: true });
+  console.log('SCREENSHOT ' + queuedShot);
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.querySelector('#job-status').textContent.includes('cancelled'), null,
+    { timeout: 15000 });
+  check(await page.isHidden('#network-notice'), 'a job that never ran shows no network notice');
+  await page.fill('#seed', '0');
+
+  // a recent job opens on click, with its result and its notice
+  await page.click('#refresh');
+  await page.waitForSelector(`#recent li[data-job-id="${firstJobId}"] img.thumb`, { timeout: 10000 });
+  await page.click(`#recent li[data-job-id="${firstJobId}"]`);
+  await page.waitForFunction((id) => document.querySelector('#job-status').textContent.includes(id.slice(0, 8))
+    && document.querySelector('#job-status').textContent.includes('succeeded'), firstJobId, { timeout: 15000 });
+  await page.waitForSelector('#result[src^="blob:"]', { timeout: 15000 });
+  check(true, 'clicking a recent job opens it with its result');
+  await page.waitForSelector('#network-notice:not([hidden])', { timeout: 10000 });
+  check(true, 'the reopened job shows the random-network notice');
 
   console.log('PAGE-TEST OK');
   exitCode = 0;

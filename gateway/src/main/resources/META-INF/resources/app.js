@@ -5,7 +5,10 @@ const $ = (sel) => document.querySelector(sel);
 const KEY_STORAGE = 'ist.apiKey';
 
 // what the browser test reads back (event delays, progress values seen, loss points drawn)
-window.__ist = { delays: [], liveDelays: [], progressSeen: [], lossPoints: 0, recentLoaded: false };
+window.__ist = {
+  delays: [], liveDelays: [], progressSeen: [], lossPoints: 0, recentLoaded: false, maskOverlays: 0, lastJob: null,
+  thumbs: 0,
+};
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORAGE) || '',
@@ -17,6 +20,10 @@ const state = {
   previewBusy: false,
   previewWanted: false,
   objectUrls: { preview: null, result: null },
+  contentImage: null,
+  // per style: null, or { file, canvas, painted } (canvas: the grey mask at preview resolution)
+  masks: [],
+  thumbUrls: new Map(),
 };
 
 // ---------------------------------------------------------------- HTTP and problem+json
@@ -145,12 +152,222 @@ function setContent(files) {
   state.content = files[0] || null;
   $('#content-thumb').replaceChildren(...(state.content ? [thumb(state.content)] : []));
   clearError();
+  state.contentImage = null;
+  if (state.content && /^image\//.test(state.content.type)) {
+    loadImage(state.content).then((img) => {
+      state.contentImage = img;
+      resetMasks();
+    }).catch(() => resetMasks());
+  } else {
+    resetMasks();
+  }
 }
 
 function setStyles(files) {
   state.styles = Array.from(files);
   $('#style-thumbs').replaceChildren(...state.styles.map(thumb));
   clearError();
+  resetMasks();
+}
+
+function loadImage(blob) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('not an image'));
+    img.src = URL.createObjectURL(blob);
+  });
+}
+
+// ---------------------------------------------------------------- masks (one per style, over the photo)
+
+const MASK_COLOURS = ['#e8590c', '#3b5bdb', '#2b8a3e', '#ae3ec9', '#f59f00', '#0c8599'];
+
+/** Preview size: the photo's aspect ratio, 320 px wide; masks are drawn and sent at this size. */
+function maskSize() {
+  const img = state.contentImage;
+  const w = 320;
+  return img ? { w, h: Math.max(1, Math.round((w * img.naturalHeight) / img.naturalWidth)) } : { w, h: 240 };
+}
+
+function resetMasks() {
+  state.masks = state.styles.map(() => null);
+  const list = $('#mask-list');
+  list.replaceChildren(...state.styles.map((style, i) => {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = MASK_COLOURS[i % MASK_COLOURS.length];
+    const label = document.createElement('label');
+    label.htmlFor = `mask-input-${i}`;
+    label.textContent = `style ${i + 1} (${style.name}): mask`;
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = `mask-input-${i}`;
+    input.className = 'mask-input';
+    input.accept = 'image/png,image/jpeg';
+    input.addEventListener('change', () => input.files[0] && useMaskFile(i, input.files[0]));
+    const state_ = document.createElement('span');
+    state_.className = 'hint';
+    state_.id = `mask-state-${i}`;
+    state_.textContent = 'everywhere';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'quiet';
+    remove.textContent = 'remove';
+    remove.addEventListener('click', () => {
+      state.masks[i] = null;
+      input.value = '';
+      drawMaskOverlay();
+    });
+    li.append(swatch, label, input, state_, remove);
+    return li;
+  }));
+  $('#brush-style').replaceChildren(...state.styles.map((style, i) => {
+    const o = document.createElement('option');
+    o.value = String(i);
+    o.textContent = `${i + 1}: ${style.name}`;
+    return o;
+  }));
+  showMaskPanel();
+  drawMaskOverlay();
+}
+
+function showMaskPanel() {
+  $('#masks').hidden = !(state.content && state.styles.length > 0 && !fastMode());
+}
+
+function maskCanvas(i) {
+  const { w, h } = maskSize();
+  if (!state.masks[i]) {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#000';
+    g.fillRect(0, 0, w, h);
+    state.masks[i] = { file: null, canvas, painted: false };
+  }
+  return state.masks[i].canvas;
+}
+
+async function useMaskFile(i, file) {
+  try {
+    const img = await loadImage(file);
+    state.masks[i] = null;
+    const canvas = maskCanvas(i);
+    canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
+    state.masks[i].file = file;
+    const ratio = (img.naturalWidth / img.naturalHeight) / (canvas.width / canvas.height);
+    $(`#mask-state-${i}`).textContent = Math.max(ratio, 1 / ratio) > 1.1
+      ? `${file.name}: not the photo's shape (it will be refused)` : file.name;
+  } catch (err) {
+    // not decodable here: still sent, so the gateway's answer names the field
+    state.masks[i] = { file, canvas: null, painted: false };
+    $(`#mask-state-${i}`).textContent = `${file.name} (no preview)`;
+  }
+  drawMaskOverlay();
+}
+
+/** The photo, each style's mask tinted in its colour on top (alpha = the mask's grey level). */
+function drawMaskOverlay() {
+  const view = $('#mask-preview');
+  const { w, h } = maskSize();
+  view.width = w;
+  view.height = h;
+  const g = view.getContext('2d');
+  g.clearRect(0, 0, w, h);
+  if (state.contentImage) {
+    g.drawImage(state.contentImage, 0, 0, w, h);
+  }
+  state.masks.forEach((m, i) => {
+    if (!m || !m.canvas) {
+      return;
+    }
+    const grey = m.canvas.getContext('2d').getImageData(0, 0, w, h);
+    const [r, gg, b] = hexRgb(MASK_COLOURS[i % MASK_COLOURS.length]);
+    const tint = g.createImageData(w, h);
+    for (let p = 0; p < grey.data.length; p += 4) {
+      const level = (grey.data[p] * 0.299 + grey.data[p + 1] * 0.587 + grey.data[p + 2] * 0.114) / 255;
+      tint.data[p] = r;
+      tint.data[p + 1] = gg;
+      tint.data[p + 2] = b;
+      tint.data[p + 3] = Math.round(level * 150);
+    }
+    const layer = document.createElement('canvas');
+    layer.width = w;
+    layer.height = h;
+    layer.getContext('2d').putImageData(tint, 0, 0);
+    g.drawImage(layer, 0, 0);
+    window.__ist.maskOverlays++;
+  });
+}
+
+function hexRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// the brush: paints white (or black with "erase") into the selected style's mask
+let painting = false;
+let overlayQueued = false;
+function paintAt(ev) {
+  if (!state.styles.length) {
+    return;
+  }
+  const i = Number($('#brush-style').value || 0);
+  const view = $('#mask-preview');
+  const rect = view.getBoundingClientRect();
+  const x = ((ev.clientX - rect.left) / rect.width) * view.width;
+  const y = ((ev.clientY - rect.top) / rect.height) * view.height;
+  const canvas = maskCanvas(i);
+  const g = canvas.getContext('2d');
+  g.fillStyle = $('#brush-erase').getAttribute('aria-pressed') === 'true' ? '#000' : '#fff';
+  g.beginPath();
+  g.arc(x, y, Number($('#brush-size').value) / 2, 0, Math.PI * 2);
+  g.fill();
+  state.masks[i].painted = true;
+  $(`#mask-state-${i}`).textContent = 'painted';
+  if (!overlayQueued) {
+    overlayQueued = true;
+    requestAnimationFrame(() => {
+      overlayQueued = false;
+      drawMaskOverlay();
+    });
+  }
+}
+$('#mask-preview').addEventListener('pointerdown', (ev) => {
+  painting = true;
+  $('#mask-preview').setPointerCapture(ev.pointerId);
+  paintAt(ev);
+});
+$('#mask-preview').addEventListener('pointermove', (ev) => painting && paintAt(ev));
+$('#mask-preview').addEventListener('pointerup', () => { painting = false; });
+$('#brush-erase').addEventListener('click', (ev) => {
+  const b = ev.currentTarget;
+  b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+});
+$('#brush-clear').addEventListener('click', () => {
+  const i = Number($('#brush-style').value || 0);
+  state.masks[i] = null;
+  const input = $(`#mask-input-${i}`);
+  if (input) {
+    input.value = '';
+  }
+  drawMaskOverlay();
+});
+
+/** The bytes sent as mask<i>: the picked file as it is, or the painted canvas as PNG. */
+async function maskBlob(i) {
+  const m = state.masks[i];
+  if (!m) {
+    return null;
+  }
+  if (m.file && !m.painted) {
+    return { blob: m.file, name: m.file.name };
+  }
+  const blob = await new Promise((resolve) => m.canvas.toBlob(resolve, 'image/png'));
+  return { blob, name: `mask${i}.png` };
 }
 
 $('#content-input').addEventListener('change', (ev) => setContent(ev.target.files));
@@ -228,6 +445,7 @@ for (const id of ['#mode-optimize', '#mode-fast']) {
   $(id).addEventListener('change', () => {
     $('#model').disabled = !fastMode() || !$('#model').value;
     $('#style-drop').classList.toggle('unused', fastMode());
+    showMaskPanel();
   });
 }
 
@@ -249,7 +467,16 @@ $('#job-form').addEventListener('submit', async (ev) => {
   for (const s of fastMode() ? [] : state.styles) {
     form.append('style', s, s.name);
   }
+  if (!fastMode()) {
+    for (let i = 0; i < state.styles.length; i++) {
+      const mask = await maskBlob(i);
+      if (mask) {
+        form.append('mask' + i, mask.blob, mask.name);
+      }
+    }
+  }
   form.append('options', JSON.stringify(options()));
+  window.__ist.lastSubmitParts = [...form.entries()].map(([k, v]) => [k, v instanceof File ? v.name : null]);
   $('#submit').disabled = true;
   try {
     const response = await api('/v1/jobs', {
@@ -258,6 +485,7 @@ $('#job-form').addEventListener('submit', async (ev) => {
       headers: { 'Idempotency-Key': crypto.randomUUID() },
     });
     const job = await response.json();
+    window.__ist.lastJob = job;
     openJob(job);
     loadRecent();
   } catch (err) {
@@ -283,7 +511,88 @@ function openJob(job) {
   $('#download').hidden = true;
   showStatus(job.status, job);
   setProgress(job.progress ? job.progress.iteration / job.progress.total : 0, job.progress);
+  showJobInfo(job);
   follow(job.id);
+  watchStatus(job.id);
+}
+
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+/**
+ * Queue position and ETAs are computed when a job is read (the event stream does not push them): while the job is
+ * unfinished its status is read again every second.
+ */
+async function watchStatus(jobId) {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (state.jobId !== jobId) {
+      return;
+    }
+    try {
+      const job = await (await api(`/v1/jobs/${jobId}`)).json();
+      if (state.jobId !== jobId) {
+        return;
+      }
+      showJobInfo(job);
+      if (TERMINAL.includes(job.status)) {
+        return;
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status < 500 && err.status !== 429) {
+        return;
+      }
+    }
+  }
+}
+
+function duration(seconds) {
+  if (seconds < 90) {
+    return `${Math.max(1, Math.round(seconds))} s`;
+  }
+  if (seconds < 5400) {
+    return `${Math.round(seconds / 60)} min`;
+  }
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** Queue position and ETA (QUEUED), time left (RUNNING), and the network notice. */
+function showJobInfo(job) {
+  const info = $('#queue-info');
+  let text = '';
+  if (job.status === 'QUEUED' && job.queue) {
+    text = `Position ${job.queue.position} in the queue`;
+    text += job.queue.etaSeconds != null ? ` · about ${duration(job.queue.etaSeconds)} until it is done`
+      : ' · no estimate until a first job has finished';
+  } else if (job.status === 'RUNNING' && job.etaSeconds != null) {
+    text = `About ${duration(job.etaSeconds)} left`;
+  }
+  info.textContent = text;
+  info.hidden = !text;
+  showNetwork(job.network);
+}
+
+/** A job that started has no queue position any more (its time left comes with the next status read). */
+function leftTheQueue() {
+  const info = $('#queue-info');
+  if (info.textContent.startsWith('Position')) {
+    info.hidden = true;
+    info.textContent = '';
+  }
+}
+
+/** A seeded random network makes pictures, but no style transfer: say so where the result is. */
+function showNetwork(network) {
+  const box = $('#network-notice');
+  if (!network || !network.random) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const detail = document.createElement('small');
+  detail.textContent = `The worker ran a seeded random network (${network.weights}), not trained VGG19 weights: `
+    + 'the picture shows what random filters make of the images. Ask the operator to install the weights.';
+  box.replaceChildren(document.createTextNode('Random network — result is not a real style transfer'), detail);
+  box.hidden = false;
 }
 
 function showStatus(status, detail) {
@@ -398,15 +707,20 @@ function onEvent(ev) {
     // QUEUED is stamped at submission and replayed when the stream opens: not a live delivery
     window.__ist.liveDelays.push(delay);
   }
+  if (ev.network) {
+    showNetwork(ev.network);
+  }
   switch (ev.type) {
     case 'QUEUED':
       showStatus('QUEUED');
       break;
     case 'RUNNING':
       showStatus('RUNNING');
+      leftTheQueue();
       break;
     case 'PROGRESS':
       showStatus('RUNNING');
+      leftTheQueue();
       setProgress(ev.progress.iteration / ev.progress.total, ev.progress);
       if (ev.progress.losses) {
         state.losses.push(ev.progress.losses);
@@ -417,6 +731,7 @@ function onEvent(ev) {
       }
       break;
     case 'SUCCEEDED':
+      $('#queue-info').hidden = true;
       setProgress(1, ev.progress);
       showStatus('SUCCEEDED');
       refreshPreview();
@@ -576,18 +891,28 @@ async function loadRecent() {
     list.replaceChildren(...page.items.map((job) => {
       const li = document.createElement('li');
       li.dataset.jobId = job.id;
+      li.title = 'show this job';
+      li.addEventListener('click', () => openJob(job));
+      const img = document.createElement('img');
+      img.className = 'thumb';
+      img.alt = '';
       const open = document.createElement('button');
       open.type = 'button';
       open.textContent = job.id.slice(0, 8);
-      open.title = 'show this job';
-      open.addEventListener('click', () => openJob(job));
       const status = document.createElement('span');
       status.className = 'status ' + job.status;
       status.textContent = job.status.toLowerCase();
       const when = document.createElement('span');
       when.className = 'when';
       when.textContent = new Date(eventTime(job.submittedAt)).toLocaleString();
-      li.append(open, status, when);
+      li.append(img, open, status, when);
+      if (job.network && job.network.random) {
+        const random = document.createElement('span');
+        random.className = 'random';
+        random.textContent = 'random network';
+        li.append(random);
+      }
+      loadThumb(job, img);
       return li;
     }));
   } catch (err) {
@@ -595,6 +920,30 @@ async function loadRecent() {
       needKey();
     }
   }
+}
+
+/** A recent job's thumbnail: its result once there is one, else its latest preview; fetched with the key, kept. */
+async function loadThumb(job, img) {
+  const links = job.links || {};
+  const path = links.result ? `/v1/jobs/${job.id}/result?download=stream`
+    : links.preview ? `/v1/jobs/${job.id}/preview?download=stream` : null;
+  if (!path) {
+    img.hidden = true;
+    return;
+  }
+  const cacheKey = job.id + ' ' + job.status;
+  let url = state.thumbUrls.get(cacheKey);
+  if (!url) {
+    try {
+      url = await fetchImage(path);
+      state.thumbUrls.set(cacheKey, url);
+    } catch (err) {
+      img.hidden = true;
+      return;
+    }
+  }
+  img.onload = () => { window.__ist.thumbs++; };
+  img.src = url;
 }
 
 $('#refresh').addEventListener('click', loadRecent);

@@ -104,7 +104,10 @@ public final class Samples {
                 JobEvent.succeeded(JOB_ID, 3, AT.plusSeconds(3), "worker-a", progress(),
                         ObjectKeys.result(JOB_ID, "jpg"), ObjectKeys.manifest(JOB_ID),
                         Map.of("queueWait", 1000L, "fetch", 12L, "targets", 340L, "optimise", 5000L, "store", 20L,
-                                "total", 6372L)),
+                                "total", 6372L)).withNetwork(new dev.ist.common.event.NetworkInfo(
+                        "random(seed=7,channels=64/64)", "ab".repeat(32), true)),
+                JobEvent.running(JOB_ID, 1, AT.plusSeconds(1), "worker-a", null)
+                        .withNetwork(dev.ist.common.event.NetworkInfo.of("vgg19.safetensors", "cd".repeat(32))),
                 JobEvent.failed(JOB_ID, 3, AT.plusSeconds(3), "worker-b",
                         new Failure(ErrorCode.INPUT_CORRUPT, "content image does not decode as PNG"),
                         Map.of("total", 15L)),

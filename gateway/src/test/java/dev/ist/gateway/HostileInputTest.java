@@ -92,7 +92,9 @@ class HostileInputTest {
     void aMultipartBodyLargerThanAnySubmissionCanBeIsRefusedByItsDeclaredLength() throws Exception {
         byte[] part = new byte[(int) TestEnv.MAX_INPUT_BYTES];
         Multipart form = new Multipart().file("content", "c.png", "image/png", part);
-        for (int i = 0; i < 12; i++) { // (1 + 4 styles) × max-input-bytes + 1 MiB is the most a submission needs
+        // (2 + 3 × 4 styles) × max-input-bytes + 1 MiB is the most a submission needs (content, styles, a mask per
+        // style and per style image, a content mask): 21 parts are more
+        for (int i = 0; i < 20; i++) {
             form.file("style", "s" + i + ".png", "image/png", part);
         }
         HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/v1/jobs"))

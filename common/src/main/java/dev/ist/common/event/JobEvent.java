@@ -21,6 +21,8 @@ import java.util.Map;
  * @param manifestKey SUCCEEDED: object key of the manifest
  * @param failure    FAILED: code and message; CANCELLED: optional reason
  * @param timingsMs  terminal events: per-phase timings (queueWait, fetch, targets, optimise, store, total)
+ * @param network    SUCCEEDED (optionally RUNNING): the network the job ran with, as its manifest records it; null
+ *                   when not reported (older workers)
  */
 public record JobEvent(
         int v,
@@ -33,9 +35,21 @@ public record JobEvent(
         String resultKey,
         String manifestKey,
         Failure failure,
-        Map<String, Long> timingsMs) {
+        Map<String, Long> timingsMs,
+        NetworkInfo network) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** An event without a network report. */
+    public JobEvent(int v, String jobId, long seq, Instant at, String workerId, EventType type, Progress progress,
+                    String resultKey, String manifestKey, Failure failure, Map<String, Long> timingsMs) {
+        this(v, jobId, seq, at, workerId, type, progress, resultKey, manifestKey, failure, timingsMs, null);
+    }
+
+    /** The same event with the network it ran with. */
+    public JobEvent withNetwork(NetworkInfo n) {
+        return new JobEvent(v, jobId, seq, at, workerId, type, progress, resultKey, manifestKey, failure, timingsMs, n);
+    }
 
     public JobEvent {
         if (timingsMs != null) {

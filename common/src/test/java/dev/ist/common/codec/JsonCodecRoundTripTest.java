@@ -124,6 +124,21 @@ class JsonCodecRoundTripTest {
     }
 
     @Test
+    void aNetworkReportIsOptionalAndTellsARandomNetworkByItsDescription() throws Exception {
+        dev.ist.common.event.NetworkInfo random = dev.ist.common.event.NetworkInfo.of("random(seed=1,channels=64)",
+                "00".repeat(32));
+        assertTrue(random.random());
+        assertFalse(dev.ist.common.event.NetworkInfo.of("vgg19-dcbb9e9d.pth", "11".repeat(32)).random());
+        JobEvent withNetwork = JobEvent.running(Samples.JOB_ID, 1, Samples.AT, "w", null).withNetwork(random);
+        assertTrue(codec.encodeToString(withNetwork).contains("\"random\":true"));
+        assertEquals(random, codec.decodeEvent(codec.encode(withNetwork)).network());
+        // an event of a worker that does not report its network still decodes
+        String old = "{\"v\":1,\"jobId\":\"" + Samples.JOB_ID + "\",\"seq\":1,\"at\":\"2026-01-01T00:00:00Z\","
+                + "\"workerId\":\"w\",\"type\":\"RUNNING\"}";
+        assertEquals(null, codec.decodeEvent(old.getBytes(StandardCharsets.UTF_8)).network());
+    }
+
+    @Test
     void nullFieldsAreLeftOutOfTheEncoding() {
         String queued = codec.encodeToString(JobEvent.queued(Samples.JOB_ID, Samples.AT));
         assertFalse(queued.contains("null"), queued);

@@ -49,6 +49,9 @@ public class ImagesResource {
             content = @Content(schema = @Schema(implementation = StoredImageResponse.class)))
     @APIResponse(responseCode = "413", description = "Over ist.limits.max-input-bytes (refused as soon as crossed)")
     @APIResponse(responseCode = "503", description = "Too many uploads in progress; see Retry-After")
+    @APIResponse(responseCode = "415", description = "Not PNG or JPEG by its content")
+    @APIResponse(responseCode = "422", description = "Too many pixels, or the image does not decode")
+    @APIResponse(responseCode = "429", description = "The key's per-minute budget is spent; see Retry-After")
     public Response upload(InputStream body) {
         Caller who = caller.get();
         submissions.chargeUpload(who);
@@ -73,6 +76,8 @@ public class ImagesResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload one image as the multipart field 'image'")
+    @APIResponse(responseCode = "201", description = "Stored (or already stored: created=false)",
+            content = @Content(schema = @Schema(implementation = StoredImageResponse.class)))
     public Response uploadForm(@RestForm("image") FileUpload image) {
         Caller who = caller.get();
         submissions.chargeUpload(who);

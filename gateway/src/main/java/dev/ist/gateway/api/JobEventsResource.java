@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -44,7 +47,11 @@ public class JobEventsResource {
                     + "Last-Event-ID (header, or the lastEventId query parameter) replays what was missed. The stream "
                     + "ends after the terminal event; asking again after it answers 204, which tells EventSource "
                     + "clients to stop reconnecting.")
-    @APIResponse(responseCode = "200", description = "The event stream")
+    @APIResponse(responseCode = "200", description = "The event stream: each data line is a JobEvent",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "Last-Event-ID is not an event id")
+    @APIResponse(responseCode = "429", description = "The key has its maximum of open event streams")
     @APIResponse(responseCode = "204", description = "The job has finished and the client has seen every event")
     public void events(@PathParam("id") String id,
                        @HeaderParam("Last-Event-ID") String lastEventHeader,

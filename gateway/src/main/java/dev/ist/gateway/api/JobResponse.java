@@ -3,6 +3,7 @@ package dev.ist.gateway.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ist.common.event.Failure;
 import dev.ist.common.event.Losses;
+import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.StyleRef;
@@ -30,6 +31,8 @@ import java.util.Map;
  * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
  * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
  * @param dataRemoved     true when the storage janitor deleted the finished job's result and previews (absent: not)
+ * @param network         the network the job ran with once the worker reports it: {@code weights}, {@code sha256},
+ *                        {@code random} (true: a seeded random network, so the result is no real style transfer)
  * @param links           where to follow the job: self, events, cancel, preview (once one exists), result (once done)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,12 +56,14 @@ public record JobResponse(
         QueueEstimator.Queue queue,
         Long etaSeconds,
         Boolean dataRemoved,
+        NetworkInfo network,
         Map<String, String> links) {
 
     /** The same job, marked as one whose objects were removed after the retention period. */
     public JobResponse withDataRemoved() {
         return new JobResponse(id, status, cancelRequested, submittedAt, updatedAt, lastSeq, workerId, progress, losses,
-                timingsMs, failure, content, styles, options, deadline, priority, queue, etaSeconds, true, links);
+                timingsMs, failure, content, styles, options, deadline, priority, queue, etaSeconds, true, network,
+                links);
     }
 
     public static JobResponse of(JobSnapshot s) {
@@ -85,6 +90,7 @@ public record JobResponse(
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
                 s.request().styles(), s.request().options(), s.request().deadline(),
                 s.request().lane().name().toLowerCase(java.util.Locale.ROOT),
-                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), null, links);
+                estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), null, s.network(),
+                links);
     }
 }

@@ -23,6 +23,8 @@ import dev.ist.gateway.storage.PublicPresigner;
 import dev.ist.common.ObjectKeys;
 import dev.ist.gateway.submit.ImageSource;
 import dev.ist.gateway.submit.Deadlines;
+import dev.ist.gateway.submit.DraftMasks;
+import dev.ist.gateway.submit.MaskParts;
 import dev.ist.gateway.submit.JobDraft;
 import dev.ist.gateway.submit.Submission;
 import dev.ist.gateway.submit.SubmissionService;
@@ -43,7 +45,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -104,7 +108,9 @@ public class JobsResource {
     @Operation(summary = "Submit a job with its images",
             description = "Multipart: 'content' (one PNG/JPEG), 'style' (one or more), optional 'options' (JSON "
                     + "object, omitted fields take defaults), 'styleWeights' (comma-separated, one per style) and "
-                    + "'priority' (high, normal or low; default normal; above the key's max-priority: 403).")
+                    + "'priority' (high, normal or low; default normal; above the key's max-priority: 403). "
+                    + "Masks (optional, grey PNG/JPEG of the content's aspect ratio within 10 %): 'mask<i>' over the "
+                    + "output for style i, 'styleMask<i>' over style image i (its aspect), 'contentMask'.")
     @APIResponse(responseCode = "202", description = "Accepted; the job is queued (with its capacity estimate)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "200", description = "dryRun=true: the estimate and which worker classes fit; "
@@ -113,9 +119,10 @@ public class JobsResource {
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "403", description = "The priority is above what this key may use")
-    @APIResponse(responseCode = "413", description = "An image has too many bytes")
+    @APIResponse(responseCode = "413", description = "An image or mask has too many bytes, or the body does")
     @APIResponse(responseCode = "415", description = "An image is not PNG or JPEG")
-    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles, or "
+    @APIResponse(responseCode = "422", description = "Invalid options, too many pixels or styles, a corrupt image, "
+            + "a mask that is no image, of another aspect ratio, or for a style that does not exist, or "
             + "too-large-for-fleet: no advertised worker class fits the job (with largestFittingSize)")
     @APIResponse(responseCode = "429", description = "Key limits reached; see Retry-After")
     public Response submitForm(@RestForm("content") FileUpload content,
@@ -125,6 +132,7 @@ public class JobsResource {
                                @RestForm("webhook") String webhook,
                                @RestForm("deadline") String deadline,
                                @RestForm("priority") String priority,
+                               @RestForm(FileUpload.ALL) @Parameter(hidden = true) List<FileUpload> allFiles,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter,
@@ -143,8 +151,10 @@ public class JobsResource {
                 // refused by count before any of them is read
                 styleFiles.forEach(f -> st.add(ImageSource.upload("styles", new byte[0])));
             }
+            DraftMasks masks = st.size() <= submissions.limits().maxStyles()
+                    ? MaskParts.read(allFiles, st.size(), intake) : DraftMasks.NONE;
             return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
-                    Deadlines.from(cancelAfter, deadline, Instant.now()), parsePriority(priority));
+                    Deadlines.from(cancelAfter, deadline, Instant.now()), masks, parsePriority(priority));
         };
         if (dryRun) {
             return quote(who, draft);
@@ -165,6 +175,7 @@ public class JobsResource {
             + "seconds; the body is the finished job with its result link (Preference-Applied: wait=N)",
             content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "413", description = "The body is over ist.gateway.limits.max-json-bytes")
+    @APIResponse(responseCode = "404", description = "A referenced image or mask was not uploaded by this key")
     public Response submitJson(InputStream stream, @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter,
@@ -182,6 +193,8 @@ public class JobsResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The caller's jobs, newest first")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobPage.class)))
+    @APIResponse(responseCode = "400", description = "status, page or size is invalid")
     public JobPage list(@QueryParam("status") String status,
                         @QueryParam("page") @DefaultValue("0") int page,
                         @QueryParam("size") @DefaultValue("20") int size) {
@@ -243,8 +256,11 @@ public class JobsResource {
     @Operation(summary = "Cancel a job (idempotent)",
             description = "Publishes a cancel command that reaches whichever worker holds or will take the job; "
                     + "the job reaches CANCELLED when the worker confirms. A finished job is answered as it is.")
-    @APIResponse(responseCode = "202", description = "Cancel requested")
-    @APIResponse(responseCode = "200", description = "The job had already finished")
+    @APIResponse(responseCode = "202", description = "Cancel requested",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "200", description = "The job had already finished",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @APIResponse(responseCode = "429", description = "Too many cancel requests; see Retry-After")
     public Response cancel(@PathParam("id") String id) {
         Caller who = caller.get();
         JobSnapshot job = access.require(who, id);
@@ -284,7 +300,11 @@ public class JobsResource {
     @Operation(summary = "The result image",
             description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
     @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
-    @APIResponse(responseCode = "200", description = "The image (download=stream)")
+    @APIResponse(responseCode = "200", description = "The image (download=stream)", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/tiff", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "400", description = "download is neither redirect nor stream")
     @APIResponse(responseCode = "409", description = "The job has no result (yet)")
     @APIResponse(responseCode = "410", description = "The result expired (ist.retention.job-objects) and was deleted")
     public Response result(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
@@ -302,6 +322,13 @@ public class JobsResource {
     @Path("{id}/preview")
     @Operation(summary = "The latest preview image",
             description = "By default a 303 redirect to a short-lived presigned URL; download=stream sends the bytes.")
+    @APIResponse(responseCode = "303", description = "Redirect to a presigned URL")
+    @APIResponse(responseCode = "200", description = "The image (download=stream)", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "400", description = "download is neither redirect nor stream")
+    @APIResponse(responseCode = "404", description = "No preview yet, or no such job for this caller")
+    @APIResponse(responseCode = "410", description = "The previews expired (ist.retention.job-objects)")
     public Response preview(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
         JobSnapshot job = access.require(caller.get(), id);
         if (job.previewKey() == null) {
@@ -439,6 +466,8 @@ public class JobsResource {
         List<ImageSource> styles = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         List<JsonJobRequest.Style> given = request.styles() == null ? List.of() : request.styles();
+        List<ImageSource> outputMasks = new ArrayList<>();
+        List<ImageSource> styleImageMasks = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             String f = "styles[" + i + "]";
             JsonJobRequest.Style s = given.get(i);
@@ -448,11 +477,16 @@ public class JobsResource {
             }
             styles.add(ImageSource.stored(f, imageId(f + ".image", s.image())));
             weights.add(s.weight() == null ? 1.0 : s.weight());
+            outputMasks.add(s.mask() == null ? null
+                    : ImageSource.stored(f + ".mask", imageId(f + ".mask", s.mask())));
+            styleImageMasks.add(s.styleMask() == null ? null
+                    : ImageSource.stored(f + ".styleMask", imageId(f + ".styleMask", s.styleMask())));
         }
         JobOptions o = request.options() == null ? JobOptions.defaults()
                 : parseOptions(codec.encodeToString(request.options()));
         return new JobDraft(content, styles, weights, o, request.webhook(),
-                Deadlines.from(cancelAfter, request.deadline(), Instant.now()), parsePriority(request.priority()));
+                Deadlines.from(cancelAfter, request.deadline(), Instant.now()),
+                new DraftMasks(outputMasks, styleImageMasks, null), parsePriority(request.priority()));
     }
 
     /** The {@code priority} field: high, normal or low in any case; absent = normal. */

@@ -55,11 +55,19 @@ public class UploadGate {
         boolean multipart = contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
         return switch (path) {
-            case "/v1/jobs" -> multipart ? (1L + limits.maxStyles()) * limits.maxInputBytes() + FORM_OVERHEAD
+            case "/v1/jobs" -> multipart ? maxFormImages(limits) * limits.maxInputBytes() + FORM_OVERHEAD
                     : settings.limits().maxJsonBytes();
             case "/v1/images" -> limits.maxInputBytes() + (multipart ? FORM_OVERHEAD : 0);
             default -> -1;
         };
+    }
+
+    /**
+     * How many images a multipart submission may carry, each of up to max-input-bytes: the content, max-styles style
+     * images, an output mask and a style-image mask per style, and the content mask.
+     */
+    static long maxFormImages(JobLimits limits) {
+        return 2L + 3L * limits.maxStyles();
     }
 
     private static boolean carriesImages(String path, String contentType) {

@@ -23,6 +23,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -75,6 +78,12 @@ public class ModelsResource {
                     + "(JSON: name, description, minSide, maxSide, multipleOf, optional tileSize, tileOverlap, "
                     + "inputScale 255 or 1), optional 'preview' (PNG/JPEG). The model is loaded and run once on "
                     + "upload; a file that is not ONNX, has other shapes or does not run is refused with 422.")
+    @APIResponse(responseCode = "201", description = "Registered",
+            content = @Content(schema = @Schema(implementation = ModelView.class)))
+    @APIResponse(responseCode = "403", description = "The key is not a model admin (ist.gateway.model-admins)")
+    @APIResponse(responseCode = "413", description = "The body or the preview has too many bytes")
+    @APIResponse(responseCode = "415", description = "The preview is not PNG or JPEG")
+    @APIResponse(responseCode = "422", description = "Invalid metadata, or the network is not usable ONNX")
     public Response upload(@RestForm("model") FileUpload model, @RestForm("metadata") String metadata,
                            @RestForm("preview") FileUpload preview) {
         requireAdmin(caller.get());
@@ -128,6 +137,8 @@ public class ModelsResource {
     @Path("/{name}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One registered style model")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ModelView.class)))
+    @APIResponse(responseCode = "404", description = "No model of this name")
     public ModelView get(@PathParam("name") String name) {
         return catalog.find(name).map(this::view).orElseThrow(() -> new ProblemException(404, "model-not-found",
                 "Model not found", "no model named " + name + " is registered"));

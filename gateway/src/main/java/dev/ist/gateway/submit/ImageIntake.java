@@ -88,6 +88,29 @@ public class ImageIntake {
         }
     }
 
+    /**
+     * A mask is checked as an image is (bytes, format, pixels, full decode), but bytes that are no image are 422
+     * {@code invalid-mask}: the request is well-formed multipart, one of its masks is unusable.
+     */
+    public ImageInfo inspectMask(String field, byte[] bytes) {
+        try {
+            return inspect(field, bytes);
+        } catch (ProblemException e) {
+            if (e.status() != 415) {
+                throw e;
+            }
+            throw new ProblemException(422, "invalid-mask", "The mask is not an image",
+                    field + " is not a PNG or JPEG image (judged from its content); a mask is a grey PNG or JPEG",
+                    List.of(new FieldError(field, "a mask must be a PNG or JPEG image")), "invalid_mask")
+                    .with("field", field).with("accepted", List.of("image/png", "image/jpeg"));
+        }
+    }
+
+    /** Dimensions (as displayed) of an image stored earlier; the caller has checked that it may use it. */
+    public ImageInfo storedInfo(String field, ImageRef ref) {
+        return inspect(field, store.get(ref.key(), inspector.maxBytes()));
+    }
+
     /** Stores checked bytes under their SHA-256 and records that {@code owner} uploaded them. */
     public StoredImage store(byte[] bytes, ImageInfo info, String owner) {
         store.putContentAddressed(bytes, info.format().mediaType());

@@ -8,19 +8,24 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A submission as the client described it, before checks: images, per-style weights, decoded options, and the
- * optional webhook and deadline (null: none), and the priority lane (null: normal).
+ * A submission as the client described it, before checks: images, per-style weights, decoded options, the
+ * optional webhook and deadline (null: none), the masks ({@link DraftMasks#NONE}: none) and the priority lane
+ * (null: normal).
  */
 public record JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
-                       WebhookSpec webhook, Instant deadline, Priority priority) {
+                       WebhookSpec webhook, Instant deadline, DraftMasks masks, Priority priority) {
+
+    public JobDraft {
+        masks = masks == null ? DraftMasks.NONE : masks;
+    }
 
     public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options,
                     WebhookSpec webhook, Instant deadline) {
-        this(content, styles, styleWeights, options, webhook, deadline, null);
+        this(content, styles, styleWeights, options, webhook, deadline, DraftMasks.NONE, null);
     }
 
     public JobDraft(ImageSource content, List<ImageSource> styles, List<Double> styleWeights, JobOptions options) {
-        this(content, styles, styleWeights, options, null, null);
+        this(content, styles, styleWeights, options, null, null, DraftMasks.NONE, null);
     }
 
     /** The lane asked for ({@link Priority#NORMAL} when none was). */

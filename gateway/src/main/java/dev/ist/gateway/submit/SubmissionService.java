@@ -60,6 +60,7 @@ public class SubmissionService {
     private final ModelCatalog models;
     private final WebhookRequestCheck webhooks;
     private final FleetAdmission admission;
+    private final MaskIntake maskIntake;
     private final SubmissionLimiter limiter = new SubmissionLimiter();
     private final Map<String, AtomicInteger> reserved = new ConcurrentHashMap<>();
     private final Map<String, Object> idLocks = new ConcurrentHashMap<>();
@@ -71,9 +72,10 @@ public class SubmissionService {
 
     public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
                              GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models,
-                             WebhookRequestCheck webhooks, FleetAdmission admission) {
+                             WebhookRequestCheck webhooks, FleetAdmission admission, MaskIntake maskIntake) {
         this.webhooks = webhooks;
         this.admission = admission;
+        this.maskIntake = maskIntake;
         this.intake = intake;
         this.validator = validator;
         this.publisher = publisher;
@@ -257,6 +259,7 @@ public class SubmissionService {
         if (draft.options().init() == InitMode.IMAGE && draft.options().initImage() != null) {
             intake.checkStored("options.initImage", draft.options().initImage(), caller.owner());
         }
+        List<MaskIntake.Checked> masks = maskIntake.check(draft, infos, caller.owner());
         ImageRef contentRef = draft.content().ref();
         FleetQuote quote = (dryRun ? admission.quote(draft.options(), infos.get(0), contentRef)
                 : admission.admit(draft.options(), infos.get(0), contentRef)).orElse(null);
@@ -264,12 +267,34 @@ public class SubmissionService {
             return new Checked(null, quote);
         }
         String fingerprint = JobFingerprint.of(draft);
-        List<ImageRef> refs = storeAll(sources, infos, caller.owner());
-        List<StyleRef> styles = new ArrayList<>();
-        for (int i = 1; i < refs.size(); i++) {
-            styles.add(new StyleRef(refs.get(i), weights == null ? 1.0 : weights.get(i - 1)));
+        List<ImageSource> toStore = new ArrayList<>(sources);
+        List<ImageInfo> toStoreInfos = new ArrayList<>(infos);
+        for (MaskIntake.Checked m : masks) {
+            toStore.add(m.source());
+            toStoreInfos.add(m.info());
         }
-        JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, draft.options(),
+        List<ImageRef> refs = storeAll(toStore, toStoreInfos, caller.owner());
+        int styleCount = draft.styles().size();
+        ImageRef[] outputMasks = new ImageRef[styleCount];
+        ImageRef[] styleImageMasks = new ImageRef[styleCount];
+        ImageRef contentMask = null;
+        for (int k = 0; k < masks.size(); k++) {
+            MaskIntake.Checked m = masks.get(k);
+            ImageRef ref = refs.get(sources.size() + k);
+            switch (m.target()) {
+                case OUTPUT -> outputMasks[m.style()] = ref;
+                case STYLE_IMAGE -> styleImageMasks[m.style()] = ref;
+                case CONTENT -> contentMask = ref;
+            }
+        }
+        List<StyleRef> styles = new ArrayList<>();
+        for (int i = 0; i < styleCount; i++) {
+            styles.add(new StyleRef(refs.get(i + 1), weights == null ? 1.0 : weights.get(i), outputMasks[i],
+                    styleImageMasks[i]));
+        }
+        JobOptions options = contentMask == null ? draft.options()
+                : draft.options().toBuilder().contentMask(contentMask).build();
+        JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, options,
                 caller.owner()).withFingerprint(fingerprint).withWebhook(webhook)
                 .withDeadline(draft.deadline()).withPriority(draft.lane());
         List<FieldError> all = validator.validate(request);

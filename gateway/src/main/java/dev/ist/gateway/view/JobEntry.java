@@ -4,6 +4,7 @@ import dev.ist.common.event.ControlMessage;
 import dev.ist.common.event.EventType;
 import dev.ist.common.event.Failure;
 import dev.ist.common.event.JobEvent;
+import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobRequest;
 
@@ -175,9 +176,13 @@ final class JobEntry {
         JobEvent latest = null;
         Progress progress = null;
         String previewKey = null;
+        NetworkInfo network = null;
         Map<String, Long> timings = new HashMap<>();
         for (JobEvent e : events.values()) {
             latest = e;
+            if (e.network() != null) {
+                network = e.network();
+            }
             if (e.isTerminal()) {
                 terminal = e;
             }
@@ -198,7 +203,7 @@ final class JobEntry {
         String resultKey = terminal != null && terminal.type() == EventType.SUCCEEDED ? terminal.resultKey() : null;
         return new JobSnapshot(request, state, latest == null ? -1 : latest.seq(),
                 latest == null ? request.submittedAt() : latest.at(), progress, previewKey, resultKey, failure,
-                Map.copyOf(timings), cancelRequested, latest == null ? null : latest.workerId());
+                Map.copyOf(timings), cancelRequested, latest == null ? null : latest.workerId(), network);
     }
 
     String jobId() {

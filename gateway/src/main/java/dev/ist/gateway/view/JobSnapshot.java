@@ -1,6 +1,7 @@
 package dev.ist.gateway.view;
 
 import dev.ist.common.event.Failure;
+import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobRequest;
 
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param timingsMs       per-phase timings from the events (merged)
  * @param cancelRequested a cancel was published on the control topic
  * @param workerId        the worker that last reported, or null
+ * @param network         the network the job ran with, as the worker last reported it (null until it does)
  */
 public record JobSnapshot(
         JobRequest request,
@@ -33,7 +35,8 @@ public record JobSnapshot(
         Failure failure,
         Map<String, Long> timingsMs,
         boolean cancelRequested,
-        String workerId) {
+        String workerId,
+        NetworkInfo network) {
 
     public String jobId() {
         return request.jobId();

@@ -39,12 +39,19 @@ import java.util.concurrent.Executors;
  *
  * <p>Pacing from the options: {@code iterations / 10} ticks (1 to 10) of {@value #STEP_MS} ms; with 1000 or more
  * iterations a slow job of 300 ticks (for cancel tests). Jobs of the owners {@code bench}, {@code limited},
- * {@code limited2}, {@code queued} and {@code lanes} are left queued (a
- * deadline ends them; any cancel ends a {@code lanes} job). It reads every priority lane's topic.
+ * {@code limited2}, {@code queued} and {@code lanes} are left queued (a deadline ends them; any cancel ends a
+ * {@code lanes} job), and so is any job with {@code seed} {@value #LEFT_QUEUED_SEED} (the page test's queued job),
+ * until it is cancelled. It reads every priority lane's topic. SUCCEEDED reports the network as a worker does: a
+ * seeded random one, as tests run.
  */
 public final class WorkerStandIn implements AutoCloseable {
 
     static final long STEP_MS = 120;
+    /** A job with this seed stays queued until a cancel for it arrives (then CANCELLED). */
+    public static final long LEFT_QUEUED_SEED = 4242;
+    /** What the stand-in reports as its network: a seeded random one, like the workers of the tests. */
+    public static final dev.ist.common.event.NetworkInfo NETWORK = dev.ist.common.event.NetworkInfo.of(
+            "random(seed=7,channels=stand-in)", ImageStore.sha256Hex("stand-in".getBytes()));
     public static final String WORKER_ID = "stand-in-1";
 
     private final String bootstrap;
@@ -54,6 +61,7 @@ public final class WorkerStandIn implements AutoCloseable {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     private final Map<String, JobRequest> leftQueued = new ConcurrentHashMap<>();
+    private final Map<String, JobRequest> heldBySeed = new ConcurrentHashMap<>();
     private final ExecutorService jobs = Executors.newFixedThreadPool(4, r -> daemon(r, "stand-in-job"));
     private final JsonCodec codec = JsonCodec.shared();
     private volatile boolean running = true;
@@ -115,7 +123,9 @@ public final class WorkerStandIn implements AutoCloseable {
                     if (!taken.add(request.jobId())) {
                         continue;
                     }
-                    if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
+                    if (request.options().seed() == LEFT_QUEUED_SEED) {
+                        heldBySeed.put(request.jobId(), request);
+                    } else if (!"bench".equals(request.owner()) && !"limited".equals(request.owner())
                             && !"limited2".equals(request.owner()) && !"queued".equals(request.owner())
                             && !"lanes".equals(request.owner())) {
                         jobs.submit(() -> run(request));
@@ -139,6 +149,11 @@ public final class WorkerStandIn implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : controlConsumer.poll(Duration.ofMillis(100))) {
                     ControlMessage m = codec.decodeControl(r.value());
                     cancelled.add(m.jobId());
+                    JobRequest seedHeld = heldBySeed.remove(m.jobId());
+                    if (seedHeld != null) {
+                        publish(JobEvent.cancelled(seedHeld.jobId(), 1, Instant.now(), WORKER_ID,
+                                "cancelled by the user"));
+                    }
                     // a deadline reaches even a job left queued, as a real worker would reach it in the end
                     // (and any cancel reaches the lanes key's queued jobs: they end, as jobs ahead in a queue do)
                     JobRequest waiting = leftQueued.get(m.jobId());
@@ -201,7 +216,7 @@ public final class WorkerStandIn implements AutoCloseable {
                     "image/png");
             long total = Duration.between(started, Instant.now()).toMillis();
             publish(JobEvent.succeeded(id, seq, Instant.now(), WORKER_ID, null, resultKey, null,
-                    Map.of("queueWait", queueWait, "optimise", total, "total", total)));
+                    Map.of("queueWait", queueWait, "optimise", total, "total", total)).withNetwork(NETWORK));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.InitMode;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.weights.WeightsLoader;

@@ -95,6 +95,10 @@ class WorkerJobFlowTest {
         assertTrue(manifest.get("weights").get("sha256").asText().length() == 64);
         assertEquals("FP32", manifest.get("weights").get("precision").asText(), "a job naming no precision: the"
                 + " harness engine's default");
+        // the SUCCEEDED event reports the manifest's network; the harness runs a seeded random one
+        assertEquals(manifest.get("weights").get("description").asText(), done.network().weights());
+        assertEquals(manifest.get("weights").get("sha256").asText(), done.network().sha256());
+        assertTrue(done.network().random(), "a seeded random network is reported as random: " + done.network());
         for (String phase : List.of("queueWait", "fetch", "targets", "optimise", "store", "total")) {
             assertNotNull(manifest.get("timingsMs").get(phase), "manifest timing " + phase);
             assertNotNull(done.timingsMs().get(phase), "event timing " + phase);

@@ -4,6 +4,7 @@ import dev.ist.common.ObjectKeys;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.event.Losses;
+import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.EngineState;
@@ -69,7 +70,8 @@ final class Completion {
             byte[] manifestJson = codec.encode(manifest);
             retry.run(job.jobId, job.control, "store the manifest", () -> objects.saveManifest(manifestKey, manifestJson));
             succeeded = JobEvent.succeeded(job.jobId, job.terminalSeq, clock.instant(), workerId,
-                    done.reporter().last(), resultKey, manifestKey, timings);
+                    done.reporter().last(), resultKey, manifestKey, timings)
+                    .withNetwork(NetworkInfo.of(manifest.weights().description(), manifest.weights().sha256()));
             JobEvent marker = succeeded;
             retry.run(job.jobId, job.control, "store the terminal marker", () -> objects.saveTerminal(marker));
         } catch (FencedWriteException e) {
