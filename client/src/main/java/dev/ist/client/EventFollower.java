@@ -28,6 +28,13 @@ public final class EventFollower {
         /** A new event (the JobEvent JSON), in sequence order, each once. */
         void onEvent(JsonNode event);
 
+        /**
+         * A {@code queue} push (no id, not a job event): {@code {"jobId","at","position","etaSeconds"}}, sent when
+         * the job's place in the queue moves.
+         */
+        default void onQueue(JsonNode queue) {
+        }
+
         /** The connection was lost; the next attempt starts after {@code delay}. */
         default void onReconnect(int attempt, Duration delay, String lastEventId, String reason) {
         }
@@ -107,6 +114,10 @@ public final class EventFollower {
                             serverRetry = parser.retryMillis();
                         }
                         if (e == null) {
+                            continue;
+                        }
+                        if ("queue".equals(e.type())) {
+                            listener.onQueue(parse(e));
                             continue;
                         }
                         JsonNode event = parse(e);

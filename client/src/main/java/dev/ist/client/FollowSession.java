@@ -125,6 +125,17 @@ final class FollowSession {
         }
 
         @Override
+        public void onQueue(JsonNode queue) {
+            JobProgress p = state.get();
+            if (!"QUEUED".equals(p.status())) {
+                return; // a push that raced the job's start
+            }
+            JsonNode asJob = GatewayClient.JSON.createObjectNode().put("status", "QUEUED").set("queue", queue);
+            JobProgress next = state.updateAndGet(s -> s.withStatus(asJob));
+            display.progress(next, null);
+        }
+
+        @Override
         public void onReconnect(int attempt, Duration delay, String lastEventId, String reason) {
             display.reconnecting(id, attempt, delay, lastEventId, reason);
         }

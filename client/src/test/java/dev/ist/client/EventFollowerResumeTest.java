@@ -126,6 +126,29 @@ class EventFollowerResumeTest {
     }
 
     @Test
+    void queuePushesReachTheListenerApartFromJobEventsAndDoNotMoveTheResumeId() throws Exception {
+        URI base = start((n, ex) -> {
+            ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            stream(ex, event(0, "QUEUED")
+                    + "event: queue\ndata: {\"jobId\":\"j1\",\"position\":3,\"etaSeconds\":40}\n\n"
+                    + "event: queue\ndata: {\"jobId\":\"j1\",\"position\":2}\n\n"
+                    + event(1, "RUNNING") + event(2, "SUCCEEDED"));
+        });
+        List<Integer> positions = new ArrayList<>();
+        Recorder r = new Recorder() {
+            @Override
+            public void onQueue(JsonNode queue) {
+                positions.add(queue.path("position").asInt());
+            }
+        };
+        EventFollower.Outcome outcome = follower(base).follow("j1", null, r);
+        assertEquals(List.of(3, 2), positions);
+        assertEquals(List.of(0L, 1L, 2L), r.seqs, "a queue push is not a job event");
+        assertEquals("2", outcome.lastEventId());
+    }
+
+    @Test
     void aListenerThatFindsTheStreamBehindTheJobGetsAReplayFromTheLastId() throws Exception {
         URI base = start((n, ex) -> {
             ex.sendResponseHeaders(200, 0);
