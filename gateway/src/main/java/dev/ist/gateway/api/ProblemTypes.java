@@ -21,6 +21,7 @@ public final class ProblemTypes {
         m.put("unreadable-body", "400: the request body broke off while it was read");
         m.put("unauthorized", "401: no API key, or an unknown one (X-Api-Key)");
         m.put("forbidden", "403: the key may not do this (model uploads: ist.gateway.model-admins)");
+        m.put("priority-not-allowed", "403: the priority is above what this key may use (field: priority, maxPriority)");
         m.put("cross-origin-refused", "403: an anonymous request from another origin");
         m.put("job-not-found", "404: no such job for this caller (another caller's job reads the same)");
         m.put("unknown-image", "404: a referenced image (field.sha256) was not uploaded by this key");
@@ -40,6 +41,7 @@ public final class ProblemTypes {
                 + "options.contentMask)");
         m.put("mask-aspect-ratio", "422: a mask's aspect ratio is not within 10 % of what it covers (field, maskSize, "
                 + "expectedAspect)");
+        m.put("too-large-for-fleet", "422: no advertised worker class can fit the job (largestFittingSize, classes)");
         m.put("idempotency-key-reused", "422: the Idempotency-Key was used for another request");
         m.put("invalid-model", "422: an uploaded network is not ONNX of the expected shape, or does not run");
         m.put("rate-limited", "429: the key's per-minute budget is spent (limit; Retry-After)");
