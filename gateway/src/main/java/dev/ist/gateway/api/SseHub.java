@@ -107,8 +107,10 @@ public class SseHub {
             for (JobEvent e : replay.get()) {
                 session.onEvent(e);
             }
-            session.queue(new QueueEstimator(view).all().get(jobId));
         }
+        // outside the session's lock: the estimate reads every job's entry, and an entry delivering an event holds
+        // its own lock while it waits for the session's (lock order entry -> session, never the reverse)
+        session.queue(new QueueEstimator(view).all().get(jobId));
         return true;
     }
 
@@ -217,6 +219,20 @@ public class SseHub {
                 }
                 closed = true;
             }
+            if (Thread.holdsLock(this)) {
+                // called from inside this session's lock (a failed send): leaving the job's listeners takes the
+                // entry's lock, so it happens on the scheduler, keeping the lock order entry -> session
+                try {
+                    heartbeats.execute(this::release);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the hub is shutting down: nobody delivers events any more, release here
+                }
+            }
+            release();
+        }
+
+        private void release() {
             view.unsubscribe(jobId, this);
             if (sessions.remove(this)) {
                 metrics.sseClosed();
