@@ -1,5 +1,7 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.capacity.JobShape;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -11,12 +13,7 @@ public final class ImageOps {
 
     /** Width and height after scaling so the long side is {@code longSide}; unchanged when it already is. */
     public static int[] scaledSize(int width, int height, int longSide) {
-        int longest = Math.max(width, height);
-        if (longest == longSide) {
-            return new int[] {width, height};
-        }
-        double s = (double) longSide / longest;
-        return new int[] {Math.max(1, (int) Math.round(width * s)), Math.max(1, (int) Math.round(height * s))};
+        return JobShape.scaledSize(width, height, longSide); // one rounding rule for the planner and the pixels
     }
 
     public static float[] toChw(BufferedImage image) {

@@ -1,0 +1,31 @@
+package dev.ist.gateway.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The consumer settings every topic reader of the gateway shares (the job view, the capacity table, the webhook
+ * dispatcher): from the earliest record, offsets never auto-committed (a reader commits after its work, or keeps no
+ * offsets at all), topics never created by reading them, raw bytes decoded by the shared codec.
+ */
+public final class TopicReaderConfig {
+
+    private TopicReaderConfig() {
+    }
+
+    /** A mutable map, so a reader can add its own keys (group id, max poll records). */
+    public static Map<String, Object> fromStart(String bootstrapServers) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return c;
+    }
+}
