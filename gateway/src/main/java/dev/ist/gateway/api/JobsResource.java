@@ -1,12 +1,7 @@
 package dev.ist.gateway.api;
 
-import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
-import dev.ist.common.job.FieldError;
-import dev.ist.common.job.ImageRef;
-import dev.ist.common.job.JobOptions;
-import dev.ist.common.job.WebhookSpec;
 import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
@@ -58,7 +53,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,8 +147,9 @@ public class JobsResource {
             }
             DraftMasks masks = st.size() <= submissions.limits().maxStyles()
                     ? MaskParts.read(allFiles, st.size(), intake) : DraftMasks.NONE;
-            return new JobDraft(c, st, parseWeights(styleWeights), parseOptions(options), parseWebhook(webhook),
-                    Deadlines.from(cancelAfter, deadline, Instant.now()), masks, parsePriority(priority));
+            return new JobDraft(c, st, DraftFields.parseWeights(styleWeights), DraftFields.parseOptions(options),
+                    DraftFields.parseWebhook(webhook), Deadlines.from(cancelAfter, deadline, Instant.now()), masks,
+                    DraftFields.parsePriority(priority));
         };
         if (dryRun) {
             return quote(who, draft);
@@ -184,9 +179,9 @@ public class JobsResource {
         // capped while reading: a huge body is refused at the limit, never buffered whole
         byte[] body = BoundedBody.read(stream, settings.limits().maxJsonBytes(), "body");
         if (dryRun) {
-            return quote(who, () -> parseJsonDraft(body, cancelAfter));
+            return quote(who, () -> DraftFields.parseJsonDraft(body, cancelAfter));
         }
-        Submission s = submissions.submit(who, idempotencyKey, () -> parseJsonDraft(body, cancelAfter));
+        Submission s = submissions.submit(who, idempotencyKey, () -> DraftFields.parseJsonDraft(body, cancelAfter));
         return answer(s, prefer);
     }
 
@@ -401,114 +396,5 @@ public class JobsResource {
             b.header("Idempotent-Replayed", "true");
         }
         return b.build();
-    }
-
-    /** The multipart {@code webhook} field: the same JSON object as in a JSON submission. */
-    private WebhookSpec parseWebhook(String json) {
-        if (json == null || json.isBlank()) {
-            return null;
-        }
-        try {
-            return codec.decode(json.getBytes(StandardCharsets.UTF_8), WebhookSpec.class);
-        } catch (InvalidMessageException e) {
-            String field = "$".equals(e.field()) ? "webhook" : "webhook." + e.field();
-            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
-            throw ProblemException.invalid(field + ": " + message, List.of(new FieldError(field, message)),
-                    "invalid_webhook");
-        }
-    }
-
-    private JobOptions parseOptions(String json) {
-        if (json == null || json.isBlank()) {
-            return JobOptions.defaults();
-        }
-        try {
-            return codec.decodeOptions(json.getBytes(StandardCharsets.UTF_8));
-        } catch (InvalidMessageException e) {
-            String field = "$".equals(e.field()) ? "options" : "options." + e.field();
-            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
-            throw ProblemException.invalid(field + ": " + message, List.of(new FieldError(field, message)),
-                    "invalid_option");
-        }
-    }
-
-    private static List<Double> parseWeights(String csv) {
-        if (csv == null || csv.isBlank()) {
-            return null;
-        }
-        List<Double> weights = new ArrayList<>();
-        for (String part : csv.split(",")) {
-            try {
-                weights.add(Double.parseDouble(part.trim()));
-            } catch (NumberFormatException e) {
-                throw ProblemException.invalid("styleWeights must be comma-separated numbers",
-                        List.of(new FieldError("styleWeights", "not a number: '" + part.trim() + "'")),
-                        "invalid_option");
-            }
-        }
-        return weights;
-    }
-
-    private JobDraft parseJsonDraft(byte[] body, String cancelAfter) {
-        JsonJobRequest request;
-        try {
-            request = codec.decode(body, JsonJobRequest.class);
-        } catch (InvalidMessageException e) {
-            String message = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
-            if ("$".equals(e.field())) {
-                throw ProblemException.malformed("$", message);
-            }
-            throw ProblemException.invalid(e.field() + ": " + message, List.of(new FieldError(e.field(), message)),
-                    "invalid_option");
-        }
-        ImageSource content = request.content() == null ? null
-                : ImageSource.stored("content", imageId("content", request.content()));
-        List<ImageSource> styles = new ArrayList<>();
-        List<Double> weights = new ArrayList<>();
-        List<JsonJobRequest.Style> given = request.styles() == null ? List.of() : request.styles();
-        List<ImageSource> outputMasks = new ArrayList<>();
-        List<ImageSource> styleImageMasks = new ArrayList<>();
-        for (int i = 0; i < given.size(); i++) {
-            String f = "styles[" + i + "]";
-            JsonJobRequest.Style s = given.get(i);
-            if (s == null || s.image() == null) {
-                throw ProblemException.invalid(f + ".image is required",
-                        List.of(new FieldError(f + ".image", "is required")), "invalid_option");
-            }
-            styles.add(ImageSource.stored(f, imageId(f + ".image", s.image())));
-            weights.add(s.weight() == null ? 1.0 : s.weight());
-            outputMasks.add(s.mask() == null ? null
-                    : ImageSource.stored(f + ".mask", imageId(f + ".mask", s.mask())));
-            styleImageMasks.add(s.styleMask() == null ? null
-                    : ImageSource.stored(f + ".styleMask", imageId(f + ".styleMask", s.styleMask())));
-        }
-        JobOptions o = request.options() == null ? JobOptions.defaults()
-                : parseOptions(codec.encodeToString(request.options()));
-        return new JobDraft(content, styles, weights, o, request.webhook(),
-                Deadlines.from(cancelAfter, request.deadline(), Instant.now()),
-                new DraftMasks(outputMasks, styleImageMasks, null), parsePriority(request.priority()));
-    }
-
-    /** The {@code priority} field: high, normal or low in any case; absent = normal. */
-    private static dev.ist.common.job.Priority parsePriority(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        dev.ist.common.job.Priority p = dev.ist.common.job.LaneSchedule.parseLane(raw);
-        if (p == null) {
-            throw ProblemException.invalid("priority must be high, normal or low",
-                    List.of(new FieldError("priority", "must be high, normal or low, not '"
-                            + (raw.length() > 20 ? raw.substring(0, 20) + "…" : raw) + "'")), "invalid_option");
-        }
-        return p;
-    }
-
-    private static ImageRef imageId(String field, JsonJobRequest.ImageId id) {
-        String sha = id.sha256();
-        if (sha == null || !sha.matches("[0-9a-f]{64}")) {
-            throw ProblemException.invalid(field + ".sha256 must be the id returned by POST /v1/images",
-                    List.of(new FieldError(field + ".sha256", "must be 64 lower-case hex digits")), "invalid_option");
-        }
-        return new ImageRef(sha);
     }
 }
