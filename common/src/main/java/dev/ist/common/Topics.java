@@ -69,6 +69,21 @@ public record Topics(String jobs, String events, String dlq, String control, Str
         return null;
     }
 
+    /**
+     * The topics of worker pool {@code pool} ({@link dev.ist.common.capacity.WorkerPool}): the default pool's are these;
+     * any other pool has its own three lanes, {@code <jobs>.pool.<pool>} (NORMAL) and its {@code .high} / {@code .low},
+     * and shares the events, dead-letter and control topics.
+     */
+    public Topics forPool(String pool) {
+        if (dev.ist.common.capacity.WorkerPool.isDefault(pool)) {
+            return this;
+        }
+        if (!dev.ist.common.capacity.WorkerPool.isValidName(pool)) {
+            throw new IllegalArgumentException("not a pool name: " + pool);
+        }
+        return new Topics(jobs + ".pool." + pool, events, dlq, control);
+    }
+
     /** Whether {@code topic} is one of the jobs topics. */
     public boolean isJobsTopic(String topic) {
         return laneOf(topic) != null;

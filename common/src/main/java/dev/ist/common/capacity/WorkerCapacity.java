@@ -16,9 +16,11 @@ import java.util.Objects;
  *                               (an iteration of an untiled W×H level takes about W·H / pixelsPerSecond seconds)
  * @param maxOutputPixels        the largest output the worker's engine accepts
  * @param at                     when this advertisement was made
+ * @param pool                   the worker's pool ({@link WorkerPool}); null in records written before pools existed
+ *                               is read as {@link WorkerPool#DEFAULT}
  */
 public record WorkerCapacity(int v, String workerId, String device, long memoryBudgetBytes, double pixelsPerSecond,
-                             long maxOutputPixels, Instant at) {
+                             long maxOutputPixels, Instant at, String pool) {
 
     public static final int SCHEMA_VERSION = 1;
     /** Topic name unless {@code ist.topics.workers} says otherwise; must be compacted. */
@@ -32,5 +34,12 @@ public record WorkerCapacity(int v, String workerId, String device, long memoryB
         if (memoryBudgetBytes < 0 || !(pixelsPerSecond >= 0) || maxOutputPixels < 0) {
             throw new IllegalArgumentException("capacity figures must be >= 0");
         }
+        pool = WorkerPool.orDefault(pool);
+    }
+
+    /** A worker of the default pool. */
+    public WorkerCapacity(int v, String workerId, String device, long memoryBudgetBytes, double pixelsPerSecond,
+                          long maxOutputPixels, Instant at) {
+        this(v, workerId, device, memoryBudgetBytes, pixelsPerSecond, maxOutputPixels, at, WorkerPool.DEFAULT);
     }
 }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param webhook     optional: where to POST the job object on its lifecycle events (absent: no webhook)
  * @param deadline    optional: a job not finished by then ends CANCELLED with reason {@code deadline}
  * @param priority    the queue lane; null (records written before lanes existed) = {@link Priority#NORMAL}
+ * @param pool        the worker pool the gateway routed the job to (see {@link dev.ist.common.capacity.WorkerPool});
+ *                    null (records written before pools existed) = the default pool
  */
 public record JobRequest(
         int v,
@@ -32,7 +34,8 @@ public record JobRequest(
         String fingerprint,
         WebhookSpec webhook,
         Instant deadline,
-        Priority priority) {
+        Priority priority,
+        String pool) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -47,32 +50,43 @@ public record JobRequest(
 
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
                                 JobOptions options, String owner) {
-        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null, null);
+        return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null, null,
+                null);
     }
 
     public JobRequest withFingerprint(String value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value, webhook, deadline,
-                priority);
+                priority, pool);
     }
 
     public JobRequest withWebhook(WebhookSpec value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, value, deadline,
-                priority);
+                priority, pool);
     }
 
     public JobRequest withDeadline(Instant value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, value,
-                priority);
+                priority, pool);
     }
 
     public JobRequest withPriority(Priority value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
-                value);
+                value, pool);
+    }
+
+    public JobRequest withPool(String value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
+                priority, value);
     }
 
     /** The lane this job runs in ({@link Priority#NORMAL} when the record names none). */
     public Priority lane() {
         return priority == null ? Priority.NORMAL : priority;
+    }
+
+    /** The pool this job runs in ({@link dev.ist.common.capacity.WorkerPool#DEFAULT} when the record names none). */
+    public String workerPool() {
+        return dev.ist.common.capacity.WorkerPool.orDefault(pool);
     }
 
     /** Whether the request carries a deadline that has passed at {@code now}. */

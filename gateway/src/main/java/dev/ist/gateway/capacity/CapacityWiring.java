@@ -1,5 +1,6 @@
 package dev.ist.gateway.capacity;
 
+import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.gateway.config.KafkaSettings;
 import io.quarkus.runtime.StartupEvent;

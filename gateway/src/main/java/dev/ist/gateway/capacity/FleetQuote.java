@@ -1,5 +1,6 @@
 package dev.ist.gateway.capacity;
 
+import dev.ist.common.capacity.WorkerClass;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ist.common.capacity.Estimate;
 

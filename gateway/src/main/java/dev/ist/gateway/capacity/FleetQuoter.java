@@ -1,5 +1,7 @@
 package dev.ist.gateway.capacity;
 
+import dev.ist.common.capacity.WorkerClass;
+import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.CapacityPlanner;
 import dev.ist.common.capacity.DoesNotFitException;
 import dev.ist.common.capacity.Estimate;

@@ -1,5 +1,6 @@
 package dev.ist.gateway.capacity;
 
+import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;

@@ -1,4 +1,4 @@
-package dev.ist.gateway.capacity;
+package dev.ist.common.capacity;
 
 import dev.ist.common.capacity.WorkerCapacity;
 
@@ -43,11 +43,11 @@ public final class WorkerCapacityTable {
                 .sorted(Comparator.comparing(WorkerCapacity::workerId)).toList();
     }
 
-    /** The live workers grouped into classes, smallest budget first. */
+    /** The live workers grouped into classes (per pool, device kind, budget and cap), smallest budget first. */
     public List<WorkerClass> classes(Instant now) {
         Map<String, List<WorkerCapacity>> groups = new LinkedHashMap<>();
         for (WorkerCapacity c : live(now)) {
-            groups.computeIfAbsent(deviceKind(c.device()) + "/" + c.memoryBudgetBytes() + "/" + c.maxOutputPixels(),
+            groups.computeIfAbsent(c.pool() + "/" + deviceKind(c.device()) + "/" + c.memoryBudgetBytes() + "/" + c.maxOutputPixels(),
                     k -> new ArrayList<>()).add(c);
         }
         List<WorkerClass> classes = new ArrayList<>();
@@ -62,7 +62,7 @@ public final class WorkerCapacityTable {
             }
             WorkerCapacity first = members.get(0);
             classes.add(new WorkerClass(deviceKind(first.device()), first.memoryBudgetBytes(),
-                    measured == 0 ? 0 : sum / measured, first.maxOutputPixels(), members.size()));
+                    measured == 0 ? 0 : sum / measured, first.maxOutputPixels(), members.size(), first.pool()));
         }
         classes.sort(Comparator.comparingLong(WorkerClass::memoryBudgetBytes).thenComparing(WorkerClass::device));
         return classes;

@@ -1,4 +1,4 @@
-package dev.ist.gateway.capacity;
+package dev.ist.common.capacity;
 
 import dev.ist.common.capacity.WorkerCapacity;
 import org.junit.jupiter.api.Test;
