@@ -403,6 +403,7 @@ class HostileInputTest {
         }
         valid.put("cmyk jpeg", TestImages.cmykJpeg(48, 64, 0, 200, 200, 0));
         valid.put("icc jpeg", TestImages.linearRgbJpeg(48, 64, 90));
+        valid.put("icc png", TestImages.linearRgbPng(48, 64, 90, 90, 90));
         valid.put("progressive jpeg", TestImages.progressiveJpeg(TestImages.quadrants(32, 64)));
         valid.put("16-bit png", TestImages.rgb16Png(TestImages.quadrants(32, 64)));
         valid.put("grey png", TestImages.greyPng(TestImages.gradient(48, 64)));

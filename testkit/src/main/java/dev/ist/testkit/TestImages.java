@@ -357,6 +357,48 @@ public final class TestImages {
     }
 
     /** The first {@code keep} bytes of {@code bytes}: a download cut short. */
+    /** A PNG whose samples are linear-RGB values, tagged with the linear-RGB ICC profile (an iCCP chunk). */
+    public static byte[] linearRgbPng(int width, int height, int r, int g, int b) {
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        return withIccProfile(png(solid(width, height, rgb(r, g, b))), profile);
+    }
+
+    /** {@code png} with an iCCP chunk (name, compression method 0, zlib-deflated {@code profile}) right after IHDR. */
+    public static byte[] withIccProfile(byte[] png, byte[] profile) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(profile);
+        deflater.finish();
+        java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        while (!deflater.finished()) {
+            compressed.write(buf, 0, deflater.deflate(buf));
+        }
+        deflater.end();
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        data.writeBytes("test".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        data.write(0); // name terminator
+        data.write(0); // compression method: zlib
+        data.writeBytes(compressed.toByteArray());
+        byte[] chunk = pngChunk("iCCP", data.toByteArray());
+        int ihdrEnd = 8 + 4 + 4 + 13 + 4;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(png, 0, ihdrEnd);
+        out.writeBytes(chunk);
+        out.write(png, ihdrEnd, png.length - ihdrEnd);
+        return out.toByteArray();
+    }
+
+    private static byte[] pngChunk(String type, byte[] data) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + data.length);
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        b.putInt(data.length).put(t).put(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
     public static byte[] truncated(byte[] bytes, int keep) {
         return java.util.Arrays.copyOf(bytes, Math.min(keep, bytes.length));
     }

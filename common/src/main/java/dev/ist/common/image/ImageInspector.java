@@ -80,7 +80,8 @@ public final class ImageInspector {
      */
     public BufferedImage decode(byte[] bytes) throws ImageRejectedException {
         ImageFormat format = inspect(bytes).format();
-        BufferedImage rgb = withReader(bytes, format, (reader, info) -> SrgbConversion.toSrgb(readFully(reader)));
+        BufferedImage rgb = withReader(bytes, format, (reader, info) ->
+                SrgbConversion.toSrgb(PngColorProfile.toSrgb(reader, readFully(reader))));
         return format == ImageFormat.JPEG ? Orientation.upright(rgb, ExifOrientation.of(bytes)) : rgb;
     }
 
@@ -131,7 +132,8 @@ public final class ImageInspector {
             }
             ImageReader reader = readers.next();
             try {
-                reader.setInput(in, true, true);
+                // a PNG's metadata holds its ICC profile (PngColorProfile); nothing else here needs metadata
+                reader.setInput(in, true, format != ImageFormat.PNG);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {

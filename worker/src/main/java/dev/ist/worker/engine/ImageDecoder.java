@@ -2,6 +2,7 @@ package dev.ist.worker.engine;
 
 import dev.ist.common.image.ExifOrientation;
 import dev.ist.common.image.Orientation;
+import dev.ist.common.image.PngColorProfile;
 import dev.ist.common.image.SrgbConversion;
 
 import java.awt.image.BufferedImage;
@@ -53,7 +54,7 @@ public final class ImageDecoder {
      * its colour's value; a grey PNG keeps its own samples, no colour-managed conversion), upright by EXIF.
      */
     public static BufferedImage decodeMask(byte[] bytes, String name, long maxPixels) {
-        BufferedImage raw = decodeRaw(bytes, name, maxPixels);
+        BufferedImage raw = decodeRaw(bytes, name, maxPixels, false);
         float[] plane = LevelMasks.greyPlane(raw);
         BufferedImage grey = new BufferedImage(raw.getWidth(), raw.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         java.awt.image.WritableRaster r = grey.getRaster();
@@ -66,13 +67,16 @@ public final class ImageDecoder {
     }
 
     public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
-        BufferedImage image = decodeRaw(bytes, name, maxPixels);
+        BufferedImage image = decodeRaw(bytes, name, maxPixels, true);
         // the same conversion as the gateway's and the runtime's (common/image): CMYK/ICC to sRGB, EXIF upright
         return Orientation.upright(SrgbConversion.toSrgb(image), ExifOrientation.of(bytes));
     }
 
-    /** The decoded pixels as the reader gives them, after the header checks. */
-    private static BufferedImage decodeRaw(byte[] bytes, String name, long maxPixels) {
+    /**
+     * The decoded pixels as the reader gives them, after the header checks; with {@code colourManaged} a PNG's
+     * embedded ICC profile is applied (JPEG readers apply theirs), a mask's samples are taken as they are.
+     */
+    private static BufferedImage decodeRaw(byte[] bytes, String name, long maxPixels, boolean colourManaged) {
         if (bytes.length == 0) {
             throw new InvalidImageException("image " + name + " is empty (0 bytes)");
         }
@@ -84,7 +88,8 @@ public final class ImageDecoder {
             }
             ImageReader reader = readers.next();
             try {
-                reader.setInput(in, true, true);
+                boolean png = "png".equalsIgnoreCase(reader.getFormatName());
+                reader.setInput(in, true, !(png && colourManaged));
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
@@ -98,7 +103,7 @@ public final class ImageDecoder {
                 if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
                     throw new InvalidImageException("image " + name + " could not be decoded");
                 }
-                return image;
+                return colourManaged ? PngColorProfile.toSrgb(reader, image) : image;
             } finally {
                 reader.dispose();
             }

@@ -341,7 +341,8 @@ public final class StyleTransferEngine implements AutoCloseable {
         scriptedNet.precision(Precision.FP32);
         LevelObjective inner = objective(scriptedNet, spec, contentPixels, w, h, targets, plan);
         scriptedNet.precision(fallback.current());
-        return new PrecisionObjective(inner, scriptedNet::precision, fallback);
+        return new PrecisionObjective(inner, scriptedNet::precision, fallback,
+                spec.optimizer() == Optimizer.LBFGS ? PrecisionObjective.LBFGS_FP32_EVALUATIONS : 0);
     }
 
     private LevelObjective objective(FeatureNetwork levelNet, TransferSpec spec, float[] contentPixels, int w, int h,

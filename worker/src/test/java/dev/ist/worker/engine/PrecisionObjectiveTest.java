@@ -46,7 +46,7 @@ class PrecisionObjectiveTest {
         OverflowingInBf16 inner = new OverflowingInBf16();
         List<String> reasons = new ArrayList<>();
         Bf16Fallback fallback = new Bf16Fallback(Precision.BF16, reasons::add);
-        PrecisionObjective objective = new PrecisionObjective(inner, p -> inner.network = p, fallback);
+        PrecisionObjective objective = new PrecisionObjective(inner, p -> inner.network = p, fallback, 0);
         Evaluation first = objective.evaluate(new float[] {0f, 0f});
         assertEquals(2.0, first.loss(), "the fp32 redo's result is returned");
         assertEquals(List.of(Precision.BF16, Precision.FP32), inner.evaluatedIn);
@@ -70,9 +70,29 @@ class PrecisionObjectiveTest {
             }
         };
         Bf16Fallback fallback = new Bf16Fallback(Precision.BF16, r -> { throw new AssertionError(r); });
-        PrecisionObjective objective = new PrecisionObjective(finite, set::add, fallback);
+        PrecisionObjective objective = new PrecisionObjective(finite, set::add, fallback, 0);
         objective.evaluate(new float[] {0f});
         objective.evaluate(new float[] {0f});
         assertEquals(List.of(Precision.BF16, Precision.BF16), set);
+    }
+
+    @Test
+    void theFirstEvaluationsOfALevelRunInFp32ThenBf16() {
+        List<Precision> set = new ArrayList<>();
+        LevelObjective finite = new OverflowingInBf16() {
+            @Override
+            public Evaluation evaluate(float[] x) {
+                return new Evaluation(1.0, new float[] {0.5f}, new GatysObjective.Terms(1, 0, 0, 1));
+            }
+        };
+        Bf16Fallback fallback = new Bf16Fallback(Precision.BF16, r -> { throw new AssertionError(r); });
+        PrecisionObjective objective = new PrecisionObjective(finite, set::add, fallback,
+                PrecisionObjective.LBFGS_FP32_EVALUATIONS);
+        for (int i = 0; i < 4; i++) {
+            objective.evaluate(new float[] {0f});
+        }
+        assertEquals(List.of(Precision.FP32, Precision.FP32, Precision.BF16, Precision.BF16), set,
+                "L-BFGS's first curvature pair (the start and its tiny first step) is measured in fp32");
+        assertEquals(Precision.BF16, fallback.current(), "the warm-up is not a fallback");
     }
 }
