@@ -6,4 +6,11 @@ public interface IterationListener {
     IterationListener NONE = report -> { };
 
     void onIteration(IterationReport report);
+
+    /**
+     * The run left bf16 for fp32 (non-finite values; {@code reason} says which), called once, when it happens: so a
+     * run that is later cancelled or fails is counted too.
+     */
+    default void onPrecisionFallback(String reason) {
+    }
 }

@@ -535,6 +535,7 @@ public final class StyleTransferEngine implements AutoCloseable {
             fallback = new Bf16Fallback(precision.precision(), reason -> {
                 fallbackReason = reason;
                 LOG.warn("precision fallback: {}", reason);
+                listener.onPrecisionFallback(reason);
             });
             net.requireLayers(spec.contentLayers(), weights.description());
             net.requireLayers(spec.styleLayers(), weights.description());

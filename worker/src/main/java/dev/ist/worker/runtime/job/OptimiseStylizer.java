@@ -6,6 +6,7 @@ import dev.ist.common.job.StyleRef;
 import dev.ist.worker.engine.EngineState;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.IterationListener;
+import dev.ist.worker.engine.IterationReport;
 import dev.ist.worker.engine.MaskFit;
 import dev.ist.worker.engine.StyleTargets;
 import dev.ist.worker.engine.TransferResult;
@@ -66,11 +67,19 @@ public final class OptimiseStylizer implements Stylizer {
 
         @Override
         public Stylized run(IterationListener listener, BooleanSupplier stop) {
-            TransferResult result = engine.stylize(spec, listener, stop);
+            TransferResult result = engine.stylize(spec, new IterationListener() {
+                @Override
+                public void onIteration(IterationReport report) {
+                    listener.onIteration(report);
+                }
+
+                @Override
+                public void onPrecisionFallback(String reason) {
+                    metrics.precisionFallback();
+                    listener.onPrecisionFallback(reason);
+                }
+            }, stop);
             cache.put(key, result.styleTargets());
-            if (result.precisionFallback() != null) {
-                metrics.precisionFallback();
-            }
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256(),
                     result.precision().name(), result.precisionFallback()), cacheHit);
         }
