@@ -56,6 +56,9 @@ try {
   await page.click('#preset-quick');
   check(await page.inputValue('#size') === '256' && await page.inputValue('#iterations') === '100',
     'the Quick preset sets 256 px and 100 iterations');
+  await page.waitForSelector('#quote-unknown', { timeout: 15000 });
+  check((await page.textContent('#quote-unknown')).startsWith('No worker has reported its capacity yet'),
+    'with no worker advertised, the quote says the fleet is unknown');
   await page.click('#submit');
   await page.waitForFunction(() => window.__ist.lastJob, null, { timeout: 10000 });
   const firstJobId = await page.evaluate(() => window.__ist.lastJob.id);
