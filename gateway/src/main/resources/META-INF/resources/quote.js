@@ -198,6 +198,7 @@ function renderQuote(q, size) {
     parts.push(list);
   }
   box.replaceChildren(...parts);
+  box.classList.remove('pending');
   box.hidden = false;
 }
 
@@ -207,6 +208,7 @@ function renderQuoteError(err) {
   inner.className = 'error';
   inner.id = 'quote-error';
   box.replaceChildren(inner);
+  box.classList.remove('pending');
   box.hidden = false;
   showError(err, inner);
 }
@@ -239,6 +241,9 @@ function quoteKey() {
 
 function scheduleQuote(delay = QUOTE_DELAY_MS) {
   clearTimeout(quoting.timer);
+  if (state.content && !fastMode() && quoteKey() !== quoting.shownKey) {
+    $('#quote').classList.add('pending'); // at once: the quote on screen no longer answers these choices
+  }
   quoting.timer = setTimeout(() => {
     showPrintSize();
     if (!state.content) {
@@ -256,13 +261,30 @@ function scheduleQuote(delay = QUOTE_DELAY_MS) {
     const key = quoteKey();
     if (key !== quoting.shownKey) {
       fetchQuote(key);
+    } else {
+      quoting.seq++; // changed and changed back: the quote shown holds, an answer on its way is for other choices
+      $('#quote').classList.remove('pending');
     }
   }, delay);
+}
+
+/** While a quote is on its way the last one stays, faded; the first one says it is coming. */
+function quotePending() {
+  const box = $('#quote');
+  if (box.hidden) {
+    const p = document.createElement('p');
+    p.className = 'hint';
+    p.textContent = 'Working out what this job costs…';
+    box.replaceChildren(p);
+    box.hidden = false;
+  }
+  box.classList.add('pending');
 }
 
 async function fetchQuote(key) {
   const seq = ++quoting.seq;
   const o = options();
+  quotePending();
   try {
     const contentId = await storedId(state.content);
     // the estimate depends on the content's size and the options, not on the style images: until styles are
