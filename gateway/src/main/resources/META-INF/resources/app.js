@@ -526,8 +526,8 @@ function openJob(job) {
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 /**
- * Queue position and ETAs are computed when a job is read (the event stream does not push them): while the job is
- * unfinished its status is read again every second.
+ * A running job's time left is computed when the job is read (the stream pushes only queue positions, as "queue"
+ * events): while the job is unfinished its status is read again every second.
  */
 async function watchStatus(jobId) {
   for (;;) {

@@ -95,7 +95,8 @@ function classText(c) {
     + pool;
   return c.fits && c.estimate
     ? `${head}: fits, about ${duration(c.estimate.seconds)}, peak ${bytesText(c.estimate.peakBytes)}`
-    : `${head}: too small for this, fits up to ${c.largestFittingSize} px`;
+    : `${head}: too small for this, ` + (c.largestFittingSize > 0 ? `fits up to ${c.largestFittingSize} px`
+      : 'at any size');
 }
 
 // ---------------------------------------------------------------- the print size of the output
@@ -161,8 +162,8 @@ function renderQuote(q, size) {
   } else if (!q.fits) {
     head.id = 'quote-too-large';
     head.className = 'quote-head bad';
-    head.textContent = `Too large for every worker at ${size} px: the largest size that fits is `
-      + `${q.largestFittingSize} px.`;
+    head.textContent = q.largestFittingSize > 0 ? `Too large for every worker at ${size} px: the largest size `
+      + `that fits is ${q.largestFittingSize} px.` : 'No advertised worker can run this job at any size.';
     const fix = fittingSizeButton(q);
     parts.push(head, ...(fix ? [fix] : []));
   } else {
