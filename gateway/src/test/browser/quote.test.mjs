@@ -103,7 +103,7 @@ try {
   `the tile plan reads "${plan}" (${top.tiles} tiles of ${top.tileCore} px at ${top.width}×${top.height})`);
   const classes = await page.$$eval('#quote-classes li', (lis) => lis.map((li) => [li.className, li.textContent]));
   check(classes.length === 2 && classes[0][0] === 'too-small'
-    && classes[0][1].includes(`fits up to ${fits.workerClasses[0].largestFittingSize} px`)
+    && classes[0][1].includes(`fits only up to ${fits.workerClasses[0].largestFittingSize} px`)
     && classes[0][1].includes('1.0 GiB budget') && classes[1][0] === 'fits' && classes[1][1].includes('1.5 GiB budget'),
   `the worker classes that fit are named: ${classes.map((c) => c[1]).join(' | ')}`);
   check((await page.textContent('#print-size')).startsWith(`${top.width}×${top.height} px: `),

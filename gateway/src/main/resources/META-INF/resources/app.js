@@ -959,7 +959,9 @@ async function loadRecent() {
 /** A recent job's thumbnail: its result once there is one, else its latest preview; fetched with the key, kept. */
 async function loadThumb(job, img) {
   const links = job.links || {};
-  const path = links.result ? `/v1/jobs/${job.id}/result?download=stream`
+  // a TIFF result is no picture a browser draws: its preview stands in
+  const drawable = links.result && !(job.options && job.options.outputFormat === 'TIFF');
+  const path = drawable ? `/v1/jobs/${job.id}/result?download=stream`
     : links.preview ? `/v1/jobs/${job.id}/preview?download=stream` : null;
   if (!path) {
     img.hidden = true;

@@ -95,8 +95,8 @@ function classText(c) {
     + pool;
   return c.fits && c.estimate
     ? `${head}: fits, about ${duration(c.estimate.seconds)}, peak ${bytesText(c.estimate.peakBytes)}`
-    : `${head}: too small for this, ` + (c.largestFittingSize > 0 ? `fits up to ${c.largestFittingSize} px`
-      : 'at any size');
+    : `${head}: ` + (c.largestFittingSize > 0 ? `fits only up to ${c.largestFittingSize} px`
+      : 'cannot run this job at any size');
 }
 
 // ---------------------------------------------------------------- the print size of the output
@@ -221,12 +221,20 @@ function fileTag(file) {
   return quoting.fileTags.get(file);
 }
 
-/** The picked file's stored image id (POST /v1/images, once per file; the gateway judges the type by the bytes). */
-function storedId(file) {
+/**
+ * The picked file's stored image id (POST /v1/images, once per file; the gateway judges the type by the bytes). A
+ * refusal speaks of the upload's "image": it is told as the page's own field ("content", "styles[1]").
+ */
+function storedId(file, field, label) {
   let id = quoting.uploads.get(file);
   if (!id) {
     id = api('/v1/images', { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } })
-      .then((r) => r.json()).then((b) => b.id);
+      .then((r) => r.json()).then((b) => b.id, (err) => {
+        const p = err.problem || {};
+        (p.errors || []).forEach((e) => { e.field = e.field === 'image' ? field : e.field; });
+        p.detail = p.detail && p.detail.replace(/^image\b/, label);
+        throw err;
+      });
     id.catch(() => quoting.uploads.delete(file)); // refused or lost: asked again with the next change
     quoting.uploads.set(file, id);
   }
@@ -287,10 +295,11 @@ async function fetchQuote(key) {
   const o = options();
   quotePending();
   try {
-    const contentId = await storedId(state.content);
+    const contentId = await storedId(state.content, 'content', 'the content photo');
     // the estimate depends on the content's size and the options, not on the style images: until styles are
     // picked the content stands in for one, so the photo and a size are enough for a quote
-    const styleIds = await Promise.all((state.styles.length ? state.styles : [state.content]).map(storedId));
+    const styleIds = await Promise.all(state.styles.length
+      ? state.styles.map((f, i) => storedId(f, `styles[${i}]`, `style image ${i + 1}`)) : [contentId]);
     const body = { content: { sha256: contentId }, styles: styleIds.map((id) => ({ image: { sha256: id } })), options: o };
     const response = await api('/v1/jobs?dryRun=true', {
       method: 'POST',
