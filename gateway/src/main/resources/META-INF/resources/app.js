@@ -582,7 +582,7 @@ function showJobInfo(job) {
   } else if (job.status === 'RUNNING' && job.etaSeconds != null) {
     text = `About ${duration(job.etaSeconds)} left`;
   } else if (job.status === 'RUNNING' && estimatedSeconds(job.id) != null) {
-    text = `About ${duration(estimatedSeconds(job.id))} to run (estimated; measured once it reports progress)`;
+    text = `About ${duration(estimatedSeconds(job.id))} to run (estimated)`;
   }
   info.textContent = text;
   info.hidden = !text;
