@@ -56,6 +56,9 @@ try {
   await page.click('#preset-quick');
   check(await page.inputValue('#size') === '256' && await page.inputValue('#iterations') === '100',
     'the Quick preset sets 256 px and 100 iterations');
+  await page.waitForSelector('#quote-unknown', { timeout: 15000 });
+  check((await page.textContent('#quote-unknown')).startsWith('No worker has reported its capacity yet'),
+    'with no worker advertised, the quote says the fleet is unknown');
   await page.click('#submit');
   await page.waitForFunction(() => window.__ist.lastJob, null, { timeout: 10000 });
   const firstJobId = await page.evaluate(() => window.__ist.lastJob.id);
@@ -105,6 +108,10 @@ try {
   check(error.includes('Unsupported image type') && error.includes('PNG') && error.includes('content'),
     'a text file as content shows a readable error naming the field');
   check(!/Exception|at dev\.ist|\{"/.test(error), 'the error has no stack trace or raw JSON');
+  await page.waitForSelector('#quote-error', { timeout: 10000 });
+  const quoteError = await page.textContent('#quote-error');
+  check(quoteError.includes('the content photo is not a PNG or JPEG') && quoteError.includes('content: '),
+    `the quote names the refused upload as the content photo: "${quoteError}"`);
   const badShot = path.join(shotDir, 'page-bad-file.png');
   await page.screenshot({ path: badShot, fullPage: true });
   console.log('SCREENSHOT ' + badShot);

@@ -59,8 +59,8 @@ async function api(path, options = {}) {
   return response;
 }
 
-function showError(err) {
-  const box = $('#error');
+/** A problem+json answer in words (title, detail, field errors), in the form's error box unless told another. */
+function showError(err, box = $('#error')) {
   box.replaceChildren();
   const p = err.problem || { title: 'Something went wrong', detail: String(err.message || err) };
   const title = document.createElement('strong');
@@ -77,6 +77,10 @@ function showError(err) {
       list.append(li);
     }
     box.append(list);
+  }
+  const fix = fittingSizeButton(p); // too-large-for-fleet: one click to the largest size that fits (quote.js)
+  if (fix) {
+    box.append(fix);
   }
   if (err.status === 401) {
     needKey();
@@ -417,6 +421,8 @@ function options() {
     styleWeight: strength(),
     preserveColors: $('#preserve-colors').checked,
     seed: Number($('#seed').value || 0),
+    optimizer: $('#optimizer').value,
+    outputFormat: $('#output-format').value,
   };
   if (fastMode()) {
     o.mode = 'FAST';
@@ -511,6 +517,7 @@ function openJob(job) {
   $('#download').hidden = true;
   showStatus(job.status, job);
   setProgress(job.progress ? job.progress.iteration / job.progress.total : 0, job.progress);
+  showJobEstimate(job);
   showJobInfo(job);
   follow(job.id);
   watchStatus(job.id);
@@ -519,8 +526,8 @@ function openJob(job) {
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 /**
- * Queue position and ETAs are computed when a job is read (the event stream does not push them): while the job is
- * unfinished its status is read again every second.
+ * A running job's time left is computed when the job is read (the stream pushes only queue positions, as "queue"
+ * events): while the job is unfinished its status is read again every second.
  */
 async function watchStatus(jobId) {
   for (;;) {
@@ -555,20 +562,39 @@ function duration(seconds) {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/**
+ * The queue's ETA comes from recent jobs' durations; a job whose own estimated run (its 202, quote.js) is longer
+ * cannot be done sooner than that.
+ */
+function queueText(queue) {
+  const run = estimatedSeconds(state.jobId);
+  const eta = queue.etaSeconds != null && run != null ? Math.max(queue.etaSeconds, run) : queue.etaSeconds;
+  return `Position ${queue.position} in the queue` + (eta != null ? ` · about ${duration(eta)} until it is done`
+    : run != null ? ` · its run takes about ${duration(run)}` : ' · no estimate until a first job has finished');
+}
+
 /** Queue position and ETA (QUEUED), time left (RUNNING), and the network notice. */
 function showJobInfo(job) {
   const info = $('#queue-info');
   let text = '';
   if (job.status === 'QUEUED' && job.queue) {
-    text = `Position ${job.queue.position} in the queue`;
-    text += job.queue.etaSeconds != null ? ` · about ${duration(job.queue.etaSeconds)} until it is done`
-      : ' · no estimate until a first job has finished';
+    text = queueText(job.queue);
   } else if (job.status === 'RUNNING' && job.etaSeconds != null) {
     text = `About ${duration(job.etaSeconds)} left`;
+  } else if (job.status === 'RUNNING' && estimatedSeconds(job.id) != null) {
+    text = `About ${duration(estimatedSeconds(job.id))} to run (estimated)`;
   }
   info.textContent = text;
   info.hidden = !text;
   showNetwork(job.network);
+}
+
+/** The stream's "queue" event ({jobId, position, etaSeconds}): the position as soon as it moves. */
+function onQueueEvent(queue) {
+  if (queue.jobId === state.jobId && $('#job-status').classList.contains('QUEUED')) {
+    $('#queue-info').textContent = queueText(queue);
+    $('#queue-info').hidden = false;
+  }
 }
 
 /** A job that started has no queue position any more (its time left comes with the next status read). */
@@ -650,7 +676,9 @@ async function follow(jobId) {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
           const message = parseSse(block);
-          if (message && message.data) {
+          if (message && message.data && message.event === 'queue') {
+            onQueueEvent(JSON.parse(message.data)); // no id: Last-Event-ID counts job events only
+          } else if (message && message.data) {
             lastId = message.id ?? lastId;
             if (onEvent(JSON.parse(message.data))) {
               finished = true;
@@ -674,7 +702,7 @@ async function follow(jobId) {
 }
 
 function parseSse(block) {
-  const msg = { id: null, data: '' };
+  const msg = { id: null, event: null, data: '' };
   for (const line of block.split('\n')) {
     if (line.startsWith(':')) {
       continue;
@@ -684,6 +712,8 @@ function parseSse(block) {
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'id') {
       msg.id = value;
+    } else if (field === 'event') {
+      msg.event = value;
     } else if (field === 'data') {
       msg.data += (msg.data ? '\n' : '') + value;
     }
@@ -794,14 +824,18 @@ async function refreshPreview() {
 async function showResult() {
   const jobId = state.jobId;
   try {
-    const url = await fetchImage(`/v1/jobs/${jobId}/result?download=stream`);
+    const blob = await (await api(`/v1/jobs/${jobId}/result?download=stream`)).blob();
     if (jobId !== state.jobId) {
       return;
     }
+    const url = URL.createObjectURL(blob);
+    const ext = { 'image/jpeg': 'jpg', 'image/tiff': 'tif' }[blob.type] || 'png';
     replaceUrl('result', url);
+    // browsers do not draw TIFF: the preview stays on screen and the print file is the download
+    $('#result').hidden = ext === 'tif';
     const a = $('#download');
     a.href = url;
-    a.download = `ist-${jobId}.png`;
+    a.download = `ist-${jobId}.${ext}`;
     a.hidden = false;
   } catch (err) {
     showError(err);
@@ -925,7 +959,9 @@ async function loadRecent() {
 /** A recent job's thumbnail: its result once there is one, else its latest preview; fetched with the key, kept. */
 async function loadThumb(job, img) {
   const links = job.links || {};
-  const path = links.result ? `/v1/jobs/${job.id}/result?download=stream`
+  // a TIFF result is no picture a browser draws: its preview stands in
+  const drawable = links.result && !(job.options && job.options.outputFormat === 'TIFF');
+  const path = drawable ? `/v1/jobs/${job.id}/result?download=stream`
     : links.preview ? `/v1/jobs/${job.id}/preview?download=stream` : null;
   if (!path) {
     img.hidden = true;

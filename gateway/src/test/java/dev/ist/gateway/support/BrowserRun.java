@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,11 +55,40 @@ public final class BrowserRun {
         Path bad = Files.writeString(fixtures.resolve("notes.txt"), "these are notes, not a photo\n");
         registerPageModel();
 
-        ProcessBuilder pb = new ProcessBuilder("node", browserDir.resolve("page.test.mjs").toString(),
-                base.toString(), apiKey == null ? "-" : apiKey, content.toString(), style.toString(),
-                bad.toString(), screenshots.toString())
-                .directory(browserDir.toFile())
-                .redirectErrorStream(true);
+        String output = node(browserDir, chromium, "page.test.mjs", List.of(base.toString(),
+                apiKey == null ? "-" : apiKey, content.toString(), style.toString(), bad.toString(),
+                screenshots.toString()), "PAGE-TEST OK", screenshotName);
+        assertTrue(Files.size(screenshots.resolve("page-succeeded.png")) > 10_000, "screenshot written");
+        return output;
+    }
+
+    /**
+     * Runs {@code quote.test.mjs}: the quote, the too-large-for-fleet answer and the accepted job's estimate on the
+     * page, against a gateway whose fleet the caller has advertised (see {@link FleetAdverts}).
+     *
+     * @param content a 4:3 content photo (the sizes the script picks are chosen for that shape)
+     */
+    public static String runQuote(URI base, String apiKey, byte[] content, String screenshotName) throws Exception {
+        Path browserDir = Path.of(System.getProperty("ist.browser.dir", "src/test/browser")).toAbsolutePath();
+        Path screenshots = Path.of(System.getProperty("ist.screenshot.dir", "target/screenshots"))
+                .resolve(screenshotName).toAbsolutePath();
+        String chromium = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
+        requireTools(browserDir, chromium);
+        Path fixtures = Files.createDirectories(Path.of("target", "browser-fixtures").toAbsolutePath());
+        Path photo = Files.write(fixtures.resolve("quote-content.png"), content);
+        Path style = Files.write(fixtures.resolve("quote-style.png"), TestImages.checkerboardPng(40, 40, 5));
+        String output = node(browserDir, chromium, "quote.test.mjs", List.of(base.toString(), apiKey,
+                photo.toString(), style.toString(), screenshots.toString()), "QUOTE-TEST OK", screenshotName);
+        assertTrue(Files.size(screenshots.resolve("quote-fits.png")) > 10_000, "screenshot written");
+        return output;
+    }
+
+    /** Runs one browser script in node and fails unless it ends with 0 and prints {@code okLine}. */
+    private static String node(Path browserDir, String chromium, String script, List<String> args, String okLine,
+                               String name) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", browserDir.resolve(script).toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile()).redirectErrorStream(true);
         pb.environment().put("CHROMIUM_PATH", chromium);
         Process node = pb.start();
         byte[] out;
@@ -69,12 +100,11 @@ public final class BrowserRun {
             node.destroyForcibly();
         }
         String output = new String(out, StandardCharsets.UTF_8);
-        System.out.println("---- browser test output (" + screenshotName + ") ----\n" + output
+        System.out.println("---- browser test output (" + script + ", " + name + ") ----\n" + output
                 + "-----------------------------");
         assertTrue(ended, "the browser script did not end within 180 s");
         assertEquals(0, node.exitValue(), "browser script failed:\n" + output);
-        assertTrue(output.contains("PAGE-TEST OK"), output);
-        assertTrue(Files.size(screenshots.resolve("page-succeeded.png")) > 10_000, "screenshot written");
+        assertTrue(output.contains(okLine), output);
         return output;
     }
 

@@ -1,0 +1,77 @@
+package dev.ist.gateway.support;
+
+import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.codec.JsonCodec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.ist.gateway.support.Jobs.as;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Worker capacity advertised on the real broker's capacity topic, as workers publish it (a {@link WorkerCapacity}
+ * record keyed by worker id); {@link #close()} writes their tombstones and waits until the gateway has dropped them,
+ * so the tests after it see an unknown fleet again.
+ */
+public final class FleetAdverts implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestEnv.kafka().bootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    private final List<String> advertised = new ArrayList<>();
+    private final String key;
+
+    /** @param key the API key whose dry runs check what the gateway sees */
+    public FleetAdverts(String key) {
+        this.key = key;
+    }
+
+    /** One CPU worker of the default pool with this memory budget (and the throughput FleetAdmissionTest uses). */
+    public FleetAdverts cpuWorker(String workerId, long memoryBudgetBytes) throws Exception {
+        WorkerCapacity c = new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, workerId, "cpu", memoryBudgetBytes,
+                90_000, 0, Instant.now());
+        producer.send(new ProducerRecord<>(TestEnv.workersTopic(), workerId, JsonCodec.shared().encode(c)))
+                .get(10, TimeUnit.SECONDS);
+        advertised.add(workerId);
+        return this;
+    }
+
+    /** Polls a dry run until the gateway shows this many worker classes. */
+    public void awaitClasses(int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int seen = -1;
+        while (System.nanoTime() < end) {
+            seen = as(key).multiPart("content", "content.png", Jobs.CONTENT, "image/png")
+                    .multiPart("style", "style.png", Jobs.STYLE, "image/png")
+                    .multiPart("options", "{\"size\":64}")
+                    .when().post("/v1/jobs?dryRun=true").then().statusCode(200).extract().path("workerClasses.size()");
+            if (seen == n) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("the gateway shows " + seen + " worker classes, expected " + n);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            for (String id : advertised) {
+                producer.send(new ProducerRecord<>(TestEnv.workersTopic(), id, null)).get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            producer.close(Duration.ofSeconds(5));
+        }
+        awaitClasses(0);
+    }
+}
