@@ -179,18 +179,18 @@ class JobViewTest {
         view.apply(laneRequest("l1", 2, dev.ist.common.job.Priority.LOW));
         view.apply(laneRequest("n2", 3, null)); // a record from before lanes: NORMAL
         view.apply(laneRequest("h1", 4, dev.ist.common.job.Priority.HIGH));
-        assertEquals(List.of("h1", "n1", "n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("h1", "n1", "n2", "l1"), view.queuedInOrder("default"));
         long v1 = view.queueVersion();
         assertTrue(v1 > v0, "new requests move the queue");
 
         view.apply(JobEvent.running("h1", 1, T0.plusSeconds(5), "w", null));
-        assertEquals(List.of("n1", "n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("n1", "n2", "l1"), view.queuedInOrder("default"));
         long v2 = view.queueVersion();
         assertTrue(v2 > v1, "a job that starts leaves the queue");
         view.apply(progress("h1", 2, 10));
         assertEquals(v2, view.queueVersion(), "progress ticks do not move the queue");
         view.apply(ControlMessage.cancel("n1", T0.plusSeconds(6), "alice"));
-        assertEquals(List.of("n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("n2", "l1"), view.queuedInOrder("default"));
         assertTrue(view.queueVersion() > v2, "a cancel request takes a job out of the queue");
     }
 }
