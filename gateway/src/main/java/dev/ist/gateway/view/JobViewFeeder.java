@@ -186,13 +186,8 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
 
     /** Whether {@code topic} is a lane of a pool other than the default one. */
     boolean isPoolJobsTopic(String topic) {
-        String prefix = topics.jobs() + ".pool.";
-        if (!topic.startsWith(prefix)) {
-            return false;
-        }
-        String rest = topic.substring(prefix.length());
-        String pool = rest.endsWith(".high") || rest.endsWith(".low") ? rest.substring(0, rest.lastIndexOf('.')) : rest;
-        return WorkerPool.isValidName(pool) && !WorkerPool.isDefault(pool) && topics.forPool(pool).isJobsTopic(topic);
+        String pool = topics.poolOfJobsTopic(topic);
+        return pool != null && !WorkerPool.isDefault(pool);
     }
 
     private void checkCaughtUp(Map<TopicPartition, Long> target) {

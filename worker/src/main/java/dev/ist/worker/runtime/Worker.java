@@ -245,6 +245,11 @@ public final class Worker implements AutoCloseable {
         return metrics;
     }
 
+    /** The fleet's capacity as this worker has read it (where it would forward a job it cannot fit). */
+    WorkerCapacityTable fleetView() {
+        return fleet;
+    }
+
     /** Named checks behind {@code /health/ready}. */
     public Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new LinkedHashMap<>();
