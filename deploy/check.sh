@@ -37,6 +37,7 @@ ensure_npm || exit 1
 # .env.example stands in for the operator's .env (the file itself requires the secrets to be set).
 step "docker-compose config" docker-compose --env-file .env.example -f docker-compose.yml config -q
 step "docker-compose config --profile gpu" docker-compose --env-file .env.example --profile gpu -f docker-compose.yml config -q
+step "docker-compose config --profile large" docker-compose --env-file .env.example --profile large -f docker-compose.yml config -q
 compose_requires_secrets() {
   # Without an env file the secrets must be refused, not defaulted.
   local out

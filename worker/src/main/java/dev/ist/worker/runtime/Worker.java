@@ -30,6 +30,7 @@ import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.worker.runtime.capacity.ForwardTargets;
 import dev.ist.worker.runtime.job.JobForwarding;
 import dev.ist.worker.runtime.kafka.JobForwarder;
+import dev.ist.worker.runtime.kafka.PoolTopics;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.common.capacity.MemoryModel;
@@ -149,6 +150,9 @@ public final class Worker implements AutoCloseable {
                 metrics, clock, forwarding());
         // only this worker's pool's lanes: a job routed to another pool is never taken here
         Topics jobTopics = config.jobTopics();
+        if (config.createTopics()) {
+            PoolTopics.ensure(config.bootstrapServers(), config.topics(), jobTopics);
+        }
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", jobTopics.jobs(), config.pollTimeout(), config.sessionTimeout(),
                 config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides)

@@ -30,6 +30,8 @@ import java.util.Optional;
  * <tr><td>ist.worker.pool</td><td>default</td><td>the worker pool ({@link WorkerPool}: lower-case letters, digits, '-',
  * up to 32): the worker takes only its pool's jobs topics ({@code <jobs>.pool.<pool>} and its lanes; the default pool's
  * are the jobs topics themselves) and advertises the pool with its capacity</td></tr>
+ * <tr><td>ist.kafka.create-topics</td><td>true</td><td>a worker of a pool other than the default one creates its
+ * pool's missing lane topics at start (false where kafka-init or Strimzi owns the topics)</td></tr>
  * <tr><td>ist.worker.group-id</td><td>ist-workers (pool p: ist-workers-p)</td><td>consumer group shared by the workers of a pool</td></tr>
  * <tr><td>ist.worker.id</td><td>hostname-pid</td><td>name in events, manifests and metrics</td></tr>
  * <tr><td>ist.worker.weights</td><td>(none)</td><td>VGG19 weights file (.pth / .safetensors)</td></tr>
@@ -129,7 +131,8 @@ public record WorkerConfig(
         Duration laneSettle,
         String pool,
         Duration capacityMaxAge,
-        int maxJobForwards) {
+        int maxJobForwards,
+        boolean createTopics) {
 
     /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
     public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
@@ -212,7 +215,8 @@ public record WorkerConfig(
                 c.getDuration("ist.worker.lane-settle", Duration.ofMillis(50)),
                 pool,
                 c.getDuration("ist.capacity.max-age", Duration.ofSeconds(90)),
-                c.getInt("ist.worker.max-job-forwards", JobForwards.DEFAULT_MAX));
+                c.getInt("ist.worker.max-job-forwards", JobForwards.DEFAULT_MAX),
+                c.getBoolean("ist.kafka.create-topics", true));
     }
 
     /** The jobs topics this worker consumes: its pool's lanes ({@link Topics#forPool}). */
