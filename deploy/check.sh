@@ -81,7 +81,7 @@ dashboard_exprs() {
 step "dashboard structure + every expr parses" dashboard_exprs
 step "metric contract + alert completeness" node "$SCHEMA/contract-coverage.mjs"
 step "e2e script syntax" bash -n deploy/check-prometheus-e2e.sh
-step "checkers reject known-bad inputs" node "$SCHEMA/selftest.mjs" "$TMP/k8s-cpu.yaml"
+step "checkers reject known-bad inputs" node "$SCHEMA/selftest.mjs" "$TMP/k8s-cpu.yaml" "$TMP/k8s-cpu-large.yaml"
 
 echo
 if ((${#failures[@]})); then
