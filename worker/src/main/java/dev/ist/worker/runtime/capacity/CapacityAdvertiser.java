@@ -62,9 +62,7 @@ public final class CapacityAdvertiser implements AutoCloseable {
                 ProducerConfig.CLIENT_ID_CONFIG, "ist-capacity-" + workerId,
                 // a send waits for metadata at most this long (default 60 s): with the broker gone, the leaving
                 // worker's tombstone must not hold its shutdown past the stop grace
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis(),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
                 new StringSerializer(), new ByteArraySerializer());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ist-capacity-advertiser");
