@@ -37,6 +37,7 @@ ensure_npm || exit 1
 # .env.example stands in for the operator's .env (the file itself requires the secrets to be set).
 step "docker-compose config" docker-compose --env-file .env.example -f docker-compose.yml config -q
 step "docker-compose config --profile gpu" docker-compose --env-file .env.example --profile gpu -f docker-compose.yml config -q
+step "docker-compose config --profile large" docker-compose --env-file .env.example --profile large -f docker-compose.yml config -q
 compose_requires_secrets() {
   # Without an env file the secrets must be refused, not defaulted.
   local out
@@ -80,7 +81,7 @@ dashboard_exprs() {
 step "dashboard structure + every expr parses" dashboard_exprs
 step "metric contract + alert completeness" node "$SCHEMA/contract-coverage.mjs"
 step "e2e script syntax" bash -n deploy/check-prometheus-e2e.sh
-step "checkers reject known-bad inputs" node "$SCHEMA/selftest.mjs" "$TMP/k8s-cpu.yaml"
+step "checkers reject known-bad inputs" node "$SCHEMA/selftest.mjs" "$TMP/k8s-cpu.yaml" "$TMP/k8s-cpu-large.yaml"
 
 echo
 if ((${#failures[@]})); then

@@ -6,7 +6,9 @@
 #   2. `./ist up` with a port already taken fails with the explained one-line message.
 #   3. `./ist up`, then a real Prometheus scrapes the gateway and the worker while jobs run, and every dashboard
 #      query and alert expression is evaluated through its HTTP API (deploy/check-prometheus-e2e.sh); then the
-#      client (`ist submit --follow`, `--log-json`, `ist status`, `ist fetch`, bad options) against the same gateway.
+#      client (`ist submit --follow`, `--log-json`, `ist status`, `ist fetch`, bad options) against the same gateway;
+#      and worker pools: with a small default budget and one worker of pool "large", a job only the large one fits is
+#      routed to pool large and run by that worker.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -105,6 +107,32 @@ submit_client_checks() {
   fi
 }
 
+# Worker pools: the default worker's budget is 1 GiB (the sample content fits it up to 399 px with L-BFGS), the
+# large-1 worker's 3 GiB; a 448 px job is routed to pool large (the 202 says so) and large-1 runs it.
+pool_routing_checks() {
+  local base=$1 body id status worker
+  say "worker pools: a job only the large pool fits runs there"
+  body=$(curl -s -X POST "$base/v1/jobs" -F content=@samples/content.png -F style=@samples/style.png \
+    -F 'options={"size":448,"iterations":1,"optimizer":"LBFGS"}')
+  id=$(grep -o '"id":"[^"]*"' <<<"$body" | head -1 | cut -d'"' -f4)
+  if [[ -n $id ]] && grep -q '"pool":"large"' <<<"$body"; then
+    pass "the 202 of a 448 px job names pool large"
+  else
+    fail "the 448 px job was not routed to pool large: $body"; return
+  fi
+  for _ in $(seq 1 600); do
+    status=$(curl -s "$base/v1/jobs/$id" | grep -o '"status":"[A-Z]*"' | head -1 | cut -d'"' -f4)
+    [[ $status == SUCCEEDED || $status == FAILED || $status == CANCELLED ]] && break
+    sleep 0.2
+  done
+  worker=$(curl -s "$base/v1/jobs/$id" | grep -o '"workerId":"[^"]*"' | head -1 | cut -d'"' -f4)
+  if [[ $status == SUCCEEDED && $worker == large-1 ]]; then
+    pass "job $id SUCCEEDED on worker $worker (pool large)"
+  else
+    fail "job $id ended $status on worker '$worker', expected SUCCEEDED on large-1"
+  fi
+}
+
 # ---- 1. ./ist demo -----------------------------------------------------------------------------------------
 say "./ist demo (random network, 64 px, 8 iterations)"
 use_fresh_ports
@@ -171,7 +199,8 @@ fi
 say "./ist up, jobs through the API, real Prometheus evaluating every dashboard and alert query"
 use_fresh_ports
 export IST_STATE="$WORK/up"
-./ist up --random-weights 1 >"$WORK/up.out" 2>&1 &
+IST_WORKER_MEMORY_BUDGET=1g IST_LARGE_WORKERS=1 IST_LARGE_MEMORY_BUDGET=3g \
+  ./ist up --random-weights 1 >"$WORK/up.out" 2>&1 &
 up_pid=$!
 BG+=("$up_pid")
 for _ in $(seq 1 900); do
@@ -192,6 +221,7 @@ if grep -q "IST is up" "$WORK/up.out"; then
     fail "Prometheus end-to-end evaluation"
   fi
   submit_client_checks "$base"
+  pool_routing_checks "$base"
 else
   fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
 fi

@@ -183,6 +183,19 @@ ist_start_worker() {
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
 
+# Worker N of pool IST_LARGE_POOL (default "large"), started when IST_LARGE_WORKERS > 0: id large-N, log large-N.log,
+# metrics port after the default pool's workers, memory budget IST_LARGE_MEMORY_BUDGET (the default workers keep
+# IST_WORKER_MEMORY_BUDGET). The gateway routes there the jobs the default pool's budget cannot fit.
+ist_start_pool_worker() {
+  local n=$1 pool=${IST_LARGE_POOL:-large}
+  local name=$pool-$n port=$((IST_WORKER_METRICS_PORT + ${IST_WORKERS:-1} + n - 1)) budget=()
+  [[ -n ${IST_LARGE_MEMORY_BUDGET:-} ]] && budget=(IST_WORKER_MEMORY_BUDGET="$IST_LARGE_MEMORY_BUDGET")
+  export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
+  ist_start "$name" "$IST_LOGS/$name.log" env "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
+    IST_WORKER_METRICS_PORT="$port" IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
+  ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
+}
+
 ist_start_gateway() {
   ist_start gateway "$IST_LOGS/gateway.log" java ${IST_GATEWAY_JAVA_OPTS:--Xmx512m} -Dquarkus.http.port="$IST_GATEWAY_PORT" \
     -Dquarkus.http.host=127.0.0.1 -jar "$IST_HOME/gateway/target/quarkus-app/quarkus-run.jar"
@@ -196,7 +209,7 @@ ist_up_start() {
   ist_check_disk
   ist_check_port "$IST_GATEWAY_PORT" "gateway HTTP" IST_GATEWAY_PORT
   local n
-  for ((n = 0; n < ${IST_WORKERS:-1}; n++)); do
+  for ((n = 0; n < ${IST_WORKERS:-1} + ${IST_LARGE_WORKERS:-0}; n++)); do
     ist_check_port "$((IST_WORKER_METRICS_PORT + n))" "worker metrics/health" IST_WORKER_METRICS_PORT
   done
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
@@ -214,6 +227,7 @@ ist_up_start() {
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then ist_start_kafka; else ist_say "using Kafka at $IST_KAFKA_BOOTSTRAP_SERVERS"; fi
   if [[ -z ${IST_S3_ENDPOINT:-} ]]; then ist_start_s3; else ist_say "using S3 at $IST_S3_ENDPOINT"; fi
   for ((n = 1; n <= ${IST_WORKERS:-1}; n++)); do ist_start_worker "$n"; done
+  for ((n = 1; n <= ${IST_LARGE_WORKERS:-0}; n++)); do ist_start_pool_worker "$n"; done
   ist_start_gateway
   ist_say "IST is up: open http://127.0.0.1:$IST_GATEWAY_PORT/  (logs: $IST_LOGS)"
 }

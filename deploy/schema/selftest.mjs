@@ -47,6 +47,22 @@ try {
         "Secret leaked is inlined", "no schema for example.com/v1 Widget"]) assert.match(r.stdout, new RegExp(m));
     });
   }
+  const pooled = process.argv[3];
+  if (pooled) {
+    test("manifest validation rejects a pool's ScaledObject on the wrong group or lanes, and drifted config", () => {
+      const bad = fs.readFileSync(pooled, "utf8")
+        .replace("consumerGroup: ist-workers-large", "consumerGroup: ist-workers")
+        .replace("topic: ist.jobs.pool.large.low", "topic: ist.jobs.low")
+        .replace("value: http://ist-minio:9000", "value: http://elsewhere:9000");
+      const f = path.join(tmp, "bad-pool.yaml");
+      fs.writeFileSync(f, bad);
+      const r = run("validate-manifests.mjs", f);
+      assert.equal(r.status, 1, r.stdout);
+      for (const m of ["ScaledObject/ist-worker-large: consumerGroup must be ist-workers-large",
+        "ScaledObject/ist-worker-large: no kafka trigger for lane topic ist.jobs.pool.large.low",
+        "Deployment/ist-worker-large: env IST_S3_ENDPOINT=http://elsewhere:9000 differs from ist-config"]) assert.match(r.stdout, new RegExp(m));
+    });
+  }
   console.log(`selftest: ${passed} passed`);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });

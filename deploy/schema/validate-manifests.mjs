@@ -160,16 +160,31 @@ function crossCheck(objs, out) {
   for (const t of byKind("KafkaTopic")) if (!clusters.has(t.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaTopic/${t.metadata.name}: strimzi.io/cluster label names no Kafka`);
   for (const n of byKind("KafkaNodePool")) if (!clusters.has(n.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaNodePool/${n.metadata.name}: strimzi.io/cluster label names no Kafka`);
   for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
+  // a worker's pool (IST_WORKER_POOL, default "default") decides its lane topics and consumer group
+  const envOf = (w) => Object.fromEntries((podSpecOf(w).spec.containers[0].env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
+  const poolOf = (w) => { const env = envOf(w); const pool = env.IST_WORKER_POOL ?? "default";
+    const jobs = pool === "default" ? "ist.jobs" : `ist.jobs.pool.${pool}`;
+    return { pool, lanes: [`${jobs}.high`, jobs, `${jobs}.low`],
+      group: env.IST_WORKER_GROUP_ID ?? (pool === "default" ? "ist-workers" : `ist-workers-${pool}`) }; };
+  const istConfig = byKind("ConfigMap").find((m) => /^ist-config(-|$)/.test(m.metadata.name));
+  for (const w of byKind("Deployment").filter((d) => "IST_WORKER_POOL" in envOf(d))) {
+    for (const lane of poolOf(w).lanes) if (!topics.has(lane)) out.push(`Deployment/${w.metadata.name}: no KafkaTopic for its pool's lane ${lane}`);
+    // a pool worker that spells out ist-config's values (a component cannot reference the hashed map) must agree
+    for (const [k, v] of Object.entries(envOf(w))) if (istConfig?.data && k in istConfig.data && istConfig.data[k] !== v)
+      out.push(`Deployment/${w.metadata.name}: env ${k}=${v} differs from ist-config (${istConfig.data[k]})`);
+  }
   for (const so of byKind("ScaledObject")) {
-    // one lag trigger per priority lane, or a lane's backlog would not wake workers
+    // one lag trigger per priority lane of the target's pool, or a lane's backlog would not wake workers
+    const target = workloads.find((w) => w.kind === "Deployment" && w.metadata.name === so.spec.scaleTargetRef.name);
+    const { lanes, group } = target ? poolOf(target) : poolOf({ spec: { template: { spec: { containers: [{}] } } } });
     const triggered = new Set((so.spec.triggers ?? []).filter((t) => t.type === "kafka").map((t) => t.metadata.topic));
-    for (const lane of ["ist.jobs.high", "ist.jobs", "ist.jobs.low"]) if (!triggered.has(lane)) out.push(`ScaledObject/${so.metadata.name}: no kafka trigger for lane topic ${lane}`);
+    for (const lane of lanes) if (!triggered.has(lane)) out.push(`ScaledObject/${so.metadata.name}: no kafka trigger for lane topic ${lane}`);
     for (const t of so.spec.triggers ?? []) {
       if (t.type !== "kafka") continue;
       const topic = topics.get(t.metadata.topic);
       if (!topic) out.push(`ScaledObject/${so.metadata.name}: topic ${t.metadata.topic} has no KafkaTopic`);
       else if (so.spec.maxReplicaCount !== topic.spec.partitions) out.push(`ScaledObject/${so.metadata.name}: maxReplicaCount ${so.spec.maxReplicaCount} != partitions of ${t.metadata.topic} (${topic.spec.partitions})`);
-      if (t.metadata.consumerGroup !== "ist-workers") out.push(`ScaledObject/${so.metadata.name}: consumerGroup must be ist-workers`);
+      if (t.metadata.consumerGroup !== group) out.push(`ScaledObject/${so.metadata.name}: consumerGroup must be ${group} (its workers' group)`);
       if (!/kafka-bootstrap/.test(t.metadata.bootstrapServers ?? "")) out.push(`ScaledObject/${so.metadata.name}: bootstrapServers does not point at the Strimzi bootstrap service`);
     }
   }

@@ -84,6 +84,30 @@ public record Topics(String jobs, String events, String dlq, String control, Str
         return new Topics(jobs + ".pool." + pool, events, dlq, control);
     }
 
+    /**
+     * The worker pool whose lane {@code topic} is: {@link dev.ist.common.capacity.WorkerPool#DEFAULT} for one of these
+     * jobs topics, the pool's name for {@code <jobs>.pool.<pool>} and its {@code .high} / {@code .low}; null for any
+     * other topic. Readers of every pool's jobs (the gateway's view, the dead-letter replay) recognise them with it.
+     */
+    public String poolOfJobsTopic(String topic) {
+        if (topic == null) {
+            return null;
+        }
+        if (isJobsTopic(topic)) {
+            return dev.ist.common.capacity.WorkerPool.DEFAULT;
+        }
+        String prefix = jobs + ".pool.";
+        if (!topic.startsWith(prefix)) {
+            return null;
+        }
+        String rest = topic.substring(prefix.length());
+        String pool = rest.endsWith(".high") || rest.endsWith(".low") ? rest.substring(0, rest.lastIndexOf('.')) : rest;
+        if (!dev.ist.common.capacity.WorkerPool.isValidName(pool) || dev.ist.common.capacity.WorkerPool.isDefault(pool)) {
+            return null;
+        }
+        return forPool(pool).isJobsTopic(topic) ? pool : null;
+    }
+
     /** Whether {@code topic} is one of the jobs topics. */
     public boolean isJobsTopic(String topic) {
         return laneOf(topic) != null;

@@ -32,6 +32,16 @@ public record JobShape(int contentWidth, int contentHeight, int size, boolean mu
         }
     }
 
+    /**
+     * The model's view of a request's options on a {@code contentWidth}×{@code contentHeight} content image (what the
+     * gateway quotes and what a worker asks of the fleet's table before forwarding a job it cannot fit).
+     */
+    public static JobShape of(dev.ist.common.job.JobOptions o, int contentWidth, int contentHeight) {
+        return new JobShape(contentWidth, contentHeight, o.size(), o.multiScale(), DEFAULT_MIN_SCALE_LONG_SIDE,
+                o.iterations(), o.optimizer(), DEFAULT_LBFGS_HISTORY, TILE_AUTO, DEFAULT_TILE_HALO,
+                gridOf(o.contentLayers(), o.styleLayers()));
+    }
+
     /** The same job at another output long side. */
     public JobShape withSize(int longSide) {
         return new JobShape(contentWidth, contentHeight, longSide, multiScale, minScaleLongSide, iterations, optimizer,

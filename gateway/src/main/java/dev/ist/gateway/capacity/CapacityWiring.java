@@ -2,6 +2,7 @@ package dev.ist.gateway.capacity;
 
 import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.capacity.WorkerCapacityFeeder;
 import dev.ist.gateway.config.KafkaSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

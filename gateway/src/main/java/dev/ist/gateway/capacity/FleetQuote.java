@@ -17,14 +17,17 @@ import java.util.List;
  * @param fits               some advertised class fits the job (true when the fleet is unknown)
  * @param largestFittingSize the largest {@code size} (long side) that some advertised class fits; absent when unknown
  * @param note               why the answer is what it is, in words
+ * @param pool               the worker pool the job is (or would be) published to ({@link
+ *                           dev.ist.common.capacity.PoolRouting}); absent when no class fits
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FleetQuote(Estimate estimate, List<ClassQuote> workerClasses, boolean fleetKnown, boolean fits,
-                         Integer largestFittingSize, String note) {
+                         Integer largestFittingSize, String note, String pool) {
 
     /**
      * One worker class's answer.
      *
+     * @param workerClass        the class, with its {@code pool}
      * @param estimate           on this class (its budget decides the tiles), absent when it does not fit
      * @param largestFittingSize the largest size this class fits (same content and options)
      */

@@ -1,23 +1,27 @@
 package dev.ist.gateway.capacity;
 
-import dev.ist.common.capacity.WorkerClass;
-import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.CapacityPlanner;
-import dev.ist.common.capacity.DoesNotFitException;
+import dev.ist.common.capacity.ClassFit;
 import dev.ist.common.capacity.Estimate;
 import dev.ist.common.capacity.JobShape;
 import dev.ist.common.capacity.MemoryModel;
+import dev.ist.common.capacity.PoolRouting;
+import dev.ist.common.capacity.WorkerCapacityTable;
+import dev.ist.common.capacity.WorkerClass;
+import dev.ist.common.capacity.WorkerPool;
 import dev.ist.common.job.JobOptions;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Quotes a job on every advertised worker class with the engine's own capacity model ({@link CapacityPlanner}, shared
- * with the worker): each class's memory budget decides its tile plan, its measured throughput the seconds. The model's
+ * Quotes a job on every advertised worker class with the engine's own capacity model ({@link ClassFit}, shared with
+ * the worker): each class's memory budget decides its tile plan, its measured throughput the seconds. The model's
  * coefficients are the CPU fp32 ones measured on this project's CI machine; a GPU class is quoted with them too (its
- * advertised budget is what differs).
+ * advertised budget is what differs). The quote names the pool the job goes to ({@link PoolRouting#forSubmit}), and
+ * its estimate is on the smallest class of that pool that fits.
  */
 public final class FleetQuoter {
     private final WorkerCapacityTable table;
@@ -31,9 +35,7 @@ public final class FleetQuoter {
 
     /** The model's view of an optimisation job on a {@code contentWidth}×{@code contentHeight} content image. */
     public static JobShape shape(JobOptions o, int contentWidth, int contentHeight) {
-        return new JobShape(contentWidth, contentHeight, o.size(), o.multiScale(),
-                JobShape.DEFAULT_MIN_SCALE_LONG_SIDE, o.iterations(), o.optimizer(), JobShape.DEFAULT_LBFGS_HISTORY,
-                JobShape.TILE_AUTO, JobShape.DEFAULT_TILE_HALO, JobShape.gridOf(o.contentLayers(), o.styleLayers()));
+        return JobShape.of(o, contentWidth, contentHeight);
     }
 
     public FleetQuote quote(JobShape job) {
@@ -41,57 +43,31 @@ public final class FleetQuoter {
         if (classes.isEmpty()) {
             Estimate unbudgeted = CapacityPlanner.measured(0).estimate(job);
             return new FleetQuote(unbudgeted, List.of(), false, true, null, "no worker has advertised its capacity "
-                    + "yet, so the gateway cannot tell which workers fit this job; it is admitted and the worker "
-                    + "that takes it checks it against its own budget (estimate: CPU model, untiled)");
+                    + "yet, so the gateway cannot tell which workers fit this job; it is admitted to the default pool "
+                    + "and the worker that takes it checks it against its own budget (estimate: CPU model, untiled)",
+                    WorkerPool.DEFAULT);
         }
-        int[] out = job.outputSize();
-        long outputPixels = (long) out[0] * out[1];
+        List<ClassFit> fits = ClassFit.of(model, classes, job);
         List<FleetQuote.ClassQuote> answers = new ArrayList<>();
-        Estimate first = null;
         int largest = 0;
-        for (WorkerClass c : classes) {
-            CapacityPlanner planner = new CapacityPlanner(model, c.memoryBudgetBytes(), c.pixelsPerSecond() > 0
-                    ? 1 / c.pixelsPerSecond() : CapacityPlanner.MEASURED_SECONDS_PER_PIXEL);
-            int fitting = Math.min(planner.largestFittingSize(job), largestUnderCap(job, c.maxOutputPixels()));
-            largest = Math.max(largest, fitting);
-            if (c.maxOutputPixels() > 0 && outputPixels > c.maxOutputPixels()) {
-                answers.add(new FleetQuote.ClassQuote(c, false, null, fitting, "the output has " + outputPixels
-                        + " pixels, over this class's cap of " + c.maxOutputPixels()));
-                continue;
-            }
-            try {
-                Estimate e = planner.estimate(job);
-                answers.add(new FleetQuote.ClassQuote(c, true, e, fitting, null));
-                if (first == null) {
-                    first = e;
-                }
-            } catch (DoesNotFitException e) {
-                answers.add(new FleetQuote.ClassQuote(c, false, null, fitting, e.getMessage()));
-            }
+        for (ClassFit f : fits) {
+            answers.add(new FleetQuote.ClassQuote(f.workerClass(), f.fits(), f.estimate(), f.largestFittingSize(),
+                    f.reason()));
+            largest = Math.max(largest, f.largestFittingSize());
         }
-        if (first == null) {
+        if (fits.stream().noneMatch(ClassFit::fits)) {
             return new FleetQuote(null, answers, true, false, largest, "no advertised worker class can run this job "
-                    + "at size " + job.size() + "; the largest size that fits one is " + largest);
+                    + "at size " + job.size() + "; the largest size that fits one is " + largest, null);
         }
-        return new FleetQuote(first, answers, true, true, largest, "estimate on the smallest worker class that fits");
-    }
-
-    /** The largest long side whose output stays within {@code maxPixels} (0 = no cap). */
-    private static int largestUnderCap(JobShape job, long maxPixels) {
-        if (maxPixels <= 0) {
-            return job.size();
-        }
-        int lo = 0;
-        int hi = job.size();
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            int[] out = JobShape.scaledSize(job.contentWidth(), job.contentHeight(), mid);
-            if ((long) out[0] * out[1] <= maxPixels) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
+        String pool = PoolRouting.forSubmit(fits).orElseThrow();
+        // the estimate where the job runs: the pool's smallest fitting class (an unadvertised default pool: the
+        // smallest fitting class anywhere, as before pools)
+        Optional<ClassFit> where = fits.stream().filter(f -> f.fits() && f.workerClass().pool().equals(pool))
+                .findFirst();
+        Estimate estimate = where.or(() -> fits.stream().filter(ClassFit::fits).findFirst()).orElseThrow().estimate();
+        String note = where.isPresent()
+                ? "estimate on the smallest worker class of pool " + pool + " that fits"
+                : "pool " + pool + " has no worker advertised now; estimate on the smallest worker class that fits";
+        return new FleetQuote(estimate, answers, true, true, largest, note, pool);
     }
 }

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes what the gateway decides: a job request (the jobs topic of its priority lane, see {@link Topics}) with its
- * QUEUED event (events topic), and cancel commands (control topic). Every record is keyed by job id, so all messages
- * of a job keep their order.
+ * Publishes what the gateway decides: a job request (the jobs topic of its worker pool's priority lane, see
+ * {@link Topics#forPool}) with its QUEUED event (events topic), and cancel commands (control topic, shared by every
+ * pool). Every record is keyed by job id, so all messages of a job keep their order. The first job of a pool other
+ * than the default one creates that pool's topics when the gateway creates topics ({@code ist.kafka.create-topics}).
  */
 public final class JobPublisher {
 
@@ -26,11 +27,20 @@ public final class JobPublisher {
     private final Topics topics;
     private final Duration timeout;
     private final JsonCodec codec = JsonCodec.shared();
+    private final java.util.function.Consumer<java.util.List<String>> poolTopicsCreator;
+    private final java.util.Set<String> poolsPrepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public JobPublisher(KafkaProducer<String, byte[]> producer, Topics topics, Duration timeout) {
+        this(producer, topics, timeout, names -> { });
+    }
+
+    /** @param poolTopicsCreator creates missing topics (called once per pool, with that pool's three lane topics) */
+    public JobPublisher(KafkaProducer<String, byte[]> producer, Topics topics, Duration timeout,
+                        java.util.function.Consumer<java.util.List<String>> poolTopicsCreator) {
         this.producer = producer;
         this.topics = topics;
         this.timeout = timeout;
+        this.poolTopicsCreator = poolTopicsCreator;
     }
 
     /**
@@ -39,7 +49,17 @@ public final class JobPublisher {
      * QUEUED from the request, and a retry with the same Idempotency-Key republishes both under the same id.
      */
     public void submit(JobRequest request, JobEvent queued) {
-        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(topics.jobs(request.lane()), request.jobId(),
+        Topics pool = topics.forPool(request.workerPool());
+        if (pool != topics && poolsPrepared.add(request.workerPool())) {
+            try {
+                poolTopicsCreator.accept(pool.jobLanes());
+            } catch (RuntimeException e) {
+                poolsPrepared.remove(request.workerPool());
+                throw new PublishException("could not create the topics of pool " + request.workerPool() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(pool.jobs(request.lane()), request.jobId(),
                 codec.encode(request)));
         Future<RecordMetadata> e = producer.send(new ProducerRecord<>(topics.events(), queued.jobId(),
                 codec.encode(queued)));

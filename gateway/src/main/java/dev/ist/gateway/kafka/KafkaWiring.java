@@ -57,7 +57,10 @@ public class KafkaWiring {
     @Produces
     @Singleton
     public JobPublisher publisher(KafkaProducer<String, byte[]> producer) {
-        return new JobPublisher(producer, topics, kafka.sendTimeout());
+        return new JobPublisher(producer, topics, kafka.sendTimeout(), kafka.createTopics()
+                ? names -> TopicCreator.ensure(kafka.bootstrapServers(), names, kafka.topicPartitions(),
+                        kafka.replicationFactor())
+                : names -> { });
     }
 
     @Produces

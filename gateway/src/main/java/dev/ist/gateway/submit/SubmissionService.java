@@ -296,7 +296,9 @@ public class SubmissionService {
                 : draft.options().toBuilder().contentMask(contentMask).build();
         JobRequest request = JobRequest.of(jobId, Instant.now(), refs.get(0), styles, options,
                 caller.owner()).withFingerprint(fingerprint).withWebhook(webhook)
-                .withDeadline(draft.deadline()).withPriority(draft.lane());
+                .withDeadline(draft.deadline()).withPriority(draft.lane())
+                // the pool the capacity quote chose; a fast job (not quoted) runs in the default pool
+                .withPool(quote == null ? dev.ist.common.capacity.WorkerPool.DEFAULT : quote.pool());
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);

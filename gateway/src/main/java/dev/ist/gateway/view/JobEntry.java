@@ -25,6 +25,7 @@ final class JobEntry {
     private final String jobId;
     private final int maxEvents;
     private JobRequest request;
+    private int forwards;
     private final NavigableMap<Long, JobEvent> events = new TreeMap<>();
     private boolean cancelRequested;
     // kept up to date on apply so counting and filtering never walk the events
@@ -38,11 +39,25 @@ final class JobEntry {
     }
 
     synchronized boolean setRequest(JobRequest r) {
-        if (request != null) {
+        return setRequest(r, 0);
+    }
+
+    /**
+     * The first request of the job, or one a worker forwarded to another pool more often than the one held (the
+     * {@link dev.ist.common.capacity.JobForwards} count): the job's pool moves, nothing else of it does.
+     */
+    synchronized boolean setRequest(JobRequest r, int forwardCount) {
+        if (request != null && forwardCount <= forwards) {
             return false;
         }
         request = r;
+        forwards = forwardCount;
         return true;
+    }
+
+    /** The pool the job runs in, or null while the request is unknown. */
+    synchronized String pool() {
+        return request == null ? null : request.workerPool();
     }
 
     /** The owner, or null while the request is unknown. */
@@ -70,6 +85,14 @@ final class JobEntry {
 
     /** Applies an event unless its seq was seen; returns whether it was new. Listeners hear new events only. */
     synchronized boolean apply(JobEvent e) {
+        if (isForwardNote(e)) {
+            events.put(e.seq(), e); // restates QUEUED with the worker's note; the state stays QUEUED
+            if (latest == null || latest.seq() == e.seq()) {
+                latest = e;
+            }
+            notifyListeners(e);
+            return true;
+        }
         if (events.containsKey(e.seq()) || (!events.isEmpty() && e.seq() < events.firstKey() && dropped(e))) {
             return false;
         }
@@ -87,6 +110,11 @@ final class JobEntry {
         if (terminal != null) {
             compactFinished();
         }
+        notifyListeners(e);
+        return true;
+    }
+
+    private void notifyListeners(JobEvent e) {
         for (JobEventListener l : listeners) {
             try {
                 l.onEvent(e);
@@ -95,7 +123,18 @@ final class JobEntry {
                 LOG.debugf("listener of job %s failed on seq %d: %s", e.jobId(), e.seq(), failed.toString());
             }
         }
-        return true;
+    }
+
+    /**
+     * A worker that forwarded the job to another pool restates its QUEUED event (seq 0) with a note, while nothing
+     * later is known: a new note, not a re-delivery of one already held.
+     */
+    private boolean isForwardNote(JobEvent e) {
+        if (e.type() != EventType.QUEUED || e.seq() != 0 || "gateway".equals(e.workerId()) || e.failure() == null) {
+            return false;
+        }
+        JobEvent held = events.get(0L);
+        return held != null && !held.equals(e) && terminal == null && (latest == null || latest.seq() == 0);
     }
 
     // a seq below the oldest kept event was trimmed earlier: it is a PROGRESS tick seen before

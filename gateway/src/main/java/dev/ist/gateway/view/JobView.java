@@ -52,7 +52,15 @@ public final class JobView {
     }
 
     public boolean apply(JobRequest request) {
-        boolean fresh = entry(request.jobId()).setRequest(request);
+        return apply(request, 0);
+    }
+
+    /**
+     * A request record as read from a jobs topic, with its {@link dev.ist.common.capacity.JobForwards} count: a
+     * record forwarded more often than the one held moves the job to its pool.
+     */
+    public boolean apply(JobRequest request, int forwards) {
+        boolean fresh = entry(request.jobId()).setRequest(request, forwards);
         if (fresh) {
             queueVersion.incrementAndGet();
         }
@@ -66,6 +74,10 @@ public final class JobView {
         }
         if (fresh) {
             throughput.seen(event.workerId(), event.at());
+            if (event.type() != dev.ist.common.event.EventType.QUEUED) {
+                // a worker that runs a job belongs to the job's pool (QUEUED comes from the gateway or a forwarder)
+                throughput.inPool(event.workerId(), entry(event.jobId()).pool());
+            }
             Long total = event.timingsMs() == null ? null : event.timingsMs().get("total");
             if (event.type() == dev.ist.common.event.EventType.SUCCEEDED && total != null) {
                 throughput.finished(total);
@@ -80,21 +92,29 @@ public final class JobView {
     }
 
     /**
-     * QUEUED jobs without a cancel request in the order a worker reaches them: each lane oldest submission first,
-     * the lanes interleaved by a fresh {@link LaneSchedule} with the workers' weights (an approximation: see
-     * {@link QueueEstimator}).
+     * QUEUED jobs without a cancel request of worker pool {@code pool}, in the order one of its workers reaches them:
+     * each lane oldest submission first, the lanes interleaved by a fresh {@link LaneSchedule} with the workers'
+     * weights (an approximation: see {@link QueueEstimator}). Pools do not share workers, so a job waits only for the
+     * jobs of its own pool.
      */
-    public List<String> queuedInOrder() {
-        Map<Priority, List<String>> lanes = new EnumMap<>(Priority.class);
+    public List<String> queuedInOrder(String pool) {
+        return queuedByPool().getOrDefault(dev.ist.common.capacity.WorkerPool.orDefault(pool), List.of());
+    }
+
+    /** {@link #queuedInOrder(String)} of every pool that has queued jobs, in one pass. */
+    public Map<String, List<String>> queuedByPool() {
+        Map<String, Map<Priority, List<String>>> pools = new java.util.HashMap<>();
         jobs.values().stream()
                 .filter(e -> e.hasRequest() && e.state() == JobState.QUEUED && !e.cancelRequestedFlag())
                 .map(JobEntry::snapshot)
                 .filter(Objects::nonNull)
                 .sorted(Comparator.comparing((JobSnapshot s) -> s.request().submittedAt())
                         .thenComparing(JobSnapshot::jobId))
-                .forEach(s -> lanes.computeIfAbsent(s.request().lane(), p -> new java.util.ArrayList<>())
-                        .add(s.jobId()));
-        return new LaneSchedule(laneWeights).interleave(lanes);
+                .forEach(s -> pools.computeIfAbsent(s.request().workerPool(), p -> new EnumMap<>(Priority.class))
+                        .computeIfAbsent(s.request().lane(), p -> new java.util.ArrayList<>()).add(s.jobId()));
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        pools.forEach((pool, lanes) -> out.put(pool, new LaneSchedule(laneWeights).interleave(lanes)));
+        return out;
     }
 
     /** Changes whenever queue positions may have moved (a job queued, started, ended or cancelled). */

@@ -1,6 +1,8 @@
 package dev.ist.gateway.view;
 
 import dev.ist.common.Topics;
+import dev.ist.common.capacity.JobForwards;
+import dev.ist.common.capacity.WorkerPool;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.gateway.kafka.TopicReaderConfig;
@@ -19,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the jobs topics (every priority lane), events and control topics from the beginning into a {@link JobView}. It assigns every partition
+ * Reads the jobs topics (every priority lane of every worker pool), events and control topics from the beginning into a {@link JobView}. It assigns every partition
  * itself (no consumer group, no committed offsets): each gateway instance always sees everything, which is what
  * makes replicas agree and restarts lossless. Undecodable records are logged and skipped, never fatal.
  */
@@ -28,6 +30,7 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobViewFeeder.class);
 
     private final JobView view;
+    private static final Duration POOL_TOPICS_EVERY = Duration.ofSeconds(5);
     private final Topics topics;
     private final KafkaConsumer<String, byte[]> consumer;
     private final JsonCodec codec = JsonCodec.shared();
@@ -90,7 +93,12 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
             checkCaughtUp(target);
+            long poolsCheckedAt = System.nanoTime();
             while (running) {
+                if (System.nanoTime() - poolsCheckedAt > POOL_TOPICS_EVERY.toNanos()) {
+                    poolsCheckedAt = System.nanoTime();
+                    addNewPoolTopics();
+                }
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, byte[]> r : records) {
                     applyRecord(r);
@@ -115,6 +123,7 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
     private List<TopicPartition> awaitPartitions() {
         List<TopicPartition> all = new ArrayList<>();
         List<String> read = new ArrayList<>(topics.jobLanes());
+        read.addAll(poolTopics(java.util.Set.of()));
         read.add(topics.events());
         read.add(topics.control());
         for (String topic : read) {
@@ -140,6 +149,47 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
         return all;
     }
 
+    /**
+     * The jobs topics of worker pools other than the default one ({@code <jobs>.pool.<name>} and its lanes) that exist
+     * now and are not in {@code known}. Pools come and go with the workers, so the feeder looks again every
+     * {@link #POOL_TOPICS_EVERY} and reads a new pool's topics from their start.
+     */
+    private List<String> poolTopics(java.util.Set<String> known) {
+        try {
+            return consumer.listTopics(Duration.ofSeconds(5)).keySet().stream()
+                    .filter(t -> isPoolJobsTopic(t) && !known.contains(t)).sorted().toList();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warnf("could not list topics to find worker pools: %s", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void addNewPoolTopics() {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        consumer.assignment().forEach(tp -> known.add(tp.topic()));
+        List<String> fresh = poolTopics(known);
+        if (fresh.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : fresh) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(5))) {
+                added.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        }
+        List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+        all.addAll(added);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        LOG.infof("job view reads the topics of a new worker pool: %s", fresh);
+    }
+
+    /** Whether {@code topic} is a lane of a pool other than the default one. */
+    boolean isPoolJobsTopic(String topic) {
+        String pool = topics.poolOfJobsTopic(topic);
+        return pool != null && !WorkerPool.isDefault(pool);
+    }
+
     private void checkCaughtUp(Map<TopicPartition, Long> target) {
         for (Map.Entry<TopicPartition, Long> t : target.entrySet()) {
             if (consumer.position(t.getKey()) < t.getValue()) {
@@ -156,8 +206,9 @@ public final class JobViewFeeder implements Runnable, AutoCloseable {
         try {
             if (r.topic().equals(topics.events())) {
                 view.apply(codec.decodeEvent(r.value()));
-            } else if (topics.isJobsTopic(r.topic())) {
-                view.apply(codec.decodeRequest(r.value()));
+            } else if (topics.isJobsTopic(r.topic()) || isPoolJobsTopic(r.topic())) {
+                org.apache.kafka.common.header.Header forwards = r.headers().lastHeader(JobForwards.HEADER);
+                view.apply(codec.decodeRequest(r.value()), forwards == null ? 0 : JobForwards.parse(forwards.value()));
             } else if (r.topic().equals(topics.control())) {
                 view.apply(codec.decodeControl(r.value()));
             }

@@ -9,15 +9,16 @@ import java.util.List;
 /**
  * Where a job stands and when it should finish, from the gateway's view.
  *
- * <p>Position: 1 + the QUEUED jobs (without a cancel request) a worker reaches before this one: within a priority
+ * <p>Position: 1 + the QUEUED jobs (without a cancel request) of the job's own worker pool (only its workers take
+ * them, see {@link dev.ist.common.capacity.WorkerPool}) a worker reaches before this one: within a priority
  * lane in submission order, across lanes in the order a fresh {@link dev.ist.common.job.LaneSchedule} with the
  * workers' weights interleaves them (so a HIGH job submitted later is ahead of queued NORMAL ones, and a LOW job is
  * still given its turn among a NORMAL backlog). An approximation: each worker's schedule carries credit from the jobs
  * it took before, workers only pick among the heads of their own partitions, and with several workers the order is
  * spread over them.
  * ETA of a queued job: {@code (ahead / workers + 1) * meanDuration}, where the mean is over the most recent finished
- * jobs the view has seen (their {@code total} timing) and {@code workers} counts the workers that reported an event
- * in the last two minutes (at least 1); unknown until a first job has finished. ETA of a running job: its remaining
+ * jobs the view has seen (their {@code total} timing, all pools) and {@code workers} counts the workers of the job's
+ * pool that reported an event in the last two minutes (at least 1); unknown until a first job has finished. ETA of a running job: its remaining
  * iterations at its measured rate.
  */
 public final class QueueEstimator {
@@ -36,26 +37,28 @@ public final class QueueEstimator {
         if (s.state() != JobState.QUEUED || s.cancelRequested()) {
             return null;
         }
-        int index = view.queuedInOrder().indexOf(s.jobId());
-        return index < 0 ? null : at(index);
+        String pool = s.request().workerPool();
+        int index = view.queuedInOrder(pool).indexOf(s.jobId());
+        return index < 0 ? null : at(pool, index);
     }
 
     /** Position and ETA of every queued job, computed from one pass over the queue (what SSE pushes use). */
     public java.util.Map<String, Queue> all() {
-        List<String> order = view.queuedInOrder();
         java.util.Map<String, Queue> out = new java.util.HashMap<>();
-        for (int i = 0; i < order.size(); i++) {
-            out.put(order.get(i), at(i));
-        }
+        view.queuedByPool().forEach((pool, order) -> {
+            for (int i = 0; i < order.size(); i++) {
+                out.put(order.get(i), at(pool, i));
+            }
+        });
         return out;
     }
 
-    private Queue at(int index) {
+    private Queue at(String pool, int index) {
         Duration mean = view.throughput().meanDuration();
         if (mean == null) {
             return new Queue(index + 1, null);
         }
-        int workers = Math.max(1, view.throughput().liveWorkers(Instant.now()));
+        int workers = Math.max(1, view.throughput().liveWorkers(pool, Instant.now()));
         double seconds = ((double) index / workers + 1) * mean.toMillis() / 1000.0;
         return new Queue(index + 1, Math.round(seconds));
     }

@@ -7,7 +7,10 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The fleet as the view sees it: durations of the most recent finished jobs, and when each worker last reported. */
+/**
+ * The fleet as the view sees it: durations of the most recent finished jobs, when each worker last reported, and the
+ * pool of the jobs it last ran.
+ */
 public final class Throughput {
 
     private static final int RECENT = 20;
@@ -15,6 +18,7 @@ public final class Throughput {
 
     private final Deque<Long> recentMs = new ArrayDeque<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, String> poolOf = new ConcurrentHashMap<>();
 
     synchronized void finished(long totalMs) {
         recentMs.addLast(totalMs);
@@ -26,6 +30,12 @@ public final class Throughput {
     void seen(String workerId, Instant at) {
         if (workerId != null && at != null) {
             lastSeen.merge(workerId, at, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    void inPool(String workerId, String pool) {
+        if (workerId != null && pool != null) {
+            poolOf.put(workerId, pool);
         }
     }
 
@@ -45,6 +55,18 @@ public final class Throughput {
         int n = 0;
         for (Instant at : lastSeen.values()) {
             if (at.isAfter(now.minus(LIVE))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The live workers that last ran a job of {@code pool}. */
+    public int liveWorkers(String pool, Instant now) {
+        String wanted = dev.ist.common.capacity.WorkerPool.orDefault(pool);
+        int n = 0;
+        for (Map.Entry<String, Instant> w : lastSeen.entrySet()) {
+            if (wanted.equals(poolOf.get(w.getKey())) && w.getValue().isAfter(now.minus(LIVE))) {
                 n++;
             }
         }

@@ -179,18 +179,62 @@ class JobViewTest {
         view.apply(laneRequest("l1", 2, dev.ist.common.job.Priority.LOW));
         view.apply(laneRequest("n2", 3, null)); // a record from before lanes: NORMAL
         view.apply(laneRequest("h1", 4, dev.ist.common.job.Priority.HIGH));
-        assertEquals(List.of("h1", "n1", "n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("h1", "n1", "n2", "l1"), view.queuedInOrder("default"));
         long v1 = view.queueVersion();
         assertTrue(v1 > v0, "new requests move the queue");
 
         view.apply(JobEvent.running("h1", 1, T0.plusSeconds(5), "w", null));
-        assertEquals(List.of("n1", "n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("n1", "n2", "l1"), view.queuedInOrder("default"));
         long v2 = view.queueVersion();
         assertTrue(v2 > v1, "a job that starts leaves the queue");
         view.apply(progress("h1", 2, 10));
         assertEquals(v2, view.queueVersion(), "progress ticks do not move the queue");
         view.apply(ControlMessage.cancel("n1", T0.plusSeconds(6), "alice"));
-        assertEquals(List.of("n2", "l1"), view.queuedInOrder());
+        assertEquals(List.of("n2", "l1"), view.queuedInOrder("default"));
         assertTrue(view.queueVersion() > v2, "a cancel request takes a job out of the queue");
+    }
+
+    @Test
+    void eachPoolHasItsOwnQueueAndAForwardedRecordMovesTheJobToItsPool() {
+        view.apply(laneRequest("d1", 1, null));
+        view.apply(laneRequest("g1", 2, null).withPool("large"));
+        view.apply(laneRequest("d2", 3, null).withPool("default"));
+        view.apply(laneRequest("g2", 4, dev.ist.common.job.Priority.HIGH).withPool("large"));
+        assertEquals(List.of("d1", "d2"), view.queuedInOrder("default"));
+        assertEquals(List.of("g2", "g1"), view.queuedInOrder("large"));
+        QueueEstimator estimator = new QueueEstimator(view);
+        assertEquals(1, estimator.queue(view.find("g2").orElseThrow()).position());
+        assertEquals(2, estimator.queue(view.find("d2").orElseThrow()).position(),
+                "only d1 is ahead of d2: the large pool's jobs are not");
+
+        // a worker forwarded d1 to pool large: the record with the higher forward count wins; a re-read of the
+        // original (count 0) does not move it back
+        long before = view.queueVersion();
+        assertTrue(view.apply(laneRequest("d1", 1, null).withPool("large"), 1));
+        assertFalse(view.apply(laneRequest("d1", 1, null), 0));
+        assertTrue(view.queueVersion() > before);
+        assertEquals(List.of("d2"), view.queuedInOrder("default"));
+        assertEquals(List.of("g2", "d1", "g1"), view.queuedInOrder("large"));
+        assertEquals(4, new QueueEstimator(view).all().size(), "all() covers every pool");
+    }
+
+    @Test
+    void aForwardNoteRestatesQueuedWithoutChangingTheState() {
+        view.apply(laneRequest("f1", 1, null));
+        view.apply(JobEvent.queued("f1", T0));
+        JobEvent note = new JobEvent(JobEvent.SCHEMA_VERSION, "f1", 0, T0.plusSeconds(2), "w-small",
+                dev.ist.common.event.EventType.QUEUED, null, null, null,
+                new dev.ist.common.event.Failure(null, "forwarded to pool large"), null);
+        assertTrue(view.apply(note), "the note is new");
+        assertFalse(view.apply(note), "and applied once");
+        JobSnapshot s = view.find("f1").orElseThrow();
+        assertEquals(JobState.QUEUED, s.state());
+        view.apply(JobEvent.running("f1", 1, T0.plusSeconds(3), "w-large", null));
+        assertEquals(JobState.RUNNING, view.find("f1").orElseThrow().state());
+        JobEvent late = new JobEvent(JobEvent.SCHEMA_VERSION, "f1", 0, T0.plusSeconds(4), "w-other",
+                dev.ist.common.event.EventType.QUEUED, null, null, null,
+                new dev.ist.common.event.Failure(null, "late note"), null);
+        assertFalse(view.apply(late), "a note after the job started is not taken");
+        assertEquals(JobState.RUNNING, view.find("f1").orElseThrow().state());
     }
 }

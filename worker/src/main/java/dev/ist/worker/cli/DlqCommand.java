@@ -144,9 +144,10 @@ public final class DlqCommand implements Runnable {
                 }
                 for (DeadLetter l : chosen) {
                     try {
-                        // back onto its own lane's topic (a HIGH job stays HIGH); anything else onto the jobs topic
-                        String target = connection.topics().isJobsTopic(l.sourceTopic()) ? l.sourceTopic()
-                                : connection.topics().jobs();
+                        // back onto its own pool's lane topic (a HIGH job of pool large stays HIGH in pool
+                        // large); anything else onto the default pool's jobs topic
+                        String target = connection.topics().poolOfJobsTopic(l.sourceTopic()) != null
+                                ? l.sourceTopic() : connection.topics().jobs();
                         DeadLetterQueue.Replayed r = dlq.replay(l, target);
                         out.printf(Locale.ROOT, "replayed %s -> %s %d:%d%n", l.sourceId(), target,
                                 r.partition(), r.offset());

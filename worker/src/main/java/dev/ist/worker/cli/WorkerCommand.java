@@ -40,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "worker id (ist.worker.id)")
     String id;
 
+    @Option(names = "--pool", description = "worker pool: take only its jobs topics (ist.worker.pool, default: default)")
+    String pool;
+
     @Override
     public Integer call() {
         Map<String, String> overrides = new HashMap<>();
@@ -50,6 +53,7 @@ public final class WorkerCommand implements Callable<Integer> {
         put(overrides, "ist.worker.device", device);
         put(overrides, "ist.worker.metrics-port", metricsPort);
         put(overrides, "ist.worker.id", id);
+        put(overrides, "ist.worker.pool", pool);
         try {
             WorkerMain.run(IstConfig.fromSystem().withOverrides(overrides));
         } catch (IllegalArgumentException e) {

@@ -23,7 +23,14 @@ import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.ControlListener;
 import dev.ist.worker.runtime.kafka.EventPublisher;
 import dev.ist.worker.runtime.kafka.JobConsumer;
+import dev.ist.common.Topics;
 import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.capacity.WorkerCapacityFeeder;
+import dev.ist.common.capacity.WorkerCapacityTable;
+import dev.ist.worker.runtime.capacity.ForwardTargets;
+import dev.ist.worker.runtime.job.JobForwarding;
+import dev.ist.worker.runtime.kafka.JobForwarder;
+import dev.ist.worker.runtime.kafka.PoolTopics;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.common.capacity.MemoryModel;
@@ -74,6 +81,8 @@ public final class Worker implements AutoCloseable {
     private volatile long storageProbedAt;
     private boolean closed;
     private CapacityAdvertiser capacity;
+    private WorkerCapacityTable fleet;
+    private WorkerCapacityFeeder fleetFeeder;
 
     public Worker(WorkerConfig config, TransferEngine engine) {
         this(config, engine, Clock.systemUTC());
@@ -96,7 +105,7 @@ public final class Worker implements AutoCloseable {
     }
 
     public synchronized Worker start() {
-        metrics = new WorkerMetrics(config.workerId(), engine.device());
+        metrics = new WorkerMetrics(config.workerId(), engine.device(), config.pool());
         store = new ImageStore(config.storage());
         // previews and probes must not hold up an iteration for long: two quick attempts, then skip
         quickStore = new ImageStore(config.storage().withRetry(
@@ -138,12 +147,17 @@ public final class Worker implements AutoCloseable {
         JobRunner runner = JobRunner.create(config, stylizers, objects, objects,
                 new InputFetcher(store, config.limits()), JobEvents.of(publisher), cancels::isCancelled,
                 () -> control.awaitCaughtUp(config.controlSyncTimeout()), JobMemoryCheck.of(memoryPreflight()),
-                metrics, clock);
+                metrics, clock, forwarding());
+        // only this worker's pool's lanes: a job routed to another pool is never taken here
+        Topics jobTopics = config.jobTopics();
+        if (config.createTopics()) {
+            PoolTopics.ensure(config.bootstrapServers(), config.topics(), jobTopics);
+        }
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
-                config.workerId() + "-jobs", config.topics().jobs(), config.pollTimeout(), config.sessionTimeout(),
+                config.workerId() + "-jobs", jobTopics.jobs(), config.pollTimeout(), config.sessionTimeout(),
                 config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides)
                 .withGroupInstanceId(config.groupInstanceId().orElse(null))
-                .withLanes(JobConsumer.Lanes.of(config.topics(), config.laneWeights(), config.laneSettle())),
+                .withLanes(JobConsumer.Lanes.of(jobTopics, config.laneWeights(), config.laneSettle())),
                 runner);
         // a record that keeps crashing the handler is dead-lettered and committed, never re-read forever
         consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
@@ -151,7 +165,8 @@ public final class Worker implements AutoCloseable {
         consumer.start();
         capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
                 () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
-                        config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant()),
+                        config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant(),
+                        config.pool()),
                 config.capacityInterval());
         StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
         long everyMs = config.janitorInterval().toMillis();
@@ -159,10 +174,24 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         management = new ManagementServer(config.metricsBindAddress(), config.metricsPort(), metrics,
                 () -> consumer.isAlive(), this::readiness);
-        LOG.info("worker {} started: device {}, weights {}, group {}, topics {} (lane weights {}), management port {}",
-                config.workerId(), engine.device(), engine.weightsDescription(), config.groupId(),
-                config.topics().jobLanes(), config.laneWeights(), management.port());
+        LOG.info("worker {} started: pool {}, device {}, weights {}, group {}, topics {} (lane weights {}), "
+                        + "management port {}", config.workerId(), config.pool(), engine.device(),
+                engine.weightsDescription(), config.groupId(), jobTopics.jobLanes(), config.laneWeights(),
+                management.port());
         return this;
+    }
+
+    /**
+     * Where a job this worker cannot fit goes: the fleet's capacity table, read from the capacity topic like the
+     * gateway reads it, names the pools that fit it.
+     */
+    private JobForwarding forwarding() {
+        fleet = new WorkerCapacityTable(config.capacityMaxAge());
+        fleetFeeder = new WorkerCapacityFeeder(fleet, config.capacityTopic(), config.bootstrapServers(),
+                config.workerId() + "-capacity");
+        fleetFeeder.start();
+        return new JobForwarder(publisher, config.topics(), new ForwardTargets(fleet, config.pool(), clock),
+                config.maxJobForwards(), config.workerId(), metrics, clock);
     }
 
     /**
@@ -220,6 +249,11 @@ public final class Worker implements AutoCloseable {
         return metrics;
     }
 
+    /** The fleet's capacity as this worker has read it (where it would forward a job it cannot fit). */
+    WorkerCapacityTable fleetView() {
+        return fleet;
+    }
+
     /** Named checks behind {@code /health/ready}. */
     public Map<String, Boolean> readiness() {
         Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -272,6 +306,9 @@ public final class Worker implements AutoCloseable {
     private void closeRest() {
         if (capacity != null) {
             capacity.close(); // the tombstone: this worker leaves the fleet view
+        }
+        if (fleetFeeder != null) {
+            fleetFeeder.close();
         }
         if (background != null) {
             background.shutdownNow();

@@ -8,7 +8,9 @@ import dev.ist.common.job.Precision;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.runtime.capacity.MachineMemory;
+import dev.ist.common.capacity.JobForwards;
 import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.capacity.WorkerPool;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -25,7 +27,12 @@ import java.util.Optional;
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>ist.kafka.bootstrap-servers</td><td>127.0.0.1:9092</td><td>Kafka brokers</td></tr>
  * <tr><td>ist.topics.jobs / events / dlq / control</td><td>ist.jobs / ist.events / ist.jobs.dlq / ist.control</td><td>topic names</td></tr>
- * <tr><td>ist.worker.group-id</td><td>ist-workers</td><td>consumer group shared by all workers</td></tr>
+ * <tr><td>ist.worker.pool</td><td>default</td><td>the worker pool ({@link WorkerPool}: lower-case letters, digits, '-',
+ * up to 32): the worker takes only its pool's jobs topics ({@code <jobs>.pool.<pool>} and its lanes; the default pool's
+ * are the jobs topics themselves) and advertises the pool with its capacity</td></tr>
+ * <tr><td>ist.kafka.create-topics</td><td>true</td><td>a worker of a pool other than the default one creates its
+ * pool's missing lane topics at start (false where kafka-init or Strimzi owns the topics)</td></tr>
+ * <tr><td>ist.worker.group-id</td><td>ist-workers (pool p: ist-workers-p)</td><td>consumer group shared by the workers of a pool</td></tr>
  * <tr><td>ist.worker.id</td><td>hostname-pid</td><td>name in events, manifests and metrics</td></tr>
  * <tr><td>ist.worker.weights</td><td>(none)</td><td>VGG19 weights file (.pth / .safetensors)</td></tr>
  * <tr><td>ist.worker.random-weights</td><td>(none)</td><td>seed of a random network; only when asked for by name</td></tr>
@@ -70,6 +77,10 @@ import java.util.Optional;
  * <tr><td>ist.worker.lane-settle</td><td>50ms</td><td>extra poll for other lanes' records before starting a job that is not HIGH</td></tr>
  * <tr><td>ist.topics.workers</td><td>ist.workers</td><td>compacted topic where the worker advertises its capacity</td></tr>
  * <tr><td>ist.worker.capacity-interval</td><td>30s</td><td>how often the advertisement is refreshed</td></tr>
+ * <tr><td>ist.capacity.max-age</td><td>90s</td><td>an advertisement older than this no longer counts when the worker
+ * looks for a pool to forward a job it cannot fit (same key as the gateway's)</td></tr>
+ * <tr><td>ist.worker.max-job-forwards</td><td>3</td><td>a job already forwarded this many times between pools is FAILED
+ * TOO_LARGE_FOR_WORKER instead of forwarded again</td></tr>
  * </table>
  */
 public record WorkerConfig(
@@ -117,7 +128,11 @@ public record WorkerConfig(
         Duration capacityInterval,
         Precision precision,
         java.util.Map<dev.ist.common.job.Priority, Integer> laneWeights,
-        Duration laneSettle) {
+        Duration laneSettle,
+        String pool,
+        Duration capacityMaxAge,
+        int maxJobForwards,
+        boolean createTopics) {
 
     /** The worker's old name of {@code ist.engine.threads}, still read when that is unset (deployments set it). */
     public static final String DEPRECATED_THREADS_KEY = "ist.worker.threads";
@@ -141,16 +156,21 @@ public record WorkerConfig(
         require(jobObjectRetention.compareTo(Duration.ZERO) > 0, "ist.retention.job-objects must be positive");
         require(janitorInterval.compareTo(Duration.ZERO) > 0, "ist.retention.janitor-interval must be positive");
         require(!metricsBindAddress.isBlank(), "ist.worker.metrics-bind-address must not be blank");
+        require(WorkerPool.isValidName(pool), "ist.worker.pool must be 1 to 32 lower-case letters, digits or '-' "
+                + "(starting with a letter or digit), was '" + pool + "'");
+        require(capacityMaxAge.compareTo(Duration.ZERO) > 0, "ist.capacity.max-age must be positive");
+        require(maxJobForwards >= 0, "ist.worker.max-job-forwards must be >= 0");
         groupInstanceId = groupInstanceId.filter(s -> !s.isBlank());
         require(weightsPath.isEmpty() || randomWeights.isEmpty(),
                 "set either ist.worker.weights or ist.worker.random-weights, not both");
     }
 
     public static WorkerConfig from(IstConfig c) {
+        String pool = c.get("ist.worker.pool", WorkerPool.DEFAULT).trim();
         return new WorkerConfig(
                 c.get("ist.kafka.bootstrap-servers", "127.0.0.1:9092"),
                 Topics.from(c),
-                c.get("ist.worker.group-id", "ist-workers"),
+                c.get("ist.worker.group-id", WorkerPool.isDefault(pool) ? "ist-workers" : "ist-workers-" + pool),
                 c.get("ist.worker.id").orElseGet(WorkerConfig::defaultWorkerId),
                 StorageConfig.from(c),
                 JobLimits.from(c),
@@ -192,7 +212,16 @@ public record WorkerConfig(
                 c.getDuration("ist.worker.capacity-interval", Duration.ofSeconds(30)),
                 precision(c.get("ist.worker.precision", OptionDefaults.PRECISION.name())),
                 dev.ist.common.job.LaneSchedule.parseWeights(c.get("ist.lanes.weights", "8,3,1")),
-                c.getDuration("ist.worker.lane-settle", Duration.ofMillis(50)));
+                c.getDuration("ist.worker.lane-settle", Duration.ofMillis(50)),
+                pool,
+                c.getDuration("ist.capacity.max-age", Duration.ofSeconds(90)),
+                c.getInt("ist.worker.max-job-forwards", JobForwards.DEFAULT_MAX),
+                c.getBoolean("ist.kafka.create-topics", true));
+    }
+
+    /** The jobs topics this worker consumes: its pool's lanes ({@link Topics#forPool}). */
+    public Topics jobTopics() {
+        return topics.forPool(pool);
     }
 
     /** What the engine of this worker is built with (the input-pixel gate of a job is {@link #limits()}). */

@@ -111,10 +111,38 @@ class DlqCommandTest {
         assertEquals(2, ist("dlq", "replay").exit(), "IDs or --all is required");
     }
 
+    @Test
+    void replayPutsAJobOfAnotherPoolBackOnItsOwnPoolsLaneTopic() throws Exception {
+        String poolHigh = new Topics(jobs, "e", dlq, "c").forPool("large").jobsHigh();
+        broker.createTopic(poolHigh, 1);
+        String pooledJob = UUID.randomUUID().toString();
+        byte[] value = "{\"v\":98,\"pool\":\"large\"}".getBytes(StandardCharsets.UTF_8);
+        long offset;
+        try (KafkaProducer<String, byte[]> p = broker.newProducer()) {
+            offset = p.send(new ProducerRecord<>(poolHigh, pooledJob, value)).get(30, TimeUnit.SECONDS).offset();
+        }
+        try (EventPublisher publisher = EventPublisher.create(broker.bootstrapServers(), "dlq-cli-pool-test",
+                new Topics(jobs, "e", dlq, "c"), Duration.ofSeconds(10))) {
+            publisher.deadLetter(DeadLetter.of(pooledJob, poolHigh, 0, offset, Instant.now(), "w",
+                    ErrorCode.UNSUPPORTED_VERSION, "unsupported schema version 98", value));
+        }
+        Run r = ist("dlq", "replay", pooledJob);
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("-> " + poolHigh), r.out());
+        List<ConsumerRecord<String, byte[]>> onPool = read(poolHigh);
+        assertEquals(2, onPool.size(), "the original and its replay, both on pool large's HIGH lane");
+        assertArrayEquals(value, onPool.get(1).value());
+        assertEquals(2, readJobs().size(), "nothing went to the default pool's jobs topic");
+    }
+
     private List<ConsumerRecord<String, byte[]>> readJobs() {
+        return read(jobs);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> read(String topic) {
         try (KafkaConsumer<String, byte[]> c = broker.newConsumer("read-" + UUID.randomUUID(),
                 Map.of("max.partition.fetch.bytes", 16 << 20))) {
-            TopicPartition tp = new TopicPartition(jobs, 0);
+            TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);

@@ -128,4 +128,29 @@ class WorkerConfigTest {
                 () -> WorkerConfig.from(IstConfig.of(set)));
         assertTrue(e.getMessage().contains("ist.worker.precision") && e.getMessage().contains("half"), e.getMessage());
     }
+
+    @Test
+    void thePoolDecidesTheJobsTopicsAndTheGroupAndABadNameIsRefusedAtStart() {
+        WorkerConfig d = WorkerConfig.from(IstConfig.of(CREDENTIALS));
+        assertEquals("default", d.pool());
+        assertEquals(d.topics(), d.jobTopics(), "the default pool reads the jobs topics themselves");
+        assertEquals(3, d.maxJobForwards());
+
+        Map<String, String> set = new java.util.HashMap<>(CREDENTIALS);
+        set.put("ist.worker.pool", "large");
+        WorkerConfig large = WorkerConfig.from(IstConfig.of(set));
+        assertEquals("ist.jobs.pool.large", large.jobTopics().jobs());
+        assertEquals(java.util.List.of("ist.jobs.pool.large.high", "ist.jobs.pool.large", "ist.jobs.pool.large.low"),
+                large.jobTopics().jobLanes());
+        assertEquals("ist.events", large.jobTopics().events(), "events, control and dead letters are shared");
+        assertEquals("ist-workers-large", large.groupId(), "a group per pool");
+        set.put("ist.worker.group-id", "mine");
+        assertEquals("mine", WorkerConfig.from(IstConfig.of(set)).groupId());
+
+        set.put("ist.worker.pool", "Large Pool");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WorkerConfig.from(IstConfig.of(set)));
+        assertTrue(e.getMessage().contains("ist.worker.pool") && e.getMessage().contains("Large Pool"),
+                e.getMessage());
+    }
 }

@@ -281,7 +281,7 @@ class WorkerJobFlowTest {
         assertTrue(value(text, "ist_worker_style_cache_requests_total{result=\"hit\"}") >= 1);
         assertTrue(value(text, "ist_worker_style_cache_requests_total{result=\"miss\"}") >= 1);
         assertTrue(value(text, "ist_worker_dlq_messages_total{reason=\"malformed_message\"}") >= 2);
-        assertEquals(1, value(text, "ist_worker_info{device=\"cpu\",worker_id=\"flow-worker\"}"));
+        assertEquals(1, value(text, "ist_worker_info{device=\"cpu\",pool=\"default\",worker_id=\"flow-worker\"}"));
         assertTrue(text.contains("ist_worker_checkpoints_resumed_total"));
         assertTrue(text.contains("jvm_memory_used_bytes{area=\"heap\""));
         assertTrue(text.contains("jvm_threads_live_threads"));

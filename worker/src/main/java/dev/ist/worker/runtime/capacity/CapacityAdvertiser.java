@@ -59,7 +59,10 @@ public final class CapacityAdvertiser implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "ist-capacity-" + workerId),
+                ProducerConfig.CLIENT_ID_CONFIG, "ist-capacity-" + workerId,
+                // a send waits for metadata at most this long (default 60 s): with the broker gone, the leaving
+                // worker's tombstone must not hold its shutdown past the stop grace
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
                 new StringSerializer(), new ByteArraySerializer());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ist-capacity-advertiser");

@@ -28,10 +28,12 @@ public final class JobRunner implements JobHandler {
     private final Completion completion;
     private final TerminalPublisher terminals;
     private final JobOwnership ownership;
+    private final JobForwarding forwarding;
     private final Clock clock;
 
     JobRunner(Admission admission, StylizeStage stylize, Completion completion, TerminalPublisher terminals,
-              JobOwnership ownership, Clock clock) {
+              JobOwnership ownership, JobForwarding forwarding, Clock clock) {
+        this.forwarding = forwarding;
         this.ownership = ownership;
         this.admission = admission;
         this.stylize = stylize;
@@ -54,6 +56,15 @@ public final class JobRunner implements JobHandler {
                                    JobOwnership ownership, InputSource inputs, JobEvents events,
                                    Predicate<String> cancelled, Runnable controlSync, JobMemoryCheck memory,
                                    WorkerMetrics metrics, Clock clock) {
+        return create(config, stylizers, objects, ownership, inputs, events, cancelled, controlSync, memory, metrics,
+                clock, JobForwarding.none());
+    }
+
+    /** @param forwarding where a job this worker cannot fit goes instead of failing */
+    public static JobRunner create(WorkerConfig config, Map<JobMode, Stylizer> stylizers, JobObjects objects,
+                                   JobOwnership ownership, InputSource inputs, JobEvents events,
+                                   Predicate<String> cancelled, Runnable controlSync, JobMemoryCheck memory,
+                                   WorkerMetrics metrics, Clock clock, JobForwarding forwarding) {
         StorageRetry retry = new StorageRetry(config.jobRetryAttempts(), config.jobRetryBackoff());
         TerminalPublisher terminals = new TerminalPublisher(events, objects, metrics, clock, config.workerId(),
                 ownership, retry);
@@ -62,9 +73,9 @@ public final class JobRunner implements JobHandler {
         StylizeStage stylize = new StylizeStage(stylizers, inputs, objects, retry, events, cancelled,
                 new ProgressReporter.Cadence(config.progressEveryIterations(), config.progressMinInterval(),
                         config.previewEvery(), config.previewSize(), config.checkpointEvery()),
-                metrics, clock, config.workerId(), memory);
+                metrics, clock, config.workerId(), memory, forwarding);
         Completion completion = new Completion(objects, retry, terminals, metrics, clock, config.workerId());
-        return new JobRunner(admission, stylize, completion, terminals, ownership, clock);
+        return new JobRunner(admission, stylize, completion, terminals, ownership, forwarding, clock);
     }
 
     @Override
@@ -91,6 +102,22 @@ public final class JobRunner implements JobHandler {
         }
     }
 
+    /**
+     * The record goes to the other pool's topic first; only once the broker has it is this one committed, and this
+     * attempt recorded as a clean hand-over (not a crash), so the worker that takes it there starts afresh.
+     */
+    private JobOutcome forward(JobContext job, StylizeStage.Forward f) {
+        try {
+            forwarding.forward(job.record, job.request, f.pool(), f.why());
+        } catch (JobForwarding.ForwardException e) {
+            LOG.warn("job {}: forward to pool {} not acknowledged ({}); reading it again", job.jobId, f.pool(),
+                    e.getMessage());
+            return JobOutcome.redeliver("forward to pool " + f.pool() + " not acknowledged");
+        }
+        stoppedCleanly(job);
+        return JobOutcome.commit("forwarded to pool " + f.pool());
+    }
+
     private JobOutcome run(JobContext job) {
         Admission.Decision decision = admission.admit(job);
         if (decision instanceof Admission.Rejected r) {
@@ -114,6 +141,8 @@ public final class JobRunner implements JobHandler {
             return terminals.fail(job, f.code(), f.message());
         } else if (result instanceof StylizeStage.StorageDown s) {
             return terminals.storageFailure(job, s.cause());
+        } else if (result instanceof StylizeStage.Forward f) {
+            return forward(job, f);
         }
         return JobOutcome.abandon("finished after its partition moved; the new owner decides");
     }

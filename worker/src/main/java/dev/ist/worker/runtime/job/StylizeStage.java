@@ -32,15 +32,20 @@ import java.util.function.Predicate;
  * check the options, announce RUNNING, and run it with progress, previews and checkpoints reported on the way. The
  * engine's exceptions become a {@link Result} with the job's error code; nothing terminal is published here. The
  * memory preflight ({@link JobMemoryCheck}) runs between {@code prepare} and the RUNNING event: a job that cannot
- * fit is FAILED {@code TOO_LARGE_FOR_WORKER} before it starts, one that fits only with a shorter L-BFGS history runs
- * with that history.
+ * fit is forwarded to another worker pool that fits it ({@link JobForwarding}) or, when none does, FAILED
+ * {@code TOO_LARGE_FOR_WORKER} before it starts; one that fits only with a shorter L-BFGS history runs with that
+ * history.
  */
 final class StylizeStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(StylizeStage.class);
 
     /** How the stage ended. */
-    sealed interface Result permits Done, Failed, StorageDown, Stopped, Moved {
+    sealed interface Result permits Done, Failed, StorageDown, Stopped, Moved, Forward {
+    }
+
+    /** It does not fit this worker, but another pool fits it: forward it there ({@link JobForwarding}). */
+    record Forward(String pool, String why) implements Result {
     }
 
     /** @param resumedFrom the checkpoint iteration the run continued from, or null */
@@ -72,11 +77,14 @@ final class StylizeStage {
     private final Clock clock;
     private final String workerId;
     private final JobMemoryCheck memory;
+    private final JobForwarding forwarding;
 
     StylizeStage(Map<JobMode, Stylizer> stylizers, InputSource inputs, JobObjects objects, StorageRetry retry,
                  JobEvents events, Predicate<String> cancelled, ProgressReporter.Cadence cadence,
-                 WorkerMetrics metrics, Clock clock, String workerId, JobMemoryCheck memory) {
+                 WorkerMetrics metrics, Clock clock, String workerId, JobMemoryCheck memory,
+                 JobForwarding forwarding) {
         this.memory = memory;
+        this.forwarding = forwarding;
         this.stylizers = new EnumMap<>(stylizers);
         this.inputs = inputs;
         this.objects = objects;
@@ -142,8 +150,7 @@ final class StylizeStage {
                 request.options().size());
         JobMemoryCheck.Verdict fit = memory.check(request.options(), size[0], size[1], prepared);
         if (!fit.fits()) {
-            LOG.warn("job {} refused by the memory preflight: {}", jobId, fit.message());
-            return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message());
+            return tooLarge(job, fit, fetched.content().getWidth(), fetched.content().getHeight());
         }
         if (fit.lbfgsHistory() < TransferSpec.DEFAULT_LBFGS_HISTORY) {
             LOG.info("job {} ({}×{}) {}", jobId, size[0], size[1], fit.message());
@@ -187,6 +194,33 @@ final class StylizeStage {
         job.timings.put("targets", stylized.result().timings().styleTargetsMs());
         job.timings.put("optimise", stylized.result().timings().optimiseMs());
         return new Done(stylized, reporter, checkpoint.map(Checkpoint::iteration).orElse(null));
+    }
+
+    /**
+     * A job this worker cannot fit: forwarded to another pool that fits it, unless it has been forwarded too often
+     * already (pools whose advertisements disagree with their workers' own checks must not pass it round forever);
+     * FAILED TOO_LARGE_FOR_WORKER when no pool fits.
+     */
+    private Result tooLarge(JobContext job, JobMemoryCheck.Verdict fit, int contentWidth, int contentHeight) {
+        Optional<String> target = forwarding.targetPool(job.request, contentWidth, contentHeight);
+        if (target.isEmpty()) {
+            LOG.warn("job {} refused by the memory preflight, and no other pool fits it: {}", job.jobId,
+                    fit.message());
+            return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message());
+        }
+        int forwards = forwardsOf(job.record);
+        if (forwards >= forwarding.maxForwards()) {
+            LOG.warn("job {} refused by the memory preflight; pool {} should fit it, but it was forwarded {} times "
+                    + "already: {}", job.jobId, target.get(), forwards, fit.message());
+            return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message() + "; it was forwarded between pools "
+                    + forwards + " times already (pool " + target.get() + " is advertised to fit it)");
+        }
+        return new Forward(target.get(), fit.message());
+    }
+
+    private static int forwardsOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(dev.ist.common.capacity.JobForwards.HEADER);
+        return h == null ? 0 : dev.ist.common.capacity.JobForwards.parse(h.value());
     }
 
     private static Failed refused(InvalidSpecException e) {

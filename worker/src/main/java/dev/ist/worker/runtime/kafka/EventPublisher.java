@@ -166,7 +166,8 @@ public final class EventPublisher implements AutoCloseable {
         return new ProducerRecord<>(topics.events(), event.jobId(), codec.encode(event));
     }
 
-    private void sendAndWait(ProducerRecord<String, byte[]> record, String what) throws PublishException {
+    /** Sends any record (a job forwarded to another pool's topic) and waits for the broker's acknowledgement. */
+    public void sendAndWait(ProducerRecord<String, byte[]> record, String what) throws PublishException {
         try {
             Future<RecordMetadata> sent = producer.send(record);
             sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -45,6 +45,11 @@ public final class WorkerMetrics implements AutoCloseable {
             java.util.List.of("dlq_refused", "dlq_unavailable", "dlq_failed", "handler_crash");
 
     public WorkerMetrics(String workerId, String device) {
+        this(workerId, device, dev.ist.common.capacity.WorkerPool.DEFAULT);
+    }
+
+    /** @param pool the worker's pool, a label of {@code ist_worker_info} */
+    public WorkerMetrics(String workerId, String device, String pool) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -53,8 +58,9 @@ public final class WorkerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
 
-        Gauge.builder("ist.worker.info", () -> 1).description("Constant 1, labelled with this worker's id and device")
-                .tag("worker_id", workerId).tag("device", device).register(registry);
+        Gauge.builder("ist.worker.info", () -> 1)
+                .description("Constant 1, labelled with this worker's id, device and pool")
+                .tag("worker_id", workerId).tag("device", device).tag("pool", pool).register(registry);
         Gauge.builder("ist.worker.jobs.in.progress", inProgress, AtomicInteger::get)
                 .description("Jobs running on this worker now").register(registry);
         for (String reason : SKIP_REASONS) {
@@ -200,6 +206,12 @@ public final class WorkerMetrics implements AutoCloseable {
      * A jobs-topic record committed past without a dead letter or a terminal event ({@code
      * ist_worker_records_skipped_total{reason}}): the DLQ refused it, or it kept crashing its handler.
      */
+    /** A job this worker could not fit went on to {@code pool} ({@code ist_worker_jobs_forwarded_total}). */
+    public void jobForwarded(String pool) {
+        Counter.builder("ist.worker.jobs.forwarded").description("Jobs forwarded to another worker pool that fits them")
+                .tag("to_pool", pool).register(registry).increment();
+    }
+
     public void recordSkipped(String reason) {
         Counter.builder("ist.worker.records.skipped").description("Jobs-topic records skipped without a dead letter")
                 .tag("reason", reason).register(registry).increment();

@@ -1,29 +1,29 @@
-package dev.ist.gateway.capacity;
+package dev.ist.common.capacity;
 
-import dev.ist.common.capacity.WorkerCapacityTable;
-import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
-import dev.ist.gateway.kafka.TopicReaderConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Reads the compacted capacity topic from its beginning into a {@link WorkerCapacityTable}, assigning every partition
  * itself (no group, no offsets) like the job view's feeder. The workers create the topic; until one has, the feeder
- * waits for it (the table stays empty: "fleet unknown"). An undecodable record is logged and skipped.
+ * waits for it (the table stays empty: "fleet unknown"). An undecodable record is logged and skipped. The gateway
+ * reads it to quote and route jobs, a worker to know where to forward a job its own budget refuses.
  */
 public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerCapacityFeeder.class);
+    private static final System.Logger LOG = System.getLogger(WorkerCapacityFeeder.class.getName());
 
     private final WorkerCapacityTable table;
     private final String topic;
@@ -34,7 +34,14 @@ public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
     public WorkerCapacityFeeder(WorkerCapacityTable table, String topic, String bootstrapServers, String clientId) {
         this.table = table;
         this.topic = topic;
-        Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
+        // no group, no offsets: the whole compacted topic from its start, never created by reading it
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         this.consumer = new KafkaConsumer<>(c);
     }
@@ -62,7 +69,7 @@ public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOG.errorf("the capacity feeder stopped reading %s: %s", topic, e.toString());
+            LOG.log(System.Logger.Level.ERROR, "the capacity feeder stopped reading {0}: {1}", topic, e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -78,11 +85,11 @@ public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
             if (c.workerId().equals(r.key())) {
                 table.apply(r.key(), c);
             } else {
-                LOG.warnf("capacity record keyed %s names worker %s; skipped", r.key(), c.workerId());
+                LOG.log(System.Logger.Level.WARNING, "capacity record keyed {0} names worker {1}; skipped", r.key(), c.workerId());
             }
         } catch (InvalidMessageException | RuntimeException e) {
-            LOG.warnf("undecodable capacity record at %s-%d@%d skipped: %s", r.topic(), r.partition(), r.offset(),
-                    e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "undecodable capacity record at {0}-{1}@{2} skipped: {3}", r.topic(),
+                    r.partition(), r.offset(), e.getMessage());
         }
     }
 
@@ -95,7 +102,7 @@ public final class WorkerCapacityFeeder implements Runnable, AutoCloseable {
                     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.debugf("waiting for Kafka to describe %s", topic);
+                LOG.log(System.Logger.Level.DEBUG, "waiting for Kafka to describe {0}", topic);
             }
             try {
                 Thread.sleep(1000);
