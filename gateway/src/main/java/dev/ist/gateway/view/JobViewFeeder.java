@@ -5,7 +5,7 @@ import dev.ist.common.capacity.JobForwards;
 import dev.ist.common.capacity.WorkerPool;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
-import dev.ist.gateway.kafka.TopicReaderConfig;
+import dev.ist.common.TopicReaderConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

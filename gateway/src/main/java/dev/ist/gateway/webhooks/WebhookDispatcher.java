@@ -9,7 +9,7 @@ import dev.ist.common.job.WebhookSpec;
 import dev.ist.gateway.api.JobResponse;
 import dev.ist.gateway.view.JobSnapshot;
 import dev.ist.gateway.view.JobView;
-import dev.ist.gateway.kafka.TopicReaderConfig;
+import dev.ist.common.TopicReaderConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

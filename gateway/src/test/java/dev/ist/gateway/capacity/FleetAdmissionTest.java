@@ -1,28 +1,18 @@
 package dev.ist.gateway.capacity;
 
-import dev.ist.common.capacity.WorkerCapacity;
-import dev.ist.common.codec.JsonCodec;
 import dev.ist.gateway.support.IstTestResource;
+import dev.ist.gateway.support.FleetAdverts;
 import dev.ist.gateway.support.Jobs;
 import dev.ist.gateway.support.TestEnv;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
 
 import static dev.ist.gateway.support.Jobs.as;
 import static org.hamcrest.Matchers.containsString;
@@ -32,7 +22,6 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Capacity admission with the real broker: worker classes advertised on the capacity topic (the records real workers
@@ -67,10 +56,8 @@ class FleetAdmissionTest {
     @Test
     @Order(2)
     void advertisedClassesDecideTheQuoteAndTheRefusal() throws Exception {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            advertise(producer, "small-1", 1024 * MIB);
-            advertise(producer, "big-1", 1536 * MIB);
-            awaitClasses(2);
+        try (FleetAdverts fleet = new FleetAdverts(TestEnv.ALICE_KEY)) {
+            fleet.cpuWorker("small-1", 1024 * MIB).cpuWorker("big-1", 1536 * MIB).awaitClasses(2);
 
             int before = jobCount();
             Response quote = dryRun(FITS_ONLY_BIG);
@@ -110,16 +97,8 @@ class FleetAdmissionTest {
             assertEquals(before + 1, jobCount());
 
             // a worker that leaves writes its tombstone: its class disappears from the quotes
-            producer.send(new ProducerRecord<>(TestEnv.workersTopic(), "big-1", null)).get(10, TimeUnit.SECONDS);
-            awaitClasses(1);
+            fleet.leave("big-1").awaitClasses(1);
             dryRun(FITS_ONLY_BIG).then().statusCode(200).body("fits", equalTo(false));
-        } finally {
-            try (KafkaProducer<String, byte[]> producer = producer()) {
-                for (String id : List.of("small-1", "big-1")) {
-                    producer.send(new ProducerRecord<>(TestEnv.workersTopic(), id, null)).get(10, TimeUnit.SECONDS);
-                }
-            }
-            awaitClasses(0);
         }
     }
 
@@ -133,32 +112,5 @@ class FleetAdmissionTest {
 
     private static int jobCount() {
         return as(TestEnv.ALICE_KEY).get("/v1/jobs?size=1").then().statusCode(200).extract().path("total");
-    }
-
-    private static void advertise(KafkaProducer<String, byte[]> producer, String id, long budget) throws Exception {
-        WorkerCapacity c = new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, id, "cpu", budget, 90_000, 0,
-                Instant.now());
-        producer.send(new ProducerRecord<>(TestEnv.workersTopic(), id, JsonCodec.shared().encode(c)))
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    /** Polls the dry run until the gateway has read this many classes. */
-    private static void awaitClasses(int n) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int seen = -1;
-        while (System.nanoTime() < end) {
-            seen = dryRun("{\"size\":64}").then().statusCode(200).extract().path("workerClasses.size()");
-            if (seen == n) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertTrue(false, "the gateway shows " + seen + " worker classes, expected " + n);
-    }
-
-    private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestEnv.kafka().bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 }

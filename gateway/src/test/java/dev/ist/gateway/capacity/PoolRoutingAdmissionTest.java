@@ -1,11 +1,11 @@
 package dev.ist.gateway.capacity;
 
 import dev.ist.common.Topics;
-import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.job.JobRequest;
 import dev.ist.gateway.support.IstTestResource;
+import dev.ist.gateway.support.FleetAdverts;
 import dev.ist.gateway.support.Jobs;
 import dev.ist.gateway.support.TestEnv;
 import io.quarkus.test.common.WithTestResource;
@@ -51,10 +51,9 @@ class PoolRoutingAdmissionTest {
     void aJobOnlyTheLargePoolFitsIsPublishedToItsTopicAndQueuesBehindItsOwnPoolOnly() throws Exception {
         Topics large = TestEnv.topics().forPool("large");
         List<String> ids = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = TestEnv.kafka().newProducer()) {
-            advertise(producer, "pool-small-1", "default", 1024 * MIB);
-            advertise(producer, "pool-large-1", "large", 1536 * MIB);
-            awaitClasses(2);
+        try (FleetAdverts fleet = new FleetAdverts(TestEnv.ALICE_KEY)) {
+            fleet.cpuWorker("pool-small-1", "default", 1024 * MIB).cpuWorker("pool-large-1", "large", 1536 * MIB)
+                    .awaitClasses(2);
 
             dryRun(FITS_ONLY_LARGE).then().statusCode(200)
                     .body("fits", equalTo(true))
@@ -92,18 +91,14 @@ class PoolRoutingAdmissionTest {
             assertEquals("default", pool(onDefault.get(inDefault)));
             assertTrue(onLarge.keySet().stream().noneMatch(onDefault::containsKey));
         } finally {
+            // the test plays pool large's worker (and the default one, which leaves this key's jobs queued)
             try (KafkaProducer<String, byte[]> producer = TestEnv.kafka().newProducer()) {
-                for (String id : List.of("pool-small-1", "pool-large-1")) {
-                    producer.send(new ProducerRecord<>(TestEnv.workersTopic(), id, null)).get(10, TimeUnit.SECONDS);
-                }
-                // the test plays pool large's worker (and the default one, which leaves this key's jobs queued)
                 for (String id : ids) {
                     JobEvent end = JobEvent.cancelled(id, 23, Instant.now(), "pool-test", "test over");
                     producer.send(new ProducerRecord<>(TestEnv.topics().events(), id, JsonCodec.shared().encode(end)))
                             .get(10, TimeUnit.SECONDS);
                 }
             }
-            awaitClasses(0);
         }
     }
 
@@ -150,26 +145,5 @@ class PoolRoutingAdmissionTest {
                 .multiPart("style", "style.png", Jobs.STYLE, "image/png")
                 .multiPart("options", options)
                 .when().post("/v1/jobs?dryRun=true");
-    }
-
-    private static void advertise(KafkaProducer<String, byte[]> producer, String id, String pool, long budget)
-            throws Exception {
-        WorkerCapacity c = new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, id, "cpu", budget, 90_000, 0,
-                Instant.now(), pool);
-        producer.send(new ProducerRecord<>(TestEnv.workersTopic(), id, JsonCodec.shared().encode(c)))
-                .get(10, TimeUnit.SECONDS);
-    }
-
-    private static void awaitClasses(int n) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int seen = -1;
-        while (System.nanoTime() < end) {
-            seen = dryRun("{\"size\":64}").then().statusCode(200).extract().path("workerClasses.size()");
-            if (seen == n) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertTrue(false, "the gateway shows " + seen + " worker classes, expected " + n);
     }
 }

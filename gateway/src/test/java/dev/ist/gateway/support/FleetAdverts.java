@@ -38,11 +38,23 @@ public final class FleetAdverts implements AutoCloseable {
 
     /** One CPU worker of the default pool with this memory budget (and the throughput FleetAdmissionTest uses). */
     public FleetAdverts cpuWorker(String workerId, long memoryBudgetBytes) throws Exception {
+        return cpuWorker(workerId, dev.ist.common.capacity.WorkerPool.DEFAULT, memoryBudgetBytes);
+    }
+
+    /** One CPU worker of {@code pool} with this memory budget. */
+    public FleetAdverts cpuWorker(String workerId, String pool, long memoryBudgetBytes) throws Exception {
         WorkerCapacity c = new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, workerId, "cpu", memoryBudgetBytes,
-                90_000, 0, Instant.now());
+                90_000, 0, Instant.now(), pool);
         producer.send(new ProducerRecord<>(TestEnv.workersTopic(), workerId, JsonCodec.shared().encode(c)))
                 .get(10, TimeUnit.SECONDS);
         advertised.add(workerId);
+        return this;
+    }
+
+    /** The worker leaves as a real one does: its tombstone on the capacity topic. */
+    public FleetAdverts leave(String workerId) throws Exception {
+        producer.send(new ProducerRecord<>(TestEnv.workersTopic(), workerId, null)).get(10, TimeUnit.SECONDS);
+        advertised.remove(workerId);
         return this;
     }
 

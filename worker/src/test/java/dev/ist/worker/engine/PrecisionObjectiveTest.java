@@ -41,6 +41,14 @@ class PrecisionObjectiveTest {
         }
     }
 
+    /** A level objective whose evaluations are finite in any precision. */
+    private static class AlwaysFinite extends OverflowingInBf16 {
+        @Override
+        public Evaluation evaluate(float[] x) {
+            return new Evaluation(1.0, new float[] {0.5f}, new GatysObjective.Terms(1, 0, 0, 1));
+        }
+    }
+
     @Test
     void aNonFiniteBf16EvaluationIsRedoneInFp32AndTheRunStaysInFp32() {
         OverflowingInBf16 inner = new OverflowingInBf16();
@@ -63,12 +71,7 @@ class PrecisionObjectiveTest {
     @Test
     void finiteBf16EvaluationsStayInBf16() {
         List<Precision> set = new ArrayList<>();
-        LevelObjective finite = new OverflowingInBf16() {
-            @Override
-            public Evaluation evaluate(float[] x) {
-                return new Evaluation(1.0, new float[] {0.5f}, new GatysObjective.Terms(1, 0, 0, 1));
-            }
-        };
+        LevelObjective finite = new AlwaysFinite();
         Bf16Fallback fallback = new Bf16Fallback(Precision.BF16, r -> { throw new AssertionError(r); });
         PrecisionObjective objective = new PrecisionObjective(finite, set::add, fallback, 0);
         objective.evaluate(new float[] {0f});
@@ -79,12 +82,7 @@ class PrecisionObjectiveTest {
     @Test
     void theFirstEvaluationsOfALevelRunInFp32ThenBf16() {
         List<Precision> set = new ArrayList<>();
-        LevelObjective finite = new OverflowingInBf16() {
-            @Override
-            public Evaluation evaluate(float[] x) {
-                return new Evaluation(1.0, new float[] {0.5f}, new GatysObjective.Terms(1, 0, 0, 1));
-            }
-        };
+        LevelObjective finite = new AlwaysFinite();
         Bf16Fallback fallback = new Bf16Fallback(Precision.BF16, r -> { throw new AssertionError(r); });
         PrecisionObjective objective = new PrecisionObjective(finite, set::add, fallback,
                 PrecisionObjective.LBFGS_FP32_EVALUATIONS);

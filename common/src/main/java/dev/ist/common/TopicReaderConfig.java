@@ -1,4 +1,4 @@
-package dev.ist.gateway.kafka;
+package dev.ist.common;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The consumer settings every topic reader of the gateway shares (the job view, the capacity table, the webhook
- * dispatcher): from the earliest record, offsets never auto-committed (a reader commits after its work, or keeps no
- * offsets at all), topics never created by reading them, raw bytes decoded by the shared codec.
+ * The consumer settings every topic reader shares (the gateway's job view and webhook dispatcher, the capacity table
+ * of gateways and workers): from the earliest record, offsets never auto-committed (a reader commits after its work,
+ * or keeps no offsets at all), topics never created by reading them, raw bytes decoded by the shared codec.
  */
 public final class TopicReaderConfig {
 
