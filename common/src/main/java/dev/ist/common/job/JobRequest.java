@@ -22,6 +22,9 @@ import java.util.List;
  * @param priority    the queue lane; null (records written before lanes existed) = {@link Priority#NORMAL}
  * @param pool        the worker pool the gateway routed the job to (see {@link dev.ist.common.capacity.WorkerPool});
  *                    null (records written before pools existed) = the default pool
+ * @param quotedSeconds optional: the run time the gateway quoted at admission for that pool (the capacity model's
+ *                    {@code Estimate.seconds}); every replica's queue ETA adds up the quotes of the jobs ahead, scaled
+ *                    by how the fleet's finished jobs compared with theirs. Null when not quoted (fast jobs)
  */
 public record JobRequest(
         int v,
@@ -35,7 +38,8 @@ public record JobRequest(
         WebhookSpec webhook,
         Instant deadline,
         Priority priority,
-        String pool) {
+        String pool,
+        Double quotedSeconds) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -51,32 +55,37 @@ public record JobRequest(
     public static JobRequest of(String jobId, Instant submittedAt, ImageRef content, List<StyleRef> styles,
                                 JobOptions options, String owner) {
         return new JobRequest(SCHEMA_VERSION, jobId, submittedAt, content, styles, options, owner, null, null, null, null,
-                null);
+                null, null);
     }
 
     public JobRequest withFingerprint(String value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, value, webhook, deadline,
-                priority, pool);
+                priority, pool, quotedSeconds);
     }
 
     public JobRequest withWebhook(WebhookSpec value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, value, deadline,
-                priority, pool);
+                priority, pool, quotedSeconds);
     }
 
     public JobRequest withDeadline(Instant value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, value,
-                priority, pool);
+                priority, pool, quotedSeconds);
     }
 
     public JobRequest withPriority(Priority value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
-                value, pool);
+                value, pool, quotedSeconds);
     }
 
     public JobRequest withPool(String value) {
         return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
-                priority, value);
+                priority, value, quotedSeconds);
+    }
+
+    public JobRequest withQuotedSeconds(Double value) {
+        return new JobRequest(v, jobId, submittedAt, content, styles, options, owner, fingerprint, webhook, deadline,
+                priority, pool, value);
     }
 
     /** The lane this job runs in ({@link Priority#NORMAL} when the record names none). */

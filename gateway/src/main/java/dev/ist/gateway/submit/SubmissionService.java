@@ -298,7 +298,9 @@ public class SubmissionService {
                 caller.owner()).withFingerprint(fingerprint).withWebhook(webhook)
                 .withDeadline(draft.deadline()).withPriority(draft.lane())
                 // the pool the capacity quote chose; a fast job (not quoted) runs in the default pool
-                .withPool(quote == null ? dev.ist.common.capacity.WorkerPool.DEFAULT : quote.pool());
+                .withPool(quote == null ? dev.ist.common.capacity.WorkerPool.DEFAULT : quote.pool())
+                // what every replica's queue ETA adds up for the jobs ahead of others
+                .withQuotedSeconds(quote == null || quote.estimate() == null ? null : quote.estimate().seconds());
         List<FieldError> all = validator.validate(request);
         if (!all.isEmpty()) {
             throw invalidOptions(all);

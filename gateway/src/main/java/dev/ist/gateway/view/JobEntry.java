@@ -60,6 +60,11 @@ final class JobEntry {
         return request == null ? null : request.workerPool();
     }
 
+    /** The run time quoted at admission, or null (not quoted, or the request is unknown). */
+    synchronized Double quotedSeconds() {
+        return request == null ? null : request.quotedSeconds();
+    }
+
     /** The owner, or null while the request is unknown. */
     synchronized String owner() {
         return request == null ? null : request.owner();

@@ -80,7 +80,7 @@ public final class JobView {
             }
             Long total = event.timingsMs() == null ? null : event.timingsMs().get("total");
             if (event.type() == dev.ist.common.event.EventType.SUCCEEDED && total != null) {
-                throughput.finished(total);
+                throughput.finished(total, entry(event.jobId()).quotedSeconds());
             }
         }
         return fresh;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The fleet as the view sees it: durations of the most recent finished jobs, when each worker last reported, and the
- * pool of the jobs it last ran.
+ * The fleet as the view sees it: durations of the most recent finished jobs, how they compared with their quotes, when
+ * each worker last reported, and the pool of the jobs it last ran.
  */
 public final class Throughput {
 
@@ -17,14 +17,36 @@ public final class Throughput {
     private static final Duration LIVE = Duration.ofMinutes(2);
 
     private final Deque<Long> recentMs = new ArrayDeque<>();
+    /** Measured run time ÷ quoted seconds of the recent finished jobs that had a quote. */
+    private final Deque<Double> recentRatios = new ArrayDeque<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, String> poolOf = new ConcurrentHashMap<>();
 
-    synchronized void finished(long totalMs) {
+    synchronized void finished(long totalMs, Double quotedSeconds) {
         recentMs.addLast(totalMs);
         while (recentMs.size() > RECENT) {
             recentMs.removeFirst();
         }
+        if (quotedSeconds != null && quotedSeconds > 0) {
+            recentRatios.addLast(totalMs / 1000.0 / quotedSeconds);
+            while (recentRatios.size() > RECENT) {
+                recentRatios.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * How long the fleet's jobs really take for each quoted second: the median ratio over the recent finished jobs
+     * that had a quote (the median, so one job slowed by a restart does not skew every ETA), 1 before the first. The
+     * quote models the iterations on an idle worker; this folds in what it leaves out (fetch, encode, a busy
+     * machine, a model that is off for this fleet).
+     */
+    public synchronized double quoteCalibration() {
+        if (recentRatios.isEmpty()) {
+            return 1.0;
+        }
+        double[] r = recentRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
 
     void seen(String workerId, Instant at) {

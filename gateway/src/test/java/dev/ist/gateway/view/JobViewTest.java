@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -216,6 +217,33 @@ class JobViewTest {
         assertEquals(List.of("d2"), view.queuedInOrder("default"));
         assertEquals(List.of("g2", "d1", "g1"), view.queuedInOrder("large"));
         assertEquals(4, new QueueEstimator(view).all().size(), "all() covers every pool");
+    }
+
+    @Test
+    void aQueuedJobsEtaAddsUpTheQuotesAheadScaledByHowFinishedJobsComparedWithTheirs() {
+        view.apply(laneRequest("q1", 1, null).withQuotedSeconds(600.0));
+        view.apply(laneRequest("q2", 2, null).withQuotedSeconds(60.0));
+        QueueEstimator estimator = new QueueEstimator(view);
+        assertEquals(600L, estimator.queue(view.find("q1").orElseThrow()).etaSeconds(),
+                "before any job finished a quote counts as it is");
+        assertEquals(660L, estimator.queue(view.find("q2").orElseThrow()).etaSeconds(),
+                "a 10-minute job ahead counts as 10 minutes");
+        view.apply(laneRequest("q3", 3, null));
+        assertNull(estimator.queue(view.find("q3").orElseThrow()).etaSeconds(),
+                "a job without a quote has no ETA until a first job has finished");
+
+        // one finished job took twice its quote: every quote is read as twice as long, the unquoted job as the mean
+        view.apply(laneRequest("done", 0, null).withQuotedSeconds(10.0));
+        view.apply(JobEvent.running("done", 1, T0.plusSeconds(4), "w", null));
+        view.apply(JobEvent.succeeded("done", 2, T0.plusSeconds(24), "w", null, "jobs/done/result.png", null,
+                Map.of("total", 20_000L)));
+        assertEquals(2.0, view.throughput().quoteCalibration(), 1e-9);
+        assertEquals(1200L, estimator.queue(view.find("q1").orElseThrow()).etaSeconds());
+        assertEquals(1320L, estimator.queue(view.find("q2").orElseThrow()).etaSeconds());
+        assertEquals(1340L, estimator.queue(view.find("q3").orElseThrow()).etaSeconds(), "1320 s ahead + the 20 s mean");
+        Map<String, QueueEstimator.Queue> all = estimator.all();
+        assertEquals(List.of(1200L, 1320L, 1340L), List.of(all.get("q1").etaSeconds(), all.get("q2").etaSeconds(),
+                all.get("q3").etaSeconds()), "one pass over the queue agrees");
     }
 
     @Test
