@@ -563,13 +563,13 @@ function duration(seconds) {
 }
 
 /**
- * The queue's ETA comes from recent jobs' durations; a job whose own estimated run (its 202, quote.js) is longer
- * cannot be done sooner than that.
+ * The gateway's queue ETA already adds the job's own quoted run (scaled by how the fleet's jobs compare with their
+ * quotes) to the runs ahead of it; before it has one, the job's own estimate (its 202, quote.js) is still shown.
  */
 function queueText(queue) {
   const run = estimatedSeconds(state.jobId);
-  const eta = queue.etaSeconds != null && run != null ? Math.max(queue.etaSeconds, run) : queue.etaSeconds;
-  return `Position ${queue.position} in the queue` + (eta != null ? ` · about ${duration(eta)} until it is done`
+  return `Position ${queue.position} in the queue` + (queue.etaSeconds != null
+    ? ` · about ${duration(queue.etaSeconds)} until it is done`
     : run != null ? ` · its run takes about ${duration(run)}` : ' · no estimate until a first job has finished');
 }
 
