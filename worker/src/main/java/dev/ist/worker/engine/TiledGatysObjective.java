@@ -466,6 +466,7 @@ final class TiledGatysObjective implements LevelObjective {
                 System.arraycopy(x, (c * height + tile.py0() + r) * width + tile.px0(), out, (c * ph + r) * pw, pw);
             }
         }
+        DirectMemoryValve.shared().beforeTransfer();
         return manager.create(out, new Shape(1, 3, ph, pw));
     }
 
