@@ -140,10 +140,6 @@ class PoolRoutingAdmissionTest {
     }
 
     private static Response dryRun(String options) {
-        return as(TestEnv.ALICE_KEY)
-                .multiPart("content", "content.png", Jobs.CONTENT, "image/png")
-                .multiPart("style", "style.png", Jobs.STYLE, "image/png")
-                .multiPart("options", options)
-                .when().post("/v1/jobs?dryRun=true");
+        return Jobs.dryRun(TestEnv.ALICE_KEY, options);
     }
 }

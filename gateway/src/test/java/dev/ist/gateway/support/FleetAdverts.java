@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static dev.ist.gateway.support.Jobs.as;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -63,10 +62,7 @@ public final class FleetAdverts implements AutoCloseable {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         int seen = -1;
         while (System.nanoTime() < end) {
-            seen = as(key).multiPart("content", "content.png", Jobs.CONTENT, "image/png")
-                    .multiPart("style", "style.png", Jobs.STYLE, "image/png")
-                    .multiPart("options", "{\"size\":64}")
-                    .when().post("/v1/jobs?dryRun=true").then().statusCode(200).extract().path("workerClasses.size()");
+            seen = Jobs.dryRun(key, "{\"size\":64}").then().statusCode(200).extract().path("workerClasses.size()");
             if (seen == n) {
                 return;
             }

@@ -31,6 +31,15 @@ public final class Jobs {
     }
 
     /** Submits and returns the job id, failing unless the answer is 202. */
+    /** The dry run of {@link #submit}'s body: the quote, with nothing stored or queued. */
+    public static Response dryRun(String key, String optionsJson) {
+        return as(key)
+                .multiPart("content", "content.png", CONTENT, "image/png")
+                .multiPart("style", "style.png", STYLE, "image/png")
+                .multiPart("options", optionsJson)
+                .when().post("/v1/jobs?dryRun=true");
+    }
+
     public static String submitted(String key, String optionsJson) {
         return submit(key, optionsJson).then().statusCode(202).extract().path("id");
     }
