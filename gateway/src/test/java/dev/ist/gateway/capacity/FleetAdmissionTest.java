@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 
 import static dev.ist.gateway.support.Jobs.as;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -93,7 +94,8 @@ class FleetAdmissionTest {
                     .body("capacity.fleetKnown", equalTo(true))
                     .body("estimate.peakBytes", lessThan((int) (1536 * MIB)))
                     .body("estimate.levels[0].tiles", greaterThan(1))
-                    .body("status", equalTo("QUEUED"));
+                    // admitted: the test's stand-in worker may already have started it when the 202 is written
+                    .body("status", anyOf(equalTo("QUEUED"), equalTo("RUNNING")));
             assertEquals(before + 1, jobCount());
 
             // a worker that leaves writes its tombstone: its class disappears from the quotes
