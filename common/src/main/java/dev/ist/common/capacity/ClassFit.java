@@ -2,6 +2,7 @@ package dev.ist.common.capacity;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether one advertised worker class fits a job, by the engine's own capacity model ({@link CapacityPlanner}): the
@@ -42,6 +43,15 @@ public record ClassFit(WorkerClass workerClass, boolean fits, Estimate estimate,
         } catch (DoesNotFitException e) {
             return new ClassFit(c, false, null, fitting, e.getMessage());
         }
+    }
+
+    /**
+     * Where a job routed to {@code pool} is quoted: the first class of that pool in {@code fits} that fits it (the
+     * capacity table lists the smallest budget first). The gateway quotes a submit with it and a worker re-quotes a job
+     * it forwards, so a job's quote always belongs to the pool it waits in.
+     */
+    public static Optional<ClassFit> quotedIn(List<ClassFit> fits, String pool) {
+        return fits.stream().filter(f -> f.fits() && f.workerClass().pool().equals(pool)).findFirst();
     }
 
     /** The largest long side whose output stays within {@code maxPixels} (0 = no cap). */

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param failure         FAILED: machine code and human message; CANCELLED: the reason if any
  * @param deadline        when the job is cancelled (reason {@code deadline}) unless it has finished; absent: none
  * @param priority        the queue lane: {@code high}, {@code normal} or {@code low}
+ * @param pool            the worker pool the job waits or runs in (a worker that could not fit it may have moved it)
  * @param queue           QUEUED: {@code position} (1 = next) and {@code etaSeconds} (see {@link QueueEstimator})
  * @param etaSeconds      RUNNING: seconds left at the job's iteration rate so far
  * @param dataRemoved     true when the storage janitor deleted the finished job's result and previews (absent: not)
@@ -53,6 +54,7 @@ public record JobResponse(
         JobOptions options,
         Instant deadline,
         String priority,
+        String pool,
         QueueEstimator.Queue queue,
         Long etaSeconds,
         Boolean dataRemoved,
@@ -62,7 +64,7 @@ public record JobResponse(
     /** The same job, marked as one whose objects were removed after the retention period. */
     public JobResponse withDataRemoved() {
         return new JobResponse(id, status, cancelRequested, submittedAt, updatedAt, lastSeq, workerId, progress, losses,
-                timingsMs, failure, content, styles, options, deadline, priority, queue, etaSeconds, true, network,
+                timingsMs, failure, content, styles, options, deadline, priority, pool, queue, etaSeconds, true, network,
                 links);
     }
 
@@ -89,7 +91,7 @@ public record JobResponse(
                 s.lastSeq(), s.workerId(), s.progress(), s.progress() == null ? null : s.progress().losses(),
                 s.timingsMs().isEmpty() ? null : s.timingsMs(), s.failure(), s.request().content().sha256(),
                 s.request().styles(), s.request().options(), s.request().deadline(),
-                s.request().lane().name().toLowerCase(java.util.Locale.ROOT),
+                s.request().lane().name().toLowerCase(java.util.Locale.ROOT), s.request().workerPool(),
                 estimator == null ? null : estimator.queue(s), QueueEstimator.runningEta(s), null, s.network(),
                 links);
     }

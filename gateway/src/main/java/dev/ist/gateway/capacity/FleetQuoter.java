@@ -62,8 +62,7 @@ public final class FleetQuoter {
         String pool = PoolRouting.forSubmit(fits).orElseThrow();
         // the estimate where the job runs: the pool's smallest fitting class (an unadvertised default pool: the
         // smallest fitting class anywhere, as before pools)
-        Optional<ClassFit> where = fits.stream().filter(f -> f.fits() && f.workerClass().pool().equals(pool))
-                .findFirst();
+        Optional<ClassFit> where = ClassFit.quotedIn(fits, pool);
         Estimate estimate = where.or(() -> fits.stream().filter(ClassFit::fits).findFirst()).orElseThrow().estimate();
         String note = where.isPresent()
                 ? "estimate on the smallest worker class of pool " + pool + " that fits"

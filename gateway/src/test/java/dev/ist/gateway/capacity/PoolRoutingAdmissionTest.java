@@ -76,9 +76,10 @@ class PoolRoutingAdmissionTest {
                     .body("capacity.pool", equalTo("large")).extract().path("id");
             ids.add(second);
             as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + second).then().statusCode(200)
-                    .body("status", equalTo("QUEUED")).body("queue.position", equalTo(2));
+                    .body("status", equalTo("QUEUED")).body("pool", equalTo("large"))
+                    .body("queue.position", equalTo(2));
             int defaultPosition = as(TestEnv.QUEUED_KEY).get("/v1/jobs/" + inDefault).then().statusCode(200)
-                    .extract().path("queue.position");
+                    .body("pool", equalTo("default")).extract().path("queue.position");
             assertTrue(defaultPosition >= 1, "the default-pool job is queued in its own pool");
 
             Map<String, String> onLarge = requestsOn(large.jobLanes());

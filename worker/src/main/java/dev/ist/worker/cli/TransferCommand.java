@@ -231,7 +231,9 @@ public final class TransferCommand implements Callable<Integer> {
         Progress progress = new Progress(err, logJson ? null : out, System.console() != null && !logJson);
         IterationListener listener = logJson ? report -> out.println(JsonLines.iteration(report)) : progress;
         TransferResult result;
-        try (StyleTransferEngine engine = new StyleTransferEngine(weights, device, engineSettings)) {
+        // closed in reverse order: the engine first, then a waiting exit may go on
+        try (StopOnShutdown stop = new StopOnShutdown(err);
+             StyleTransferEngine engine = new StyleTransferEngine(weights, device, engineSettings)) {
             if (!logJson) {
                 for (LevelPlan plan : engine.plan(spec)) {
                     if (plan.tiled() || plan.lbfgsHistory() != spec.lbfgsHistory()) {
@@ -240,7 +242,7 @@ public final class TransferCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-            result = engine.stylize(spec, listener, () -> false);
+            result = engine.stylize(spec, listener, stop);
         }
         progress.finish();
         write(result.image(), format, output);

@@ -324,36 +324,37 @@ public final class StyleTransferEngine implements AutoCloseable {
     /** The level's objective: untiled for a null or single-tile plan, else tiled. */
     LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
                              TilePlan plan) {
-        return objective(network(spec.pooling()), spec, contentPixels, w, h, targets, plan);
+        return objective(network(spec.pooling()), spec, contentPixels, w, h, targets, plan, TiledGatysObjective.NEVER);
     }
 
     /**
      * The level's objective in the run's precision: the fp32 one above, or while the run is in bf16 the same objective
      * on the TorchScript network, each evaluation through {@code fallback}. Content targets are computed in fp32 like
-     * the style targets (computed once per level; the iterations are what bf16 speeds up).
+     * the style targets (computed once per level; the iterations are what bf16 speeds up). A tiled objective polls
+     * {@code stop} before each tile ({@link EvaluationStoppedException}).
      */
     LevelObjective objective(TransferSpec spec, float[] contentPixels, int w, int h, StyleTargets targets,
-                             TilePlan plan, Bf16Fallback fallback) {
+                             TilePlan plan, Bf16Fallback fallback, BooleanSupplier stop) {
         if (fallback.current() != Precision.BF16) {
-            return objective(spec, contentPixels, w, h, targets, plan);
+            return objective(network(spec.pooling()), spec, contentPixels, w, h, targets, plan, stop);
         }
         ScriptedFeatureNetwork scriptedNet = scriptedNetwork(spec.pooling());
         scriptedNet.precision(Precision.FP32);
-        LevelObjective inner = objective(scriptedNet, spec, contentPixels, w, h, targets, plan);
+        LevelObjective inner = objective(scriptedNet, spec, contentPixels, w, h, targets, plan, stop);
         scriptedNet.precision(fallback.current());
         return new PrecisionObjective(inner, scriptedNet::precision, fallback,
                 spec.optimizer() == Optimizer.LBFGS ? PrecisionObjective.LBFGS_FP32_EVALUATIONS : 0);
     }
 
     private LevelObjective objective(FeatureNetwork levelNet, TransferSpec spec, float[] contentPixels, int w, int h,
-                                     StyleTargets targets, TilePlan plan) {
+                                     StyleTargets targets, TilePlan plan, BooleanSupplier stop) {
         LevelMasks masks = spec.regionMode() || spec.contentMask() != null ? LevelMasks.of(spec, w, h)
                 : LevelMasks.none();
         if (plan == null || plan.single()) {
             return new GatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, masks);
         }
         requireTileable(spec);
-        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan, masks);
+        return new TiledGatysObjective(levelNet, manager, spec, contentPixels, w, h, targets, plan, masks, stop);
     }
 
     /**
@@ -611,7 +612,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                 StyleTargets targets = targetsFor(Math.max(w, h));
                 LevelPlan levelPlan = plans.get(level);
                 try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles(),
-                        fallback)) {
+                        fallback, cancelled)) {
                     int end = levelEnd[level];
                     Lbfgs lbfgs = null;
                     Adam adam = null;
@@ -665,6 +666,9 @@ public final class StyleTransferEngine implements AutoCloseable {
                         x = best;
                         finalTerms = objective.lossOnly(x);
                     }
+                } catch (EvaluationStoppedException e) {
+                    // between two tiles: the iterate is half stepped, so the job resumes from its last checkpoint
+                    throw TransferCancelledException.duringIteration(iteration);
                 }
             }
             long optimiseMs = (System.nanoTime() - optStart) / 1_000_000 - styleMs;

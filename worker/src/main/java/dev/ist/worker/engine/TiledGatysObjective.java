@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The same loss as {@link GatysObjective} — of the whole image — computed tile by tile so that only one tile's
@@ -48,16 +49,23 @@ final class TiledGatysObjective implements LevelObjective {
     private final List<Map<String, NDArray>> gramTargets = new ArrayList<>();
     private final LevelMasks masks;
     private final Set<String> layers = new LinkedHashSet<>();
+    private final BooleanSupplier stop;
     private int evaluations;
 
     TiledGatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
                         StyleTargets styleTargets, TilePlan plan) {
-        this(net, parent, spec, content, width, height, styleTargets, plan, LevelMasks.none());
+        this(net, parent, spec, content, width, height, styleTargets, plan, LevelMasks.none(), NEVER);
     }
 
+    /**
+     * @param stop polled before each tile of an evaluation: an evaluation at print size takes minutes, and a cancel
+     *             or a shutdown must not wait for it to end; when true the evaluation ends with
+     *             {@link EvaluationStoppedException}
+     */
     TiledGatysObjective(FeatureNetwork net, NDManager parent, TransferSpec spec, float[] content, int width, int height,
-                        StyleTargets styleTargets, TilePlan plan, LevelMasks masks) {
+                        StyleTargets styleTargets, TilePlan plan, LevelMasks masks, BooleanSupplier stop) {
         this.masks = masks;
+        this.stop = stop;
         if (plan.width() != width || plan.height() != height) {
             throw new IllegalArgumentException("tile plan " + plan.describe() + " is not for " + width + "x" + height);
         }
@@ -211,7 +219,7 @@ final class TiledGatysObjective implements LevelObjective {
     /** Pass 1: the whole image's (guided) Gram matrices per region, accumulated over the tile cores, no gradient. */
     private List<Map<String, NDArray>> grams(NDManager evalManager, float[] x) {
         if (!masks.regionMode()) {
-            return List.of(grams(net, evalManager, x, plan, spec.styleLayers()));
+            return List.of(grams(net, evalManager, x, plan, spec.styleLayers(), stop));
         }
         List<Map<String, LevelMasks.LayerMask>> regions = new ArrayList<>();
         for (int r = 0; r < masks.regionCount(); r++) {
@@ -222,7 +230,7 @@ final class TiledGatysObjective implements LevelObjective {
             regions.add(layerMasks);
         }
         List<Map<String, NDArray>> out = new ArrayList<>();
-        for (Statistics st : statistics(net, evalManager, x, plan, spec.styleLayers(), regions)) {
+        for (Statistics st : statistics(net, evalManager, x, plan, spec.styleLayers(), regions, stop)) {
             out.add(st.grams());
         }
         return out;
@@ -239,12 +247,13 @@ final class TiledGatysObjective implements LevelObjective {
      */
     static Statistics statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
                                  List<String> styleLayers, Map<String, LevelMasks.LayerMask> masks) {
-        return statistics(net, manager, x, plan, styleLayers, java.util.Collections.singletonList(masks)).get(0);
+        return statistics(net, manager, x, plan, styleLayers, java.util.Collections.singletonList(masks), NEVER).get(0);
     }
 
     /** The same for several masks (regions) at once, from one forward pass per tile. */
     static List<Statistics> statistics(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
-                                       List<String> styleLayers, List<Map<String, LevelMasks.LayerMask>> regions) {
+                                       List<String> styleLayers, List<Map<String, LevelMasks.LayerMask>> regions,
+                                       BooleanSupplier stop) {
         List<Statistics> out = new ArrayList<>();
         for (int r = 0; r < regions.size(); r++) {
             Map<String, NDArray> grams = new LinkedHashMap<>();
@@ -258,7 +267,7 @@ final class TiledGatysObjective implements LevelObjective {
         }
         for (TilePlan.Tile tile : plan.tiles()) {
             try (NDManager sub = manager.newSubManager()) {
-                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height()),
+                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height(), stop),
                         styleLayers);
                 for (String layer : styleLayers) {
                     NDArray f = core(features.get(layer), layer, tile);
@@ -319,7 +328,7 @@ final class TiledGatysObjective implements LevelObjective {
      * their targets.
      */
     static Map<String, NDArray> grams(FeatureNetwork net, NDManager manager, float[] x, TilePlan plan,
-                                      List<String> styleLayers) {
+                                      List<String> styleLayers, BooleanSupplier stop) {
         Map<String, NDArray> sums = new LinkedHashMap<>();
         for (String layer : styleLayers) {
             int c = net.channels(layer);
@@ -327,7 +336,7 @@ final class TiledGatysObjective implements LevelObjective {
         }
         for (TilePlan.Tile tile : plan.tiles()) {
             try (NDManager sub = manager.newSubManager()) {
-                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height()),
+                Map<String, NDArray> features = net.activations(crop(sub, x, tile, plan.width(), plan.height(), stop),
                         styleLayers);
                 for (String layer : styleLayers) {
                     NDArray f = core(features.get(layer), layer, tile);
@@ -454,10 +463,18 @@ final class TiledGatysObjective implements LevelObjective {
     }
 
     private NDArray crop(NDManager manager, float[] x, TilePlan.Tile tile) {
-        return crop(manager, x, tile, width, height);
+        return crop(manager, x, tile, width, height, stop);
     }
 
-    private static NDArray crop(NDManager manager, float[] x, TilePlan.Tile tile, int width, int height) {
+    /** Never stops: the one-off passes (targets, a final loss) that the caller does not interrupt. */
+    static final BooleanSupplier NEVER = () -> false;
+
+    /** The tile's padded window of {@code x} as a (1, 3, h, w) array; first, {@code stop} may end the evaluation. */
+    private static NDArray crop(NDManager manager, float[] x, TilePlan.Tile tile, int width, int height,
+                                BooleanSupplier stop) {
+        if (stop.getAsBoolean()) {
+            throw new EvaluationStoppedException();
+        }
         int pw = tile.paddedWidth();
         int ph = tile.paddedHeight();
         float[] out = new float[3 * pw * ph];

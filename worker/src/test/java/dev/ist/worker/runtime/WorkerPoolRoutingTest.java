@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -86,6 +87,9 @@ class WorkerPoolRoutingTest {
         return s;
     }
 
+    /** A quote no model gives this job: what the gateway's stale table quoted on the default pool. */
+    private static final double STALE_QUOTE = 98765.0;
+
     private JobRequest tooBigForSmall() {
         return h.request(wide, style, WorkerHarness.tinyOptions(2048, 2).optimizer(Optimizer.ADAM)
                 .learningRate(0.02).build());
@@ -106,8 +110,9 @@ class WorkerPoolRoutingTest {
             assertEquals(EventType.SUCCEEDED, tinyDone.type(), () -> "events: " + h.events(tiny.jobId()));
             assertEquals("pool-small-1", tinyDone.workerId());
 
-            JobRequest job = tooBigForSmall();
-            h.submit(job); // onto the default pool's topic, as a stale gateway table would have sent it
+            // onto the default pool's topic with a quote for it, as a stale gateway table would have sent it
+            JobRequest job = tooBigForSmall().withQuotedSeconds(STALE_QUOTE);
+            h.submit(job);
             JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
             assertEquals(EventType.SUCCEEDED, done.type(), () -> "events: " + h.events(job.jobId()));
             assertEquals("pool-large-1", done.workerId(), "the large pool's worker ran it");
@@ -126,7 +131,11 @@ class WorkerPoolRoutingTest {
             assertEquals(1, onLarge.size(), "forwarded once to pool large's topic");
             assertEquals(large.jobs(), onLarge.get(0).topic(), "the NORMAL lane of pool large");
             assertEquals(1, JobForwards.parse(onLarge.get(0).headers().lastHeader(JobForwards.HEADER).value()));
-            assertEquals("large", JsonCodec.shared().decodeRequest(onLarge.get(0).value()).workerPool());
+            JobRequest moved = JsonCodec.shared().decodeRequest(onLarge.get(0).value());
+            assertEquals("large", moved.workerPool());
+            assertNotNull(moved.quotedSeconds(), "re-quoted for pool large");
+            assertTrue(moved.quotedSeconds() > 0 && moved.quotedSeconds() != STALE_QUOTE,
+                    () -> "the quote of the pool it waits in, not the refusing pool's: " + moved.quotedSeconds());
             assertTrue(records(large.jobLanes(), tiny.jobId()).isEmpty(), "the tiny job stayed in its pool");
 
             WorkerHarness.await("the default worker's offsets committed past both jobs", WAIT,

@@ -117,6 +117,6 @@ final class Completion {
             return JobOutcome.abandon(job.control.isRevoked() ? "partition revoked" : "worker shutting down");
         }
         return terminals.cancelled(job, job.request.pastDeadline(clock.instant()) ? JobRequest.DEADLINE_REASON
-                : "cancelled at iteration " + (state == null ? 0 : state.iteration()));
+                : "cancelled at iteration " + stopped.cause().iteration());
     }
 }

@@ -12,26 +12,36 @@ import java.util.Optional;
  */
 public interface JobForwarding {
 
+    /**
+     * Where a job goes on: a pool and the run time quoted on it.
+     *
+     * @param pool          another pool that fits the job
+     * @param quotedSeconds the capacity model's seconds on that pool's smallest fitting class (the queue ETA adds
+     *                      these up; the quote the gateway made was for the pool that refused it)
+     */
+    record Target(String pool, Double quotedSeconds) {
+    }
+
     /** Another pool that fits this optimisation job (content {@code contentWidth}×{@code contentHeight}); never the worker's own. */
-    Optional<String> targetPool(JobRequest request, int contentWidth, int contentHeight);
+    Optional<Target> target(JobRequest request, int contentWidth, int contentHeight);
 
     /** Forwards this often at most; a job forwarded that many times FAILS where it is. */
     int maxForwards();
 
     /**
-     * Sends the record to {@code pool}'s lane topic (the same request, stamped with that pool, its forward count one
-     * higher) and returns once the broker acknowledged it; then says so on the events topic and counts it.
+     * Sends the record to the target pool's lane topic (the same request, stamped with that pool and its quote, its
+     * forward count one higher) and returns once the broker acknowledged it; then says so on the events topic and counts it.
      *
      * @throws ForwardException when the send was not acknowledged: nothing may be committed
      */
-    void forward(ConsumerRecord<String, byte[]> record, JobRequest request, String pool, String why)
+    void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
             throws ForwardException;
 
     /** No other pool is ever known: every job that does not fit FAILS (tests, a worker without a fleet view). */
     static JobForwarding none() {
         return new JobForwarding() {
             @Override
-            public Optional<String> targetPool(JobRequest request, int contentWidth, int contentHeight) {
+            public Optional<Target> target(JobRequest request, int contentWidth, int contentHeight) {
                 return Optional.empty();
             }
 
@@ -41,7 +51,7 @@ public interface JobForwarding {
             }
 
             @Override
-            public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, String pool, String why)
+            public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
                     throws ForwardException {
                 throw new ForwardException("forwarding is off", null);
             }

@@ -108,14 +108,14 @@ public final class JobRunner implements JobHandler {
      */
     private JobOutcome forward(JobContext job, StylizeStage.Forward f) {
         try {
-            forwarding.forward(job.record, job.request, f.pool(), f.why());
+            forwarding.forward(job.record, job.request, f.target(), f.why());
         } catch (JobForwarding.ForwardException e) {
-            LOG.warn("job {}: forward to pool {} not acknowledged ({}); reading it again", job.jobId, f.pool(),
+            LOG.warn("job {}: forward to pool {} not acknowledged ({}); reading it again", job.jobId, f.target().pool(),
                     e.getMessage());
-            return JobOutcome.redeliver("forward to pool " + f.pool() + " not acknowledged");
+            return JobOutcome.redeliver("forward to pool " + f.target().pool() + " not acknowledged");
         }
         stoppedCleanly(job);
-        return JobOutcome.commit("forwarded to pool " + f.pool());
+        return JobOutcome.commit("forwarded to pool " + f.target().pool());
     }
 
     private JobOutcome run(JobContext job) {

@@ -45,7 +45,7 @@ final class StylizeStage {
     }
 
     /** It does not fit this worker, but another pool fits it: forward it there ({@link JobForwarding}). */
-    record Forward(String pool, String why) implements Result {
+    record Forward(JobForwarding.Target target, String why) implements Result {
     }
 
     /** @param resumedFrom the checkpoint iteration the run continued from, or null */
@@ -202,7 +202,7 @@ final class StylizeStage {
      * FAILED TOO_LARGE_FOR_WORKER when no pool fits.
      */
     private Result tooLarge(JobContext job, JobMemoryCheck.Verdict fit, int contentWidth, int contentHeight) {
-        Optional<String> target = forwarding.targetPool(job.request, contentWidth, contentHeight);
+        Optional<JobForwarding.Target> target = forwarding.target(job.request, contentWidth, contentHeight);
         if (target.isEmpty()) {
             LOG.warn("job {} refused by the memory preflight, and no other pool fits it: {}", job.jobId,
                     fit.message());
@@ -211,9 +211,9 @@ final class StylizeStage {
         int forwards = forwardsOf(job.record);
         if (forwards >= forwarding.maxForwards()) {
             LOG.warn("job {} refused by the memory preflight; pool {} should fit it, but it was forwarded {} times "
-                    + "already: {}", job.jobId, target.get(), forwards, fit.message());
+                    + "already: {}", job.jobId, target.get().pool(), forwards, fit.message());
             return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message() + "; it was forwarded between pools "
-                    + forwards + " times already (pool " + target.get() + " is advertised to fit it)");
+                    + forwards + " times already (pool " + target.get().pool() + " is advertised to fit it)");
         }
         return new Forward(target.get(), fit.message());
     }

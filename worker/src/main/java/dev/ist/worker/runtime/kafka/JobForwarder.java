@@ -49,7 +49,7 @@ public final class JobForwarder implements JobForwarding {
     }
 
     @Override
-    public Optional<String> targetPool(JobRequest request, int contentWidth, int contentHeight) {
+    public Optional<Target> target(JobRequest request, int contentWidth, int contentHeight) {
         return targets.targetFor(request.options(), contentWidth, contentHeight);
     }
 
@@ -59,9 +59,11 @@ public final class JobForwarder implements JobForwarding {
     }
 
     @Override
-    public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, String pool, String why)
+    public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
             throws ForwardException {
-        JobRequest moved = request.withPool(pool);
+        String pool = target.pool();
+        // re-quoted for the pool it will wait in: the queue ETAs there add up its quote
+        JobRequest moved = request.withPool(pool).withQuotedSeconds(target.quotedSeconds());
         String topic = topics.forPool(pool).jobs(moved.lane());
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), codec.encode(moved));
         for (Header h : record.headers()) {
