@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Evaluation;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -477,15 +478,26 @@ final class TiledGatysObjective implements LevelObjective {
         }
         int pw = tile.paddedWidth();
         int ph = tile.paddedHeight();
-        float[] out = new float[3 * pw * ph];
+        int n = 3 * pw * ph;
+        float[] out = CROP.get();
+        if (out.length < n) {
+            out = new float[n];
+            CROP.set(out);
+        }
         for (int c = 0; c < 3; c++) {
             for (int r = 0; r < ph; r++) {
                 System.arraycopy(x, (c * height + tile.py0() + r) * width + tile.px0(), out, (c * ph + r) * pw, pw);
             }
         }
-        DirectMemoryValve.shared().beforeTransfer();
-        return manager.create(out, new Shape(1, 3, ph, pw));
+        MemoryValve.shared().beforeTransfer();
+        return manager.create(FloatBuffer.wrap(out, 0, n), new Shape(1, 3, ph, pw)); // copied: the buffer is reused
     }
+
+    /**
+     * One crop buffer per thread, as large as the largest tile it cropped: a fresh 5 MB array per crop (656² padded
+     * px) would be garbage that G1 places in the old generation, twice per tile and evaluation.
+     */
+    private static final ThreadLocal<float[]> CROP = ThreadLocal.withInitial(() -> new float[0]);
 
     private void addTile(float[] gradient, float[] tileGradient, TilePlan.Tile tile) {
         int pw = tile.paddedWidth();

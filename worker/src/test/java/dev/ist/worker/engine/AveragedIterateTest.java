@@ -3,7 +3,6 @@ package dev.ist.worker.engine;
 import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.Optimizer;
-import dev.ist.worker.engine.weights.WeightsLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class AveragedIterateTest {
 
     @BeforeAll
     static void load() {
-        engine = new StyleTransferEngine(WeightsLoader.load(Fixtures.path("tiny-vgg19-zip.pth"), null), "cpu");
+        engine = Fixtures.tinyEngine();
     }
 
     @AfterAll

@@ -26,6 +26,12 @@ public final class Fixtures {
         }
     }
 
+    /** A CPU engine on the tiny VGG19 of {@code tiny-vgg19-zip.pth} (the caller closes it). */
+    public static StyleTransferEngine tinyEngine() {
+        return new StyleTransferEngine(dev.ist.worker.engine.weights.WeightsLoader.load(path("tiny-vgg19-zip.pth"),
+                null), "cpu");
+    }
+
     public static synchronized JsonObject reference() {
         if (reference == null) {
             try {

@@ -1,9 +1,6 @@
 package dev.ist.worker.engine;
 
 import dev.ist.common.capacity.LevelPlan;
-import dev.ist.worker.engine.weights.WeightsLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,17 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * state (the half-stepped iterate is not one to resume from), naming the last iteration it completed.
  */
 class StopBetweenTilesTest {
-    private static StyleTransferEngine engine;
-
-    @BeforeAll
-    static void load() {
-        engine = new StyleTransferEngine(WeightsLoader.load(Fixtures.path("tiny-vgg19-zip.pth"), null), "cpu");
-    }
-
-    @AfterAll
-    static void close() {
-        engine.close();
-    }
+    private static final StyleTransferEngine engine = Fixtures.tinyEngine(); // lives as long as the test JVM
 
     private static TransferSpec tiled() {
         return TransferSpec.builder().content(StyleTransferEngineTest.photo(128, 96, 1))
