@@ -63,4 +63,26 @@ class CapacityPlannerTest {
         assertTrue(forward.tiles().size() > 1);
         assertTrue(forward.core() >= CapacityPlanner.MIN_CORE);
     }
+
+    @Test
+    void aForwardPassOverAnImageTheSizeOfATiledLevelUsesThatLevelsTiles() {
+        CapacityPlanner eightGig = CapacityPlanner.measured(8 * GIB);
+        JobShape print = job(7680, Optimizer.LBFGS, false);
+        TilePlan optimised = eightGig.plan(print, 7680, 4320).tiles();
+        assertTrue(optimised.tiles().size() > 1);
+
+        // the style image at the output's size: forward only, it alone would fit far bigger tiles in 8 GB, whose
+        // freed pages the native allocator would keep beside the optimiser's state
+        TilePlan forward = eightGig.planForward(print, 7680, 4320);
+
+        assertEquals(optimised.core(), forward.core());
+        assertEquals(optimised.largestPaddedPixels(), forward.largestPaddedPixels());
+    }
+
+    @Test
+    void aForwardPassOverAnImageThatFitsUntiledIsUntiled() {
+        CapacityPlanner eightGig = CapacityPlanner.measured(8 * GIB);
+        JobShape small = job(512, Optimizer.LBFGS, false);
+        assertTrue(eightGig.planForward(small, 512, 384).single());
+    }
 }
