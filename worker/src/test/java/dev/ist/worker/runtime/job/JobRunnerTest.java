@@ -264,6 +264,41 @@ class JobRunnerTest {
     }
 
     @Test
+    void shutdownBetweenTwoTilesAbandonsAndKeepsThePreviousCheckpoint() {
+        JobRequest request = request();
+        JobControl control = new JobControl();
+        objects.checkpoints.put(request.jobId(), checkpoint(request, 2));
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            control.shutdown();
+            // a tiled level stopped inside iteration 4: the half-stepped iterate is not offered
+            throw TransferCancelledException.duringIteration(3);
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), control);
+
+        assertEquals(Action.ABANDON, outcome.action());
+        assertEquals(2, objects.checkpoints.get(request.jobId()).iteration(), "the next owner resumes from it");
+        assertTrue(events.terminals().isEmpty());
+    }
+
+    @Test
+    void cancelledBetweenTwoTilesCommitsCancelledNamingTheLastIterationCompleted() {
+        JobRequest request = request();
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            listener.onIteration(JobRunnerFakes.report(3, ITERATIONS));
+            cancelled.add(r.jobId());
+            throw TransferCancelledException.duringIteration(3);
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(EventType.CANCELLED, event.type());
+        assertEquals("cancelled at iteration 3", event.failure().message());
+    }
+
+    @Test
     void haltedDuringTheRunAbandonsWithoutACheckpoint() {
         JobRequest request = request();
         JobControl control = new JobControl();
