@@ -26,12 +26,12 @@ final class MemoryValve {
     static final long HEAP_SLACK_BYTES = 512L << 20;
 
     /** One pool the valve watches: how much it holds now and how much garbage it may hold. */
-    record Gauge(String name, LongSupplier used, long slackBytes) {
+    record Gauge(LongSupplier used, long slackBytes) {
     }
 
     private static final MemoryValve SHARED = new MemoryValve(List.of(
-            new Gauge("direct", directPoolUsed(), DIRECT_SLACK_BYTES),
-            new Gauge("heap", () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+            new Gauge(directPoolUsed(), DIRECT_SLACK_BYTES),
+            new Gauge(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
                     HEAP_SLACK_BYTES)), System::gc);
 
     private final List<Gauge> gauges;

@@ -12,7 +12,7 @@ class MemoryValveTest {
     private static final long MIB = 1 << 20;
 
     private static MemoryValve directOnly(AtomicLong used, Runnable collect) {
-        return new MemoryValve(List.of(new MemoryValve.Gauge("direct", used::get, 256 * MIB)), collect);
+        return new MemoryValve(List.of(new MemoryValve.Gauge(used::get, 256 * MIB)), collect);
     }
 
     @Test
@@ -63,8 +63,8 @@ class MemoryValveTest {
     void heapGarbagePastItsSlackTriggersOneCollectionThatResetsBothFloors() {
         AtomicLong direct = new AtomicLong(100 * MIB);
         AtomicLong heap = new AtomicLong(2000 * MIB); // the optimiser's live vectors
-        MemoryValve valve = new MemoryValve(List.of(new MemoryValve.Gauge("direct", direct::get, 256 * MIB),
-                new MemoryValve.Gauge("heap", heap::get, 512 * MIB)), () -> {
+        MemoryValve valve = new MemoryValve(List.of(new MemoryValve.Gauge(direct::get, 256 * MIB),
+                new MemoryValve.Gauge(heap::get, 512 * MIB)), () -> {
                     direct.set(100 * MIB);
                     heap.set(2000 * MIB);
                 });
