@@ -93,8 +93,9 @@ wait_running_job() { # sets JOB and WORKER
   done
   read -r JOB WORKER <<<"$found"
 }
-storage_trouble_seen() { # the worker noticed the outage in this job (a skipped checkpoint or a storage retry)
-  grep -qE "of job $JOB skipped|job $JOB: could not" "$IST_LOGS/$WORKER.log"
+storage_trouble_seen() { # a worker noticed the outage in this job (a skipped checkpoint or a storage retry)
+  # any worker's log: a rebalance (the SIGSTOP of step 2 still settling) can move the job after it started
+  grep -qE "of job $JOB skipped|job $JOB: could not" "$IST_LOGS"/worker-*.log
 }
 
 say "starting a broker, S3Proxy and two workers"
@@ -154,7 +155,7 @@ wait_running_job
 s3=$(pid_of s3) || die "no S3 process"
 kill -TERM "$s3"; wait "$s3" 2>/dev/null || true
 echo "S3 stopped while $WORKER ran $JOB"
-await 90 "$WORKER to run into the outage in $JOB" storage_trouble_seen
+await 90 "a worker to run into the outage in $JOB (started on $WORKER)" storage_trouble_seen
 ist_start_s3
 
 say "5. the broker restarted mid-job"
