@@ -126,13 +126,18 @@ summary() {
   echo "---- ./ist test steps ----"
   local t
   for t in "${TIMINGS[@]}"; do echo "$t"; done
-  if [ "$status" -eq 0 ]; then
+  if [ "$status" -eq 0 ] && [ "${#TIMINGS[@]}" -lt "${#STEPS[@]}" ]; then
+    # Killed from outside (a CI deadline, ^C): the trap can see status 0, but the steps did not all run.
+    echo "INTERRUPTED in step '${CURRENT_STEP:-setup}' after $((total / 60))m$((total % 60))s wall time"
+  elif [ "$status" -eq 0 ]; then
     echo "ALL PASSED: ${#STEPS[@]} steps in $((total / 60))m$((total % 60))s wall time"
   else
     echo "FAILED in step '${CURRENT_STEP:-setup}' (exit $status) after $((total / 60))m$((total % 60))s wall time"
   fi
 }
 trap summary EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 step install_build_tools
 step install_test_tools

@@ -97,6 +97,30 @@ class RefusalTest {
     }
 
     @Test
+    void partsTheApiDoesNotReadAreRefusedAndAnOptionSentAsAPartIsToldWhereItBelongs() {
+        String key = "option-as-part-" + UUID.randomUUID();
+        as(TestEnv.ALICE_KEY).header("Idempotency-Key", key)
+                .multiPart("content", "c.png", Jobs.CONTENT, "image/png")
+                .multiPart("style", "s.png", Jobs.STYLE, "image/png")
+                .multiPart("size", "2048")
+                .multiPart("iterations", "40")
+                .post("/v1/jobs").then()
+                .statusCode(422).contentType(PROBLEM)
+                .body("type", equalTo("urn:ist:problem:invalid-request"))
+                .body("errors.field", hasItem("size"))
+                .body("errors.field", hasItem("iterations"))
+                .body("errors[0].message", containsString("inside the 'options' part"));
+        assertNoJob(key);
+        as(TestEnv.ALICE_KEY)
+                .multiPart("content", "c.png", Jobs.CONTENT, "image/png")
+                .multiPart("style", "s.png", Jobs.STYLE, "image/png")
+                .multiPart("styles", "s2.png", Jobs.STYLE, "image/png")
+                .post("/v1/jobs?dryRun=true").then()
+                .statusCode(422).body("field", equalTo("styles"))
+                .body("errors[0].message", containsString("unknown part"));
+    }
+
+    @Test
     void moreStylesThanAllowedAreRefusedWithTheLimit() {
         String key = "too-many-styles-" + UUID.randomUUID();
         var request = as(TestEnv.ALICE_KEY).header("Idempotency-Key", key)

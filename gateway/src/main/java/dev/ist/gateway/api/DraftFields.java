@@ -12,10 +12,17 @@ import dev.ist.gateway.submit.DraftMasks;
 import dev.ist.gateway.submit.ImageSource;
 import dev.ist.gateway.submit.JobDraft;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The submit's client text turned into a {@link JobDraft}'s parts: the multipart fields (options, weights, webhook,
@@ -26,6 +33,42 @@ final class DraftFields {
     private static final JsonCodec CODEC = JsonCodec.shared();
 
     private DraftFields() {
+    }
+
+    /** The parts a multipart submission may carry besides the masks ({@link dev.ist.gateway.submit.MaskParts}). */
+    static final Set<String> FORM_PARTS = Set.of("content", "style", "options", "styleWeights", "webhook", "deadline",
+            "priority");
+
+    private static final Pattern MASK_PART = Pattern.compile("(mask|styleMask)\\d{1,3}|contentMask");
+
+    private static final Set<String> OPTION_NAMES = Arrays.stream(JobOptions.class.getRecordComponents())
+            .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Refuses a part this API does not read, so that a misspelt or misplaced field is not silently ignored: an option
+     * sent as its own part ({@code -F size=2048}) is answered with where it belongs. Mask-like names are left to the
+     * mask reader, which names their mistakes precisely.
+     */
+    static void requireKnownParts(Set<String> names) {
+        List<FieldError> unknown = new ArrayList<>();
+        for (String name : new TreeSet<>(names)) {
+            if (FORM_PARTS.contains(name) || MASK_PART.matcher(name).matches()
+                    || name.toLowerCase(Locale.ROOT).contains("mask")) {
+                continue;
+            }
+            String shown = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+            unknown.add(new FieldError(shown, OPTION_NAMES.contains(name)
+                    ? "is an option: send it inside the 'options' part, e.g. options={\"" + name + "\": …}"
+                    : "unknown part; this API reads " + String.join(", ", new TreeSet<>(FORM_PARTS))
+                    + ", mask<i>, styleMask<i> and contentMask"));
+            if (unknown.size() == 10) {
+                break;
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw ProblemException.invalid("unknown multipart part '" + unknown.get(0).field() + "'", unknown,
+                    "unknown_field");
+        }
     }
 
     /** The multipart {@code webhook} field: the same JSON object as in a JSON submission. */

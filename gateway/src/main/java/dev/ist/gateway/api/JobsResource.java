@@ -50,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -127,12 +128,14 @@ public class JobsResource {
                                @RestForm("deadline") String deadline,
                                @RestForm("priority") String priority,
                                @RestForm(FileUpload.ALL) @Parameter(hidden = true) List<FileUpload> allFiles,
+                               @Parameter(hidden = true) MultipartFormDataInput form,
                                @HeaderParam("Idempotency-Key") String idempotencyKey,
                                @HeaderParam("Prefer") String prefer,
                                @HeaderParam("Cancel-After") String cancelAfter,
                                @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         Caller who = caller.get();
         java.util.function.Supplier<JobDraft> draft = () -> {
+            DraftFields.requireKnownParts(form.getValues().keySet());
             List<FileUpload> styleFiles = styles == null ? List.of() : styles;
             ImageSource c = content == null ? null : ImageSource.upload("content", intake.read("content", content));
             List<ImageSource> st = new ArrayList<>();

@@ -21,14 +21,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class BrowserRun {
 
+    /** How long one script may run before it is killed and the test fails. */
+    private static final int SCRIPT_LIMIT_SECONDS = 180;
+
     private BrowserRun() {
     }
 
-    /**
-     * @param apiKey         the key the page is given, or null when the gateway allows anonymous access
-     * @param screenshotName folder under target/screenshots for this run's screenshots
-     * @return the script's output
-     */
     /** The house style the page's model picker must list (the script checks for "page-house"). */
     private static void registerPageModel() throws IOException {
         byte[] onnx;
@@ -42,6 +40,11 @@ public final class BrowserRun {
         }
     }
 
+    /**
+     * @param apiKey         the key the page is given, or null when the gateway allows anonymous access
+     * @param screenshotName folder under target/screenshots for this run's screenshots
+     * @return the script's output
+     */
     public static String run(URI base, String apiKey, String screenshotName) throws Exception {
         Path browserDir = Path.of(System.getProperty("ist.browser.dir", "src/test/browser")).toAbsolutePath();
         Path screenshots = Path.of(System.getProperty("ist.screenshot.dir", "target/screenshots"))
@@ -83,26 +86,31 @@ public final class BrowserRun {
         return output;
     }
 
-    /** Runs one browser script in node and fails unless it ends with 0 and prints {@code okLine}. */
+    /**
+     * Runs one browser script in node and fails unless it ends with 0 and prints {@code okLine}. The output goes to a
+     * file, not a pipe: a pipe read would block until every process holding it (Chromium's helpers too) had exited,
+     * and the time limit would never apply.
+     */
     private static String node(Path browserDir, String chromium, String script, List<String> args, String okLine,
                                String name) throws Exception {
         List<String> command = new ArrayList<>(List.of("node", browserDir.resolve(script).toString()));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile()).redirectErrorStream(true);
+        Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "browser-" + name + "-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("CHROMIUM_PATH", chromium);
         Process node = pb.start();
-        byte[] out;
-        try (var in = node.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        boolean ended = node.waitFor(180, TimeUnit.SECONDS);
+        boolean ended = node.waitFor(SCRIPT_LIMIT_SECONDS, TimeUnit.SECONDS);
+        // Whatever the script left behind (a wedged Chromium, its zygote) goes with it.
+        node.descendants().forEach(ProcessHandle::destroyForcibly);
         if (!ended) {
             node.destroyForcibly();
+            node.waitFor(10, TimeUnit.SECONDS);
         }
-        String output = new String(out, StandardCharsets.UTF_8);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println("---- browser test output (" + script + ", " + name + ") ----\n" + output
                 + "-----------------------------");
-        assertTrue(ended, "the browser script did not end within 180 s");
+        assertTrue(ended, "the browser script did not end within " + SCRIPT_LIMIT_SECONDS + " s");
         assertEquals(0, node.exitValue(), "browser script failed:\n" + output);
         assertTrue(output.contains(okLine), output);
         return output;
@@ -110,9 +118,10 @@ public final class BrowserRun {
 
     private static void requireTools(Path browserDir, String chromium) {
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
                 fail("`node --version` failed: install Node.js (apt-get install -y nodejs npm)");
             }
         } catch (IOException e) {

@@ -87,10 +87,10 @@ class WorkerFleetTest {
         ensureTwoWorkers();
         JobRequest job = h.request(content, style, resumable(60));
         RecordMetadata where = h.submit(job);
-        // the worker of this tick owns the job now: a late rebalance may have moved it after its first RUNNING
+        // the worker of the newest tick owns the job now: a late rebalance may have moved it after its first RUNNING
         JobEvent tick = h.awaitEvent(job.jobId(),
                 e -> e.type() == EventType.PROGRESS && e.progress().iteration() >= 15, WAIT);
-        String ownerId = tick.workerId();
+        String ownerId = latestTickWorker(job, tick);
         Worker owner = workers.remove(ownerId);
 
         h.stopWorker(owner); // what SIGTERM does
@@ -113,17 +113,31 @@ class WorkerFleetTest {
         ensureTwoWorkers();
         JobRequest job = h.request(content, style, resumable(60));
         h.submit(job);
-        JobEvent running = h.awaitEvent(job.jobId(), e -> e.type() == EventType.RUNNING, WAIT);
         WorkerHarness.await("first checkpoint", WAIT, () -> h.store.exists(ObjectKeys.checkpoint(job.jobId())));
         int checkpointed = Checkpoint.fromBytes(h.store.get(ObjectKeys.checkpoint(job.jobId()))).iteration();
         assertTrue(checkpointed >= 10);
+        // the worker of the newest tick owns the job now (not necessarily the one of its first RUNNING)
+        JobEvent tick = h.awaitEvent(job.jobId(),
+                e -> e.type() == EventType.PROGRESS && e.progress().iteration() > checkpointed, WAIT);
+        String ownerId = latestTickWorker(job, tick);
 
-        h.haltWorker(workers.remove(running.workerId())); // no checkpoint, no event, no commit
+        h.haltWorker(workers.remove(ownerId)); // no checkpoint, no event, no commit
 
         JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
-        assertResumedFrom(job, done, running.workerId(), checkpointed);
+        assertResumedFrom(job, done, ownerId, checkpointed);
         Worker survivor = workers.values().iterator().next();
         assertTrue(survivor.metrics().registry().get("ist.worker.checkpoints.resumed").counter().count() >= 1);
+    }
+
+    /** The worker of the newest progress tick so far, at or after {@code tick}: the one running the job now. */
+    private String latestTickWorker(JobRequest job, JobEvent tick) {
+        List<JobEvent> events = h.events(job.jobId());
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).type() == EventType.PROGRESS) {
+                return events.get(i).workerId();
+            }
+        }
+        return tick.workerId();
     }
 
     private void ensureTwoWorkers() {
