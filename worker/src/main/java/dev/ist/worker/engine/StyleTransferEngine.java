@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ist.common.capacity.Estimate;
 import dev.ist.common.capacity.JobShape;
+import dev.ist.common.capacity.HeapModel;
 import dev.ist.common.capacity.LevelPlan;
+import dev.ist.common.capacity.MemoryModel;
 import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.ColorTransfer;
@@ -141,6 +143,23 @@ public final class StyleTransferEngine implements AutoCloseable {
     }
 
     /** The largest long side below {@code size} whose output of this aspect has at most {@code maxPixels}. */
+    /**
+     * Refuses an output whose optimiser vectors this JVM's heap cannot hold ({@link HeapModel}) before any work: it
+     * would otherwise end in an {@link OutOfMemoryError} part-way through.
+     */
+    static void requireHeapFor(int[] out, long maxHeapBytes, int contentWidth, int contentHeight, int size) {
+        long pixels = (long) out[0] * out[1];
+        if (HeapModel.heapBytes(pixels) <= maxHeapBytes) {
+            return;
+        }
+        long holds = HeapModel.largestPixels(maxHeapBytes);
+        int fits = holds < 1 ? 1 : largestFittingSize(contentWidth, contentHeight, size, holds);
+        throw new InvalidSpecException(String.format(java.util.Locale.ROOT,
+                "output %dx%d needs about %s of Java heap and this JVM may use %s (-Xmx); give it more heap "
+                        + "(IST_JAVA_OPTS=-Xmx…, or MaxRAMPercentage in a container)", out[0], out[1],
+                MemoryModel.mib(HeapModel.heapBytes(pixels)), MemoryModel.mib(maxHeapBytes)), fits);
+    }
+
     private static int largestFittingSize(int width, int height, int size, long maxPixels) {
         int[] out = ImageOps.scaledSize(width, height, size);
         int fits = (int) Math.floor(size * Math.sqrt((double) maxPixels / ((long) out[0] * out[1])));
@@ -551,6 +570,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " exceeds the limit of " + maxOutput
                         + " pixels (ist.engine.max-output-pixels)", fits);
             }
+            requireHeapFor(out, Runtime.getRuntime().maxMemory(), content.getWidth(), content.getHeight(), spec.size());
             int minSide = minimumShortSide(spec);
             if (Math.min(out[0], out[1]) < minSide) {
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " is too small for the chosen layers:"

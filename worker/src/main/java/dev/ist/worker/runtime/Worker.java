@@ -24,6 +24,7 @@ import dev.ist.worker.runtime.kafka.ControlListener;
 import dev.ist.worker.runtime.kafka.EventPublisher;
 import dev.ist.worker.runtime.kafka.JobConsumer;
 import dev.ist.common.Topics;
+import dev.ist.common.capacity.HeapModel;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.capacity.WorkerCapacityFeeder;
 import dev.ist.common.capacity.WorkerCapacityTable;
@@ -163,9 +164,10 @@ public final class Worker implements AutoCloseable {
         consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
+        long outputCap = advertisedOutputCap(config.maxOutputPixels(), Runtime.getRuntime().maxMemory());
         capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
                 () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
-                        config.memoryBudget(), Throughput.pixelsPerSecond(), config.maxOutputPixels(), clock.instant(),
+                        config.memoryBudget(), Throughput.pixelsPerSecond(), outputCap, clock.instant(),
                         config.pool()),
                 config.capacityInterval());
         StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
@@ -217,6 +219,20 @@ public final class Worker implements AutoCloseable {
             LOG.warn("cancel marker of job {} not written ({}); the control topic still carries the cancel",
                     m.jobId(), e.getMessage());
         }
+    }
+
+    /**
+     * The output cap this worker advertises: the configured one, lowered to what its Java heap holds
+     * ({@link HeapModel}), so that the gateway never routes here a job the engine would refuse for want of heap.
+     */
+    static long advertisedOutputCap(long configuredCap, long maxHeapBytes) {
+        long cap = HeapModel.outputCap(configuredCap, maxHeapBytes);
+        if (cap < configuredCap) {
+            LOG.warn("the Java heap ({} max) holds outputs up to {} pixels, below ist.engine.max-output-pixels ({}): "
+                    + "this worker advertises {}; give it more heap (-Xmx, MaxRAMPercentage) for larger prints",
+                    MemoryModel.mib(maxHeapBytes), cap, configuredCap, cap);
+        }
+        return cap;
     }
 
     private void deadLetterPoison(ConsumerRecord<String, byte[]> record, Throwable error) {
