@@ -93,24 +93,36 @@ public final class BrowserRun {
      */
     private static String node(Path browserDir, String chromium, String script, List<String> args, String okLine,
                                String name) throws Exception {
-        List<String> command = new ArrayList<>(List.of("node", browserDir.resolve(script).toString()));
+        return node(browserDir, chromium, script, args, okLine, name, SCRIPT_LIMIT_SECONDS);
+    }
+
+    static String node(Path browserDir, String chromium, String script, List<String> args, String okLine,
+                       String name, int limitSeconds) throws Exception {
+        // in a process group of its own (setsid), so that Chromium's processes go with it even once orphaned
+        boolean ownGroup = Files.isExecutable(Path.of("/usr/bin/setsid"));
+        List<String> command = new ArrayList<>(ownGroup ? List.of("/usr/bin/setsid", "--wait") : List.of());
+        command.addAll(List.of("node", browserDir.resolve(script).toString()));
         command.addAll(args);
         Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "browser-" + name + "-", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(browserDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("CHROMIUM_PATH", chromium);
         Process node = pb.start();
-        boolean ended = node.waitFor(SCRIPT_LIMIT_SECONDS, TimeUnit.SECONDS);
+        boolean ended = node.waitFor(limitSeconds, TimeUnit.SECONDS);
         // Whatever the script left behind (a wedged Chromium, its zygote) goes with it.
         node.descendants().forEach(ProcessHandle::destroyForcibly);
         if (!ended) {
             node.destroyForcibly();
             node.waitFor(10, TimeUnit.SECONDS);
         }
+        if (ownGroup) {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + node.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println("---- browser test output (" + script + ", " + name + ") ----\n" + output
                 + "-----------------------------");
-        assertTrue(ended, "the browser script did not end within " + SCRIPT_LIMIT_SECONDS + " s");
+        assertTrue(ended, "the browser script did not end within " + limitSeconds + " s");
         assertEquals(0, node.exitValue(), "browser script failed:\n" + output);
         assertTrue(output.contains(okLine), output);
         return output;
