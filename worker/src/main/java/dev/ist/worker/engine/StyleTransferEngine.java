@@ -147,17 +147,20 @@ public final class StyleTransferEngine implements AutoCloseable {
      * Refuses an output whose optimiser vectors this JVM's heap cannot hold ({@link HeapModel}) before any work: it
      * would otherwise end in an {@link OutOfMemoryError} part-way through.
      */
-    static void requireHeapFor(int[] out, long maxHeapBytes, int contentWidth, int contentHeight, int size) {
+    static void requireHeapFor(int[] out, Optimizer optimizer, long maxHeapBytes, int contentWidth, int contentHeight,
+                               int size) {
         long pixels = (long) out[0] * out[1];
-        if (HeapModel.heapBytes(pixels) <= maxHeapBytes) {
+        long needs = HeapModel.heapBytes(optimizer, pixels);
+        if (needs <= maxHeapBytes) {
             return;
         }
-        long holds = HeapModel.largestPixels(maxHeapBytes);
+        long holds = HeapModel.largestPixels(optimizer, maxHeapBytes);
         int fits = holds < 1 ? 1 : largestFittingSize(contentWidth, contentHeight, size, holds);
         throw new InvalidSpecException(String.format(java.util.Locale.ROOT,
-                "output %dx%d needs about %s of Java heap and this JVM may use %s (-Xmx); give it more heap "
-                        + "(IST_JAVA_OPTS=-Xmx…, or MaxRAMPercentage in a container)", out[0], out[1],
-                MemoryModel.mib(HeapModel.heapBytes(pixels)), MemoryModel.mib(maxHeapBytes)), fits);
+                "output %dx%d needs about %s of Java heap with %s and this JVM may use %s (-Xmx); give it more "
+                        + "heap (IST_JAVA_OPTS=-Xmx…, or MaxRAMPercentage in a container)", out[0], out[1],
+                MemoryModel.mib(needs), optimizer.name().toLowerCase(java.util.Locale.ROOT),
+                MemoryModel.mib(maxHeapBytes)), fits);
     }
 
     private static int largestFittingSize(int width, int height, int size, long maxPixels) {
@@ -570,7 +573,8 @@ public final class StyleTransferEngine implements AutoCloseable {
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " exceeds the limit of " + maxOutput
                         + " pixels (ist.engine.max-output-pixels)", fits);
             }
-            requireHeapFor(out, Runtime.getRuntime().maxMemory(), content.getWidth(), content.getHeight(), spec.size());
+            requireHeapFor(out, spec.optimizer(), Runtime.getRuntime().maxMemory(), content.getWidth(), content.getHeight(),
+                    spec.size());
             int minSide = minimumShortSide(spec);
             if (Math.min(out[0], out[1]) < minSide) {
                 throw new InvalidSpecException("output " + out[0] + "x" + out[1] + " is too small for the chosen layers:"
