@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -39,8 +38,6 @@ final class DraftFields {
     static final Set<String> FORM_PARTS = Set.of("content", "style", "options", "styleWeights", "webhook", "deadline",
             "priority");
 
-    private static final Pattern MASK_PART = Pattern.compile("(mask|styleMask)\\d{1,3}|contentMask");
-
     private static final Set<String> OPTION_NAMES = Arrays.stream(JobOptions.class.getRecordComponents())
             .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
 
@@ -52,8 +49,7 @@ final class DraftFields {
     static void requireKnownParts(Set<String> names) {
         List<FieldError> unknown = new ArrayList<>();
         for (String name : new TreeSet<>(names)) {
-            if (FORM_PARTS.contains(name) || MASK_PART.matcher(name).matches()
-                    || name.toLowerCase(Locale.ROOT).contains("mask")) {
+            if (FORM_PARTS.contains(name) || name.toLowerCase(Locale.ROOT).contains("mask")) {
                 continue;
             }
             String shown = name.length() > 40 ? name.substring(0, 40) + "…" : name;

@@ -28,12 +28,9 @@ class BrowserRunTest {
                 console.log('started');
                 setInterval(() => {}, 1000);
                 """);
-        long t0 = System.nanoTime();
         AssertionError e = assertThrows(AssertionError.class, () -> BrowserRun.node(dir, "/bin/false", "hang.mjs",
                 List.of(pidFile.toString()), "never printed", "hang", 3));
-        double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(e.getMessage().contains("did not end within 3 s"), e.getMessage());
-        assertTrue(seconds < 60, "came back after " + seconds + " s");
         long childPid = Long.parseLong(Files.readString(pidFile).trim());
         ProcessHandle.of(childPid).ifPresent(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).join());
         assertFalse(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false), "the child was killed");
