@@ -38,6 +38,9 @@ final class DraftFields {
     static final Set<String> FORM_PARTS = Set.of("content", "style", "options", "styleWeights", "webhook", "deadline",
             "priority");
 
+    private static final String KNOWN_PARTS_HINT = "unknown part; this API reads "
+            + String.join(", ", new TreeSet<>(FORM_PARTS)) + ", mask<i>, styleMask<i> and contentMask";
+
     private static final Set<String> OPTION_NAMES = Arrays.stream(JobOptions.class.getRecordComponents())
             .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
 
@@ -55,8 +58,7 @@ final class DraftFields {
             String shown = name.length() > 40 ? name.substring(0, 40) + "…" : name;
             unknown.add(new FieldError(shown, OPTION_NAMES.contains(name)
                     ? "is an option: send it inside the 'options' part, e.g. options={\"" + name + "\": …}"
-                    : "unknown part; this API reads " + String.join(", ", new TreeSet<>(FORM_PARTS))
-                    + ", mask<i>, styleMask<i> and contentMask"));
+                    : KNOWN_PARTS_HINT));
             if (unknown.size() == 10) {
                 break;
             }

@@ -142,7 +142,6 @@ public final class StyleTransferEngine implements AutoCloseable {
         return new EngineException("engine failure: " + e.getMessage(), e);
     }
 
-    /** The largest long side below {@code size} whose output of this aspect has at most {@code maxPixels}. */
     /**
      * Refuses an output whose optimiser vectors this JVM's heap cannot hold ({@link HeapModel}) before any work: it
      * would otherwise end in an {@link OutOfMemoryError} part-way through.
@@ -163,6 +162,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                 MemoryModel.mib(maxHeapBytes)), fits);
     }
 
+    /** The largest long side below {@code size} whose output of this aspect has at most {@code maxPixels}. */
     private static int largestFittingSize(int width, int height, int size, long maxPixels) {
         int[] out = ImageOps.scaledSize(width, height, size);
         int fits = (int) Math.floor(size * Math.sqrt((double) maxPixels / ((long) out[0] * out[1])));

@@ -88,9 +88,8 @@ class WorkerFleetTest {
         JobRequest job = h.request(content, style, resumable(60));
         RecordMetadata where = h.submit(job);
         // the worker of the newest tick owns the job now: a late rebalance may have moved it after its first RUNNING
-        JobEvent tick = h.awaitEvent(job.jobId(),
-                e -> e.type() == EventType.PROGRESS && e.progress().iteration() >= 15, WAIT);
-        String ownerId = latestTickWorker(job, tick);
+        h.awaitEvent(job.jobId(), e -> e.type() == EventType.PROGRESS && e.progress().iteration() >= 15, WAIT);
+        String ownerId = latestTickWorker(job);
         Worker owner = workers.remove(ownerId);
 
         h.stopWorker(owner); // what SIGTERM does
@@ -117,9 +116,9 @@ class WorkerFleetTest {
         int checkpointed = Checkpoint.fromBytes(h.store.get(ObjectKeys.checkpoint(job.jobId()))).iteration();
         assertTrue(checkpointed >= 10);
         // the worker of the newest tick owns the job now (not necessarily the one of its first RUNNING)
-        JobEvent tick = h.awaitEvent(job.jobId(),
-                e -> e.type() == EventType.PROGRESS && e.progress().iteration() > checkpointed, WAIT);
-        String ownerId = latestTickWorker(job, tick);
+        h.awaitEvent(job.jobId(), e -> e.type() == EventType.PROGRESS && e.progress().iteration() > checkpointed,
+                WAIT);
+        String ownerId = latestTickWorker(job);
 
         h.haltWorker(workers.remove(ownerId)); // no checkpoint, no event, no commit
 
@@ -129,15 +128,10 @@ class WorkerFleetTest {
         assertTrue(survivor.metrics().registry().get("ist.worker.checkpoints.resumed").counter().count() >= 1);
     }
 
-    /** The worker of the newest progress tick so far, at or after {@code tick}: the one running the job now. */
-    private String latestTickWorker(JobRequest job, JobEvent tick) {
-        List<JobEvent> events = h.events(job.jobId());
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i).type() == EventType.PROGRESS) {
-                return events.get(i).workerId();
-            }
-        }
-        return tick.workerId();
+    /** The worker of the newest progress tick so far: the one running the job now. */
+    private String latestTickWorker(JobRequest job) {
+        List<JobEvent> ticks = h.events(job.jobId()).stream().filter(e -> e.type() == EventType.PROGRESS).toList();
+        return ticks.get(ticks.size() - 1).workerId();
     }
 
     private void ensureTwoWorkers() {
