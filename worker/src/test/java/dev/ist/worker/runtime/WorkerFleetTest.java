@@ -94,14 +94,27 @@ class WorkerFleetTest {
 
         h.stopWorker(owner); // what SIGTERM does
 
+        // The other worker may take the job over at once and checkpoint again, or even finish it, before these reads
+        // (seen in CI): each check allows for what it may already have done.
+        long committed = h.committedOffset(where.partition());
+        List<JobEvent> atStop = h.events(job.jobId());
+        int stoppedAt = atStop.stream().filter(e -> e.type() == EventType.PROGRESS && e.workerId().equals(ownerId))
+                .mapToInt(e -> e.progress().iteration()).max().orElseThrow();
+        assertTrue(stoppedAt >= 15, "stopped at " + stoppedAt);
+        assertTrue(atStop.stream().filter(e -> e.workerId().equals(ownerId)).noneMatch(JobEvent::isTerminal),
+                "no terminal event on stop");
+        if (atStop.stream().noneMatch(JobEvent::isTerminal)) {
+            assertTrue(committed <= where.offset(), "the running job was not committed");
+        }
         Checkpoint checkpoint = Checkpoint.fromBytes(h.store.get(ObjectKeys.checkpoint(job.jobId())));
-        assertTrue(checkpoint.iteration() >= 15, "checkpoint at the stop: " + checkpoint.iteration());
-        assertEquals(ownerId, checkpoint.workerId());
-        assertTrue(h.committedOffset(where.partition()) <= where.offset(), "the running job was not committed");
-        assertTrue(h.events(job.jobId()).stream().noneMatch(JobEvent::isTerminal), "no terminal event on stop");
+        assertTrue(checkpoint.iteration() >= stoppedAt, "checkpoint at the stop: " + checkpoint.iteration());
+        assertTrue(checkpoint.workerId().equals(ownerId) || checkpoint.iteration() > stoppedAt,
+                "the stopped worker's checkpoint, or a later one of the worker that resumed it: "
+                        + checkpoint.workerId() + " at " + checkpoint.iteration());
 
         JobEvent done = h.awaitTerminal(job.jobId(), WAIT);
-        assertResumedFrom(job, done, ownerId, checkpoint.iteration());
+        // resumed at or after the iteration it stopped at (not from an earlier periodic checkpoint)
+        assertResumedFrom(job, done, ownerId, stoppedAt);
         WorkerHarness.await("commit after the terminal event", WAIT,
                 () -> h.committedOffset(where.partition()) == where.offset() + 1);
     }
