@@ -124,7 +124,7 @@ final class GatysObjective implements LevelObjective {
             synchronized (GRADIENT_RECORDING) {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     terms = lossTerms(leaf);
-                    collector.backward(terms[3]);
+                    Backpropagation.backward(collector, terms[3]);
                 }
             }
             float[] gradient = leaf.getGradient().toFloatArray();
@@ -152,7 +152,7 @@ final class GatysObjective implements LevelObjective {
             NDArray term = weights == null ? squared.mean() : squared.mul(weights).mean();
             content = content == null ? term : content.add(term);
         }
-        content = content.div(spec.contentLayers().size());
+        content = Scalars.div(content, spec.contentLayers().size());
         List<NDArray> styleTerms = new ArrayList<>();
         List<String> styleLayers = spec.styleLayers();
         for (int i = 0; i < styleLayers.size(); i++) {
@@ -160,16 +160,16 @@ final class GatysObjective implements LevelObjective {
             NDArray term = masks.regionMode() || spec.styleLoss() != StyleLoss.GRAM
                     ? guidedStyleTerm(features.get(layer), layer)
                     : VggNetwork.gram(features.get(layer)).sub(gramTargets.get(0).get(layer)).square().mean();
-            styleTerms.add(term.mul(spec.styleLayerWeights().get(i).floatValue()));
+            styleTerms.add(Scalars.mul(term, spec.styleLayerWeights().get(i).floatValue()));
         }
         NDArray style = styleTerms.get(0);
         for (int i = 1; i < styleTerms.size(); i++) {
             style = style.add(styleTerms.get(i));
         }
-        style = style.div(styleTerms.size());
+        style = Scalars.div(style, styleTerms.size());
         NDArray tv = totalVariation(image);
-        NDArray total = content.mul((float) spec.contentWeight()).add(style.mul((float) spec.styleWeight()))
-                .add(tv.mul((float) spec.tvWeight()));
+        NDArray total = Scalars.mul(content, spec.contentWeight()).add(Scalars.mul(style, spec.styleWeight()))
+                .add(Scalars.mul(tv, spec.tvWeight()));
         return new NDArray[] {content, style, tv, total};
     }
 
@@ -192,11 +192,11 @@ final class GatysObjective implements LevelObjective {
                     ? StyleStatistics.w2(StyleStatistics.mean(f, row, area), gram, w2Targets.get(r).get(layer))
                     : gram.sub(gramTargets.get(r).get(layer)).square().mean();
             if (masks.regionMode()) {
-                term = term.mul((float) masks.regionWeight(r));
+                term = Scalars.mul(term, masks.regionWeight(r));
             }
             sum = sum == null ? term : sum.add(term);
         }
-        return sum == null ? f.sum().mul(0f) : sum;
+        return sum == null ? Scalars.mul(f.sum(), 0) : sum;
     }
 
     private NDArray totalVariation(NDArray image) {
@@ -209,7 +209,7 @@ final class GatysObjective implements LevelObjective {
                         .square().mean()
                 : null;
         if (dx == null && dy == null) {
-            return image.sum().mul(0);
+            return Scalars.mul(image.sum(), 0);
         }
         if (dx == null) {
             return dy;

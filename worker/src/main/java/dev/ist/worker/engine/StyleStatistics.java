@@ -40,7 +40,7 @@ final class StyleStatistics {
         NDArray f = flat(features);
         long c = f.getShape().get(0);
         NDArray fm = f.mul(maskRow);
-        return fm.matMul(fm.transpose()).div((float) (c * maskSumSquares));
+        return Scalars.div(fm.matMul(fm.transpose()), c * maskSumSquares);
     }
 
     /** The guided mean (C) of {@code features}; null mask = the plain mean over positions. */
@@ -49,7 +49,7 @@ final class StyleStatistics {
         if (maskRow == null) {
             return f.mean(new int[] {1});
         }
-        return f.mul(maskRow).mul(maskRow).sum(new int[] {1}).div((float) maskSumSquares);
+        return Scalars.div(f.mul(maskRow).mul(maskRow).sum(new int[] {1}), maskSumSquares);
     }
 
     /** A style target of the W2 loss: mean, covariance and its square root, constants. */
@@ -66,7 +66,7 @@ final class StyleStatistics {
     static NDArray covariance(NDArray gram, NDArray mean) {
         long c = gram.getShape().get(0);
         NDArray m = mean.reshape(c, 1);
-        return gram.mul((float) c).sub(m.matMul(m.transpose())).add(eye(gram.getManager(), c).mul(W2_EPS));
+        return Scalars.mul(gram, c).sub(m.matMul(m.transpose())).add(Scalars.mul(eye(gram.getManager(), c), W2_EPS));
     }
 
     /**
@@ -80,7 +80,7 @@ final class StyleStatistics {
         // Σₜ^½·Σ·Σₜ^½ with the evaluation's array first (a result belongs to its first operand's manager): both are
         // symmetric, so (Σ·Σₜ^½)ᵀ = Σₜ^½·Σ
         NDArray cross = sqrtm(cov.matMul(target.covSqrt()).transpose().matMul(target.covSqrt()));
-        NDArray covTerm = trace(cov).sub(trace(cross).mul(2f)).add((float) target.covTrace()).div((float) c);
+        NDArray covTerm = Scalars.div(Scalars.add(trace(cov).sub(Scalars.mul(trace(cross), 2)), target.covTrace()), c);
         return meanTerm.add(covTerm);
     }
 
@@ -95,10 +95,10 @@ final class StyleStatistics {
         NDArray norm = a.square().sum().sqrt();
         NDArray y = a.div(norm);
         NDArray identity = eye(m, n);
-        NDArray threeI = identity.mul(3f);
+        NDArray threeI = Scalars.mul(identity, 3);
         NDArray z = identity;
         for (int i = 0; i < SQRT_ITERATIONS; i++) {
-            NDArray t = threeI.sub(z.matMul(y)).div(2f);
+            NDArray t = Scalars.div(threeI.sub(z.matMul(y)), 2);
             y = y.matMul(t);
             z = t.matMul(z);
         }

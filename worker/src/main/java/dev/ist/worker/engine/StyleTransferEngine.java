@@ -305,8 +305,8 @@ public final class StyleTransferEngine implements AutoCloseable {
                     continue;
                 }
                 for (String layer : spec.styleLayers()) {
-                    blended.merge(layer, styleGrams.get(layer).mul((float) w), NDArray::add);
-                    blendedMeans.merge(layer, styleMeans.get(layer).mul((float) w), NDArray::add);
+                    blended.merge(layer, Scalars.mul(styleGrams.get(layer), w), NDArray::add);
+                    blendedMeans.merge(layer, Scalars.mul(styleMeans.get(layer), w), NDArray::add);
                 }
             }
             if (!regions) {

@@ -146,7 +146,7 @@ final class TiledGatysObjective implements LevelObjective {
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             Map<String, NDArray> features = net.activations(leaf, layers);
                             NDArray contentTerm = contentTerm(features, t);
-                            NDArray surrogate = contentTerm.mul(alpha);
+                            NDArray surrogate = Scalars.mul(contentTerm, alpha);
                             for (String layer : spec.styleLayers()) {
                                 NDArray f = core(features.get(layer), layer, tile);
                                 if (f == null) {
@@ -154,9 +154,9 @@ final class TiledGatysObjective implements LevelObjective {
                                 }
                                 if (!masks.regionMode()) {
                                     NDArray ff = flat(f);
-                                    NDArray partial = ff.matMul(ff.transpose()).mul(styleGrads.get(0).get(layer)).sum()
-                                            .div((float) mapSize(layer));
-                                    surrogate = surrogate.add(partial.mul(beta));
+                                    NDArray partial = Scalars.div(ff.matMul(ff.transpose())
+                                            .mul(styleGrads.get(0).get(layer)).sum(), mapSize(layer));
+                                    surrogate = surrogate.add(Scalars.mul(partial, beta));
                                     continue;
                                 }
                                 for (int r = 0; r < masks.regionCount(); r++) {
@@ -166,13 +166,13 @@ final class TiledGatysObjective implements LevelObjective {
                                     }
                                     NDArray fm = flat(f).mul(coreMask(sub, m, layer, tile));
                                     long c = net.channels(layer);
-                                    NDArray partial = fm.matMul(fm.transpose()).mul(styleGrads.get(r).get(layer)).sum()
-                                            .div((float) (c * m.sumSquares()));
-                                    surrogate = surrogate.add(partial.mul(beta));
+                                    NDArray partial = Scalars.div(fm.matMul(fm.transpose())
+                                            .mul(styleGrads.get(r).get(layer)).sum(), (float) (c * m.sumSquares()));
+                                    surrogate = surrogate.add(Scalars.mul(partial, beta));
                                 }
                             }
                             tileContent = contentTerm.getFloat();
-                            collector.backward(surrogate);
+                            Backpropagation.backward(collector, surrogate);
                         }
                     }
                     content += tileContent;
@@ -298,8 +298,8 @@ final class TiledGatysObjective implements LevelObjective {
                 if (area < 1e-9) {
                     continue;
                 }
-                out.get(r).grams().get(layer).divi((float) (net.channels(layer) * area));
-                out.get(r).means().get(layer).divi((float) area);
+                Scalars.divInPlace(out.get(r).grams().get(layer), (float) (net.channels(layer) * area));
+                Scalars.divInPlace(out.get(r).means().get(layer), (float) area);
             }
         }
         return out;
@@ -349,7 +349,7 @@ final class TiledGatysObjective implements LevelObjective {
             }
         }
         for (Map.Entry<String, NDArray> e : sums.entrySet()) {
-            e.getValue().divi((float) mapSize(net, e.getKey(), plan.width(), plan.height()));
+            Scalars.divInPlace(e.getValue(), mapSize(net, e.getKey(), plan.width(), plan.height()));
         }
         return sums;
     }
@@ -390,7 +390,7 @@ final class TiledGatysObjective implements LevelObjective {
                 if (masks.regionMode()) {
                     scale *= region;
                 }
-                out.put(layer, grams.get(r).get(layer).sub(gramTargets.get(r).get(layer)).mul((float) scale));
+                out.put(layer, Scalars.mul(grams.get(r).get(layer).sub(gramTargets.get(r).get(layer)), (float) scale));
             }
             all.add(out);
         }
@@ -413,14 +413,14 @@ final class TiledGatysObjective implements LevelObjective {
                 int[] w = coreWindow(layer, tile);
                 squared = squared.mul(weights.map(f.getManager(), w[2], w[3], w[0], w[1]));
             }
-            NDArray term = squared.sum().div((float) mapSize(layer));
+            NDArray term = Scalars.div(squared.sum(), mapSize(layer));
             sum = sum == null ? term : sum.add(term);
         }
         if (sum == null) {
             NDArray any = features.values().iterator().next();
-            return any.sum().mul(0f);
+            return Scalars.mul(any.sum(), 0);
         }
-        return sum.div((float) spec.contentLayers().size());
+        return Scalars.div(sum, spec.contentLayers().size());
     }
 
     /** The core's part of a tile's feature map, or null when the core has no position at that layer's stride. */

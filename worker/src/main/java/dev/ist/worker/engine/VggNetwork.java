@@ -124,6 +124,6 @@ final class VggNetwork implements FeatureNetwork {
         long c = s.get(1);
         long hw = s.get(2) * s.get(3);
         NDArray f = features.reshape(c, hw);
-        return f.matMul(f.transpose()).div(c * hw);
+        return Scalars.div(f.matMul(f.transpose()), c * hw);
     }
 }
