@@ -31,6 +31,11 @@ public enum ErrorCode {
      * worker: out-of-memory kill, native crash); the message lists the attempts and the last worker ids.
      */
     CRASH_LOOP(true),
+    /**
+     * The optimisation produced a NaN or infinite loss or gradient and could not step around it (the message says what
+     * went non-finite and where); no result is written. The same job fails the same way on the same machine.
+     */
+    NON_FINITE_LOSS(true),
     /** The network weights are missing or fail their checksum on this worker. */
     WEIGHTS_UNAVAILABLE(false),
     /** Object storage could not be reached after retries. */

@@ -4,6 +4,7 @@ import dev.ist.worker.engine.EngineException;
 import dev.ist.worker.engine.EngineOutOfMemoryException;
 import dev.ist.worker.engine.InvalidImageException;
 import dev.ist.worker.engine.InvalidSpecException;
+import dev.ist.worker.engine.NonFiniteLossException;
 import dev.ist.worker.engine.TransferCancelledException;
 import dev.ist.worker.engine.WeightsException;
 
@@ -35,6 +36,9 @@ final class ErrorMessages {
         }
         if (e instanceof TransferCancelledException) {
             return IstCli.EXIT_CANCELLED;
+        }
+        if (e instanceof NonFiniteLossException) {
+            return IstCli.EXIT_NON_FINITE;
         }
         if (e instanceof InvalidImageException || e instanceof InvalidSpecException || e instanceof UserInputException) {
             return IstCli.EXIT_BAD_INPUT;

@@ -22,6 +22,8 @@ public final class IstCli implements Runnable {
     public static final int EXIT_WEIGHTS = 3;
     /** Exit code for running out of memory. */
     public static final int EXIT_OUT_OF_MEMORY = 4;
+    /** The optimisation went NaN or infinite and could not recover; no output was written. */
+    public static final int EXIT_NON_FINITE = 5;
     /** Exit code for a cancelled run. */
     public static final int EXIT_CANCELLED = 130;
 

@@ -13,4 +13,11 @@ public interface IterationListener {
      */
     default void onPrecisionFallback(String reason) {
     }
+
+    /**
+     * An fp32 evaluation came out NaN or infinite and the optimiser stepped around it with {@code retries} shorter
+     * steps from its last finite point (the result stays honest: no non-finite point is ever accepted).
+     */
+    default void onNonFiniteRecovery(int retries) {
+    }
 }

@@ -20,6 +20,7 @@ import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
+import dev.ist.worker.engine.optim.NonFiniteEvaluationException;
 import dev.ist.worker.engine.precision.Bf16Fallback;
 import dev.ist.worker.engine.precision.CpuFeatures;
 import dev.ist.worker.engine.precision.PrecisionSelector;
@@ -650,7 +651,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                         if (resume != null && resume.scaleIndex() == level) {
                             adam.restore(resume.optimizerState(), x.length);
                         }
-                        ev = objective.evaluate(x);
+                        ev = adam.start(x, objective);
                     }
                     while (true) {
                         if (finalLevel && spec.keepBest() && ev.loss() < bestLoss) {
@@ -665,13 +666,15 @@ public final class StyleTransferEngine implements AutoCloseable {
                         if (cancelled.getAsBoolean()) {
                             throw new TransferCancelledException(state(level, iteration, w, h, x, adam));
                         }
-                        if (lbfgs != null) {
-                            ev = lbfgs.iterate(x, objective);
-                        } else {
-                            adam.step(x, ev.gradient());
-                            ev = objective.evaluate(x);
-                        }
+                        int recoveredBefore = recoveries(lbfgs, adam);
+                        ev = lbfgs != null ? lbfgs.iterate(x, objective) : adam.iterate(x, ev, objective);
                         iteration++;
+                        int recovered = recoveries(lbfgs, adam) - recoveredBefore;
+                        if (recovered > 0) {
+                            LOG.warn("non-finite evaluation at iteration {} ({}x{}, {}): stepped around it with {} "
+                                    + "shorter step(s)", iteration, w, h, fallback.current(), recovered);
+                            listener.onNonFiniteRecovery(recovered);
+                        }
                         if (average != null) {
                             accumulate(average, x, (float) spec.emaDecay());
                         }
@@ -693,10 +696,16 @@ public final class StyleTransferEngine implements AutoCloseable {
                 } catch (EvaluationStoppedException e) {
                     // between two tiles: the iterate is half stepped, so the job resumes from its last checkpoint
                     throw TransferCancelledException.duringIteration(iteration);
+                } catch (NonFiniteEvaluationException e) {
+                    throw new NonFiniteLossException("the optimisation went non-finite at iteration " + iteration
+                            + " (" + w + "x" + h + ", level " + (level + 1) + " of " + levels.size() + ", "
+                            + spec.optimizer().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                            + fallback.current() + "): " + e.getMessage(), e);
                 }
             }
             long optimiseMs = (System.nanoTime() - optStart) / 1_000_000 - styleMs;
             long f0 = System.nanoTime();
+            requireFinite(x, finalTerms);
             BufferedImage image = ImageOps.fromChw16(toRgb(x), lastW, lastH); // 16 bits: PNG16/TIFF keep them
             long finishMs = (System.nanoTime() - f0) / 1_000_000;
             return new TransferResult(image, finalTerms.content(), finalTerms.style(), finalTerms.tv(),
@@ -735,6 +744,24 @@ public final class StyleTransferEngine implements AutoCloseable {
             for (int i = 0; i < a.length; i++) {
                 a[i] = decay * a[i] + rest * x[i];
             }
+        }
+
+        /** The last guard before an image leaves the engine: a non-finite pixel or loss is never a result. */
+        private static void requireFinite(float[] x, GatysObjective.Terms terms) {
+            int bad = 0;
+            for (float v : x) {
+                if (!Float.isFinite(v)) {
+                    bad++;
+                }
+            }
+            if (bad > 0 || !Double.isFinite(terms.total())) {
+                throw new NonFiniteLossException("the result is not finite (" + bad + " pixel values, total loss "
+                        + terms.total() + "); no image is written", null);
+            }
+        }
+
+        private static int recoveries(Lbfgs lbfgs, Adam adam) {
+            return lbfgs != null ? lbfgs.recoveries() : adam.recoveries();
         }
 
         private float[] initialImage(float[] contentPixels, int w, int h) {

@@ -72,6 +72,16 @@ class TransferCommandTest {
     }
 
     @Test
+    void aLossThatOverflowsEndsWithItsOwnExitCodeAndNoImage() throws IOException {
+        // a style weight beyond float32 makes the very first loss infinite: nothing honest to optimise
+        Outcome o = cli(baseArgs("--style-weight", "1e300"));
+        assertEquals(IstCli.EXIT_NON_FINITE, o.exit(), o.err());
+        assertEquals(1, o.errLines().size(), o.err());
+        assertTrue(o.err().contains("went non-finite at iteration 0") && o.err().contains("loss Infinity"), o.err());
+        assertFalse(Files.exists(dir.resolve("out.png")), "no image is written");
+    }
+
+    @Test
     void logJsonPrintsOneObjectPerIterationStartingWithTheInitialImage() throws IOException {
         Outcome o = cli(baseArgs("--log-json", "--iterations", "4"));
         assertEquals(0, o.exit(), o.err());

@@ -1,8 +1,11 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.Precision;
+import dev.ist.worker.engine.optim.Evaluation;
+import dev.ist.worker.engine.precision.Bf16Fallback;
 import dev.ist.worker.engine.precision.CpuFeatures;
 import dev.ist.worker.engine.precision.PrecisionSelector;
 import dev.ist.worker.engine.weights.WeightsLoader;
@@ -95,7 +98,26 @@ class PrecisionEngineTest {
         TransferResult bf16 = engine.stylize(b.precision(Precision.BF16).build(), null, null);
         assertEquals(Precision.BF16, bf16.precision());
         assertNotEquals(fp32.totalLoss(), bf16.totalLoss());
-        assertEquals(fp32.totalLoss(), bf16.totalLoss(), 0.1 * fp32.totalLoss());
+        assertTrue(Double.isFinite(bf16.totalLoss()));
+        // closeness is a property of one evaluation: three L-BFGS steps on a 4-8 channel network amplify bf16's
+        // rounding by a CPU-dependent amount (within 10 % on an AMX Xeon, 28 % on an AVX512-BF16 EPYC)
+        TransferSpec spec = b.optimizer(Optimizer.ADAM).build(); // Adam's levels run bf16 from the first evaluation
+        TilePlan plan = engine.plan(spec).get(0).tiles();
+        float[] x = ImageOps.toChw(StyleTransferEngineTest.photo(160, 120, 5));
+        float[] pixels = ImageOps.toChw(ImageOps.resize(content, 160, 120));
+        StyleTargets targets = engine.computeStyleTargets(spec.styles(), 160, spec);
+        Evaluation[] at = new Evaluation[2];
+        Precision[] precisions = {Precision.FP32, Precision.BF16};
+        for (int i = 0; i < 2; i++) {
+            Bf16Fallback stay = new Bf16Fallback(precisions[i], r -> { throw new AssertionError(r); });
+            try (LevelObjective objective = engine.objective(spec, pixels, 160, 120, targets, plan, stay,
+                    TiledGatysObjective.NEVER)) {
+                at[i] = objective.evaluate(x);
+            }
+        }
+        assertEquals(at[0].loss(), at[1].loss(), 0.1 * at[0].loss(), "tiled loss, bf16 against fp32");
+        double cosine = TiledObjectiveAccuracyTest.cosine(at[0].gradient(), at[1].gradient());
+        assertTrue(cosine > 0.95, "tiled gradient direction, bf16 against fp32: cosine " + cosine);
     }
 
     @Test

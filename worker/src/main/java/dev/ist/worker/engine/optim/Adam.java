@@ -3,7 +3,15 @@ package dev.ist.worker.engine.optim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Adam as {@code torch.optim.Adam} (β1 = 0.9, β2 = 0.999, ε = 1e-8, no weight decay). */
+/**
+ * Adam as {@code torch.optim.Adam} (β1 = 0.9, β2 = 0.999, ε = 1e-8, no weight decay).
+ *
+ * <p>A NaN or infinite evaluation is never stepped on: at the starting point it is an error
+ * ({@link NonFiniteEvaluationException}); after a step, the step is taken back and taken again at half the learning
+ * rate (the moments hold only finite gradients, so they stay), at most {@link NonFiniteEvaluationException#MAX_RECOVERIES}
+ * times. The halved rate stays for the rest of the run and is part of {@link #stateBytes()}, so a resumed run continues
+ * exactly as an uninterrupted one.
+ */
 public final class Adam {
     private final double lr;
     private final double beta1 = 0.9;
@@ -12,9 +20,41 @@ public final class Adam {
     private float[] m;
     private float[] v;
     private int step;
+    /** The fraction of the learning rate in force: 1, or less after non-finite steps were retried. */
+    private float rateScale = 1f;
+    private int recoveries;
 
     public Adam(double learningRate) {
         this.lr = learningRate;
+    }
+
+    /** Evaluates the starting point. */
+    public Evaluation start(float[] x, Objective f) {
+        Evaluation e = f.evaluate(x);
+        if (!e.isFinite()) {
+            throw new NonFiniteEvaluationException("the starting point's evaluation is not finite ("
+                    + e.nonFiniteParts() + ")");
+        }
+        return e;
+    }
+
+    /** One step from {@code current} (the evaluation at {@code x}); returns the evaluation at the moved {@code x}. */
+    public Evaluation iterate(float[] x, Evaluation current, Objective f) {
+        step(x, current.gradient());
+        Evaluation next = f.evaluate(x);
+        int retries = 0;
+        while (!next.isFinite()) {
+            if (retries++ == NonFiniteEvaluationException.MAX_RECOVERIES) {
+                throw new NonFiniteEvaluationException("still not finite (" + next.nonFiniteParts() + ") after "
+                        + NonFiniteEvaluationException.MAX_RECOVERIES + " shorter steps from the last finite point");
+            }
+            recoveries++;
+            move(x, 1f);
+            rateScale /= 2;
+            move(x, -1f);
+            next = f.evaluate(x);
+        }
+        return next;
     }
 
     /** Moves {@code x} one step against {@code grad}. */
@@ -24,17 +64,28 @@ public final class Adam {
             v = new float[x.length];
         }
         step++;
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        float stepSize = (float) (lr / bias1);
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         for (int i = 0; i < x.length; i++) {
             float gi = grad[i];
             m[i] = b1 * m[i] + (1 - b1) * gi;
             v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+        }
+        move(x, -1f);
+    }
+
+    /** x += sign·(the current step's update), from the moments as they stand. */
+    private void move(float[] x, float sign) {
+        double bias1 = 1 - Math.pow(beta1, step);
+        double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        float stepSize = (float) (lr * rateScale / bias1);
+        for (int i = 0; i < x.length; i++) {
             float denom = (float) (Math.sqrt(v[i]) / bias2Sqrt + eps);
-            x[i] -= stepSize * m[i] / denom;
+            if (sign < 0) {
+                x[i] -= stepSize * m[i] / denom;
+            } else {
+                x[i] += stepSize * m[i] / denom;
+            }
         }
     }
 
@@ -42,21 +93,30 @@ public final class Adam {
         return step;
     }
 
-    /** step count + both moments, little-endian; empty before the first step. */
+    /** Non-finite evaluations stepped around so far (each a retry at half the rate). */
+    public int recoveries() {
+        return recoveries;
+    }
+
+    /** step count, length, both moments and the rate scale, little-endian; empty before the first step. */
     public byte[] stateBytes() {
         if (m == null) {
             return new byte[0];
         }
-        ByteBuffer b = ByteBuffer.allocate(8 + 8L * m.length > Integer.MAX_VALUE ? 0 : 8 + 8 * m.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(step).putInt(m.length);
+        int n = m.length;
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(step).putInt(n);
         b.asFloatBuffer().put(m).put(v);
+        b.putFloat(8 + 8 * n, rateScale);
         return b.array();
     }
 
-    /** Restores {@link #stateBytes()} for a vector of {@code n} elements; ignores state of another size. */
+    /**
+     * Restores {@link #stateBytes()} for a vector of {@code n} elements (also the older form without the rate scale);
+     * ignores state of another size.
+     */
     public void restore(byte[] state, int n) {
-        if (state == null || state.length != 8 + 8 * n) {
+        if (state == null || (state.length != 8 + 8 * n && state.length != 12 + 8 * n)) {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
@@ -67,6 +127,7 @@ public final class Adam {
         m = new float[n];
         v = new float[n];
         b.asFloatBuffer().get(m).get(v);
+        rateScale = state.length == 12 + 8 * n ? b.getFloat(8 + 8 * n) : 1f;
         step = s;
     }
 }

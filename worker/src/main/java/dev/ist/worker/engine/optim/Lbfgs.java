@@ -9,6 +9,13 @@ package dev.ist.worker.engine.optim;
  * {@code x} in place and returns the evaluation at the new point (the next iteration's start).
  * Running {@code start} + N × {@code iterate} visits the same points as one torch
  * {@code step(closure)} with {@code max_iter = N}.
+ *
+ * <p>A NaN or infinite loss or gradient is never stepped on. At the starting point it is an error
+ * ({@link NonFiniteEvaluationException}). After a plain step, the step is taken back and retried as a
+ * steepest-descent step of the first iteration's length with the curvature history cleared (history built on a
+ * point that blew up is not trusted), then halved, at most {@link NonFiniteEvaluationException#MAX_RECOVERIES} times.
+ * In the strong-Wolfe line search a non-finite probe moves the trial step halfway back to the last finite one, as
+ * line searches do when a trial leaves the function's domain. Each retry is counted in {@link #recoveries()}.
  */
 public final class Lbfgs {
     public record Options(double learningRate, int historySize, double toleranceGrad, double toleranceChange,
@@ -30,6 +37,7 @@ public final class Lbfgs {
     private int funcEvals;
     private Evaluation current;
     private String stopReason;
+    private int recoveries;
 
     public Lbfgs(Options options) {
         this.options = options;
@@ -55,6 +63,10 @@ public final class Lbfgs {
     public Evaluation start(float[] x, Objective f) {
         current = f.evaluate(x);
         funcEvals++;
+        if (!current.isFinite()) {
+            throw new NonFiniteEvaluationException("the starting point's evaluation is not finite ("
+                    + current.nonFiniteParts() + ")");
+        }
         if (Vectors.absMax(current.gradient()) <= options.toleranceGrad()) {
             stopReason = "gradient below tolerance";
         }
@@ -72,6 +84,11 @@ public final class Lbfgs {
 
     public int functionEvaluations() {
         return funcEvals;
+    }
+
+    /** Non-finite evaluations stepped around so far (each a shorter retry). */
+    public int recoveries() {
+        return recoveries;
     }
 
     /** One L-BFGS iteration; returns the evaluation at the updated {@code x}. */
@@ -121,6 +138,7 @@ public final class Lbfgs {
             Vectors.axpy((float) t, d, x);
             next = f.evaluate(x);
             funcEvals++;
+            next = recoverPlainStep(f, x, g, next);
         }
         current = next;
         if (Vectors.absMax(next.gradient()) <= options.toleranceGrad()) {
@@ -129,6 +147,35 @@ public final class Lbfgs {
             stopReason = "step below tolerance";
         } else if (Math.abs(next.loss() - prevLoss) < options.toleranceChange()) {
             stopReason = "loss change below tolerance";
+        }
+        return next;
+    }
+
+    /**
+     * While the evaluation after a plain step is not finite: take the step back, clear the history, and step along
+     * −g with the first iteration's length, then with half of it each time. Returns the first finite evaluation.
+     */
+    private Evaluation recoverPlainStep(Objective f, float[] x, float[] g, Evaluation next) {
+        int retries = 0;
+        while (!next.isFinite()) {
+            if (retries++ == NonFiniteEvaluationException.MAX_RECOVERIES) {
+                throw new NonFiniteEvaluationException("still not finite (" + next.nonFiniteParts() + ") after "
+                        + NonFiniteEvaluationException.MAX_RECOVERIES + " shorter steps from the last finite point");
+            }
+            recoveries++;
+            if (retries == 1) {
+                Vectors.axpy((float) -t, d, x);
+                history.clear();
+                hDiag = 1;
+                d = negate(g);
+                t = Math.min(1.0, 1.0 / Vectors.absSum(g)) * options.learningRate();
+                Vectors.axpy((float) t, d, x);
+            } else {
+                Vectors.axpy((float) (-t / 2), d, x);
+                t /= 2;
+            }
+            next = f.evaluate(x);
+            funcEvals++;
         }
         return next;
     }
@@ -161,6 +208,26 @@ public final class Lbfgs {
         return f.evaluate(probe);
     }
 
+    /**
+     * f at x + t·d, where a non-finite value moves {@link #t} halfway back towards {@code finiteStep} (a step whose
+     * evaluation was finite) and tries again.
+     */
+    private Evaluation finiteProbe(Objective f, float[] x, double finiteStep) {
+        Evaluation e = directional(f, x, t);
+        int retries = 0;
+        while (!e.isFinite()) {
+            if (retries++ == NonFiniteEvaluationException.MAX_RECOVERIES) {
+                throw new NonFiniteEvaluationException("the line search found no finite point ("
+                        + e.nonFiniteParts() + ") after " + NonFiniteEvaluationException.MAX_RECOVERIES
+                        + " shorter steps");
+            }
+            recoveries++;
+            t = finiteStep + (t - finiteStep) / 2;
+            e = directional(f, x, t);
+        }
+        return e;
+    }
+
     /** torch's _strong_wolfe; sets {@link #t} to the accepted step and returns the evaluation there. */
     private Evaluation strongWolfe(Objective f, float[] x, double f0, float[] g0, double gtd0) {
         final double c1 = 1e-4;
@@ -168,7 +235,7 @@ public final class Lbfgs {
         final double tolChange = 1e-9;
         final int maxLs = options.maxLineSearch();
         double dNorm = Vectors.absMax(d);
-        Evaluation fresh = directional(f, x, t);
+        Evaluation fresh = finiteProbe(f, x, 0);
         double gtdNew = Vectors.dot(fresh.gradient(), d);
         double tPrev = 0;
         Evaluation prev = new Evaluation(f0, g0, current.detail());
@@ -211,7 +278,7 @@ public final class Lbfgs {
             tPrev = tmp;
             prev = fresh;
             gtdPrev = gtdNew;
-            fresh = directional(f, x, t);
+            fresh = finiteProbe(f, x, tPrev);
             gtdNew = Vectors.dot(fresh.gradient(), d);
             lsIter++;
         }
@@ -241,7 +308,7 @@ public final class Lbfgs {
             } else {
                 insufProgress = false;
             }
-            fresh = directional(f, x, t);
+            fresh = finiteProbe(f, x, bracket[low]);
             gtdNew = Vectors.dot(fresh.gradient(), d);
             lsIter++;
             if (fresh.loss() > f0 + c1 * t * gtd0 || fresh.loss() >= bracketE[low].loss()) {

@@ -74,6 +74,25 @@ final class Vectors {
         return m;
     }
 
+    static boolean allFinite(float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static long nonFiniteCount(float[] a) {
+        long n = 0;
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     static double absSum(float[] a) {
         double s = 0;
         for (float v : a) {

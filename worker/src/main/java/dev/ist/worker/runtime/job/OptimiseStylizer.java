@@ -78,6 +78,11 @@ public final class OptimiseStylizer implements Stylizer {
                     metrics.precisionFallback();
                     listener.onPrecisionFallback(reason);
                 }
+
+                @Override
+                public void onNonFiniteRecovery(int retries) {
+                    metrics.nonFiniteRecovery(retries);
+                }
             }, stop);
             cache.put(key, result.styleTargets());
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256(),

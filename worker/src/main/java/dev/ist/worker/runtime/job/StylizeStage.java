@@ -11,6 +11,7 @@ import dev.ist.worker.engine.EngineState;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.InvalidImageException;
 import dev.ist.worker.engine.InvalidSpecException;
+import dev.ist.worker.engine.NonFiniteLossException;
 import dev.ist.worker.engine.TransferCancelledException;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.WeightsException;
@@ -179,6 +180,9 @@ final class StylizeStage {
             return new Failed(ErrorCode.INPUT_CORRUPT, e.getMessage());
         } catch (WeightsException e) {
             return new Failed(ErrorCode.WEIGHTS_UNAVAILABLE, e.getMessage());
+        } catch (NonFiniteLossException e) {
+            LOG.warn("job {} went non-finite: {}", jobId, e.getMessage());
+            return new Failed(ErrorCode.NON_FINITE_LOSS, e.getMessage());
         } catch (EngineException e) {
             LOG.error("engine failure in job {}", jobId, e);
             return new Failed(ErrorCode.INTERNAL, "the engine failed: " + e.getMessage());

@@ -37,6 +37,7 @@ public final class WorkerMetrics implements AutoCloseable {
     private final Counter styleCacheHits;
     private final Counter styleCacheMisses;
     private final Counter precisionFallbacks;
+    private final Counter nonFiniteRecoveries;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private KafkaClientMetrics consumerMetrics;
 
@@ -91,6 +92,9 @@ public final class WorkerMetrics implements AutoCloseable {
                 .description("Jobs resumed from a checkpoint").register(registry);
         precisionFallbacks = Counter.builder("ist.engine.precision.fallbacks")
                 .description("Transfers whose bf16 network gave non-finite values and went on in fp32")
+                .register(registry);
+        nonFiniteRecoveries = Counter.builder("ist.engine.nonfinite.recoveries")
+                .description("Shorter optimiser steps taken because an fp32 evaluation was NaN or infinite")
                 .register(registry);
         styleCacheHits = styleCache("hit");
         styleCacheMisses = styleCache("miss");
@@ -196,6 +200,11 @@ public final class WorkerMetrics implements AutoCloseable {
     /** A finished transfer that fell back from bf16 to fp32 ({@code ist_engine_precision_fallbacks_total}). */
     public void precisionFallback() {
         precisionFallbacks.increment();
+    }
+
+    /** Shorter steps after a non-finite evaluation ({@code ist_engine_nonfinite_recoveries_total}). */
+    public void nonFiniteRecovery(int retries) {
+        nonFiniteRecoveries.increment(retries);
     }
 
     public void deadLetter(ErrorCode reason) {

@@ -12,6 +12,7 @@ import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.StyleRef;
 import dev.ist.worker.engine.EngineOutOfMemoryException;
 import dev.ist.worker.engine.InvalidSpecException;
+import dev.ist.worker.engine.NonFiniteLossException;
 import dev.ist.worker.engine.TransferCancelledException;
 import dev.ist.worker.runtime.WorkerConfig;
 import dev.ist.worker.runtime.job.JobOutcome.Action;
@@ -468,6 +469,24 @@ class JobRunnerTest {
         assertTrue(event.failure().message().contains("try size 48"), event.failure().message());
         assertFalse(event.failure().message().contains("--size"), "API users get no CLI flags");
         assertEquals(1, events.deadLetters.size());
+    }
+
+    @Test
+    void anOptimisationThatWentNonFiniteFailsWithItsOwnCodeAndNoResult() {
+        FakeStylizer stylizer = new FakeStylizer((r, resume, listener, stop) -> {
+            throw new NonFiniteLossException("the optimisation went non-finite at iteration 7 (64x48, level 1 of 1, "
+                    + "lbfgs, FP32): still not finite (loss NaN) after 10 shorter steps from the last finite point",
+                    null);
+        });
+
+        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
+
+        assertEquals(Action.COMMIT, outcome.action());
+        JobEvent event = onlyTerminal();
+        assertEquals(ErrorCode.NON_FINITE_LOSS, event.failure().code());
+        assertTrue(event.failure().message().contains("iteration 7") && event.failure().message().contains("loss NaN"),
+                event.failure().message());
+        assertTrue(objects.results.isEmpty(), "no result is stored");
     }
 
     @Test
