@@ -1,5 +1,6 @@
 package dev.ist.worker.cli;
 
+import dev.ist.worker.bench.DeterminismBench;
 import dev.ist.worker.bench.EngineBench;
 import dev.ist.worker.bench.HighresBench;
 import dev.ist.worker.bench.PrecisionBench;
@@ -8,6 +9,7 @@ import dev.ist.worker.runtime.capacity.MachineMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.List;
@@ -83,8 +85,35 @@ public final class BenchCommand implements Callable<Integer> {
             description = "--tiling-accuracy: halos to compare (default ${DEFAULT-VALUE})")
     List<Integer> halos;
 
+    @Option(names = "--determinism", paramLabel = "N",
+            description = "run the ist transfer given after -- N times, each in a new JVM, and print the distinct "
+                    + "results (exit 1 when there is more than one)")
+    Integer determinism;
+
+    @Option(names = "--stress-gc", description = "--determinism: force a GC before every backward pass of every run")
+    boolean stressGc;
+
+    @Parameters(paramLabel = "TRANSFER_OPTION", arity = "0..*",
+            description = "--determinism: the ist transfer options, after --, e.g. -- --content c.png --style s.png "
+                    + "--size 64 --iterations 10 --random-weights 1 --seed 1")
+    List<String> transferOptions;
+
     @Override
     public Integer call() {
+        if (determinism != null) {
+            if (determinism < 2) {
+                throw new UserInputException("--determinism must be >= 2 runs, got " + determinism);
+            }
+            if (transferOptions == null || transferOptions.isEmpty()) {
+                throw new UserInputException("--determinism needs the transfer to repeat after --, e.g. "
+                        + "ist bench --determinism 20 -- --content c.png --style s.png --size 64");
+            }
+            return new DeterminismBench(System.out).run(determinism, transferOptions, stressGc) == 1 ? 0 : 1;
+        }
+        if (transferOptions != null && !transferOptions.isEmpty()) {
+            throw new UserInputException("transfer options (" + transferOptions.get(0) + " …) are read only with "
+                    + "--determinism");
+        }
         if (precision) {
             if (iterations < 1) {
                 throw new UserInputException("--iterations must be >= 1, got " + iterations);

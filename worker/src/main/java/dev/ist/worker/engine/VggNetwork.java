@@ -2,6 +2,7 @@ package dev.ist.worker.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -19,6 +20,16 @@ import java.util.Map;
  * Forward stops at the deepest layer asked for; every result belongs to the input's manager.
  */
 final class VggNetwork implements FeatureNetwork {
+    /**
+     * Convolutions narrower than this run padded with zero filters to this many output channels (the extra channels
+     * are exactly zero and are sliced off every activation handed out). libtorch 2.7.1's CPU convolution gave wrong
+     * or run-to-run different input gradients below 16 output channels (AMD EPYC, AVX512: 2-5 distinct gradients in
+     * 30 identical evaluations of a 4-12 channel layer with 2 threads, some NaN; a gradient 0.63 cosine off the tiled
+     * one with 1 thread), and always the same one from 16 on. VGG19's layers have 64 or more; the tests' tiny
+     * networks have 4-8.
+     */
+    static final int MIN_CONV_CHANNELS = 16;
+
     private static final Shape KERNEL2 = new Shape(2, 2);
     private static final Shape STRIDE1 = new Shape(1, 1);
     private static final Shape PAD1 = new Shape(1, 1);
@@ -27,6 +38,8 @@ final class VggNetwork implements FeatureNetwork {
     private final NDArray[] convWeight = new NDArray[VggLayerNames.all().size()];
     private final NDArray[] convBias = new NDArray[VggLayerNames.all().size()];
     private final int[] outChannels = new int[VggLayerNames.all().size()];
+    /** Channels each layer computes: {@link #outChannels}, or {@link #MIN_CONV_CHANNELS} for a narrow layer. */
+    private final int[] computedChannels = new int[VggLayerNames.all().size()];
     private final int deepestIndex;
     private final Pooling pooling;
     private final NDArray inputScale;
@@ -37,6 +50,7 @@ final class VggNetwork implements FeatureNetwork {
         this.pooling = pooling;
         int convs = weights.usableConvCount();
         int channels = 3;
+        int computed = 3;
         int deepest = -1;
         int convSeen = 0;
         for (int i = 0; i < VggLayerNames.all().size(); i++) {
@@ -47,11 +61,23 @@ final class VggNetwork implements FeatureNetwork {
                 convSeen++;
                 Vgg19Weights.Tensor w = weights.weight(i);
                 Vgg19Weights.Tensor b = weights.bias(i);
-                convWeight[i] = manager.create(w.data(), new Shape(w.shape()));
-                convBias[i] = manager.create(b.data(), new Shape(b.shape()));
-                channels = (int) w.shape()[0];
+                int out = (int) w.shape()[0];
+                int in = (int) w.shape()[1];
+                int outComputed = Math.max(out, MIN_CONV_CHANNELS);
+                if (outComputed == out && computed == in) {
+                    convWeight[i] = manager.create(w.data(), new Shape(w.shape()));
+                    convBias[i] = manager.create(b.data(), new Shape(b.shape()));
+                } else {
+                    convWeight[i] = manager.create(padFilters(w.data(), out, in, outComputed, computed),
+                            new Shape(outComputed, computed, w.shape()[2], w.shape()[3]));
+                    convBias[i] = manager.create(java.util.Arrays.copyOf(b.data(), outComputed),
+                            new Shape(outComputed));
+                }
+                channels = out;
+                computed = outComputed;
             }
             outChannels[i] = channels;
+            computedChannels[i] = computed;
             deepest = i;
         }
         // relu after the last conv is available, pooling after it too
@@ -60,6 +86,18 @@ final class VggNetwork implements FeatureNetwork {
         this.inputScale = manager.create(p.unitScale(), new Shape(1, 3, 1, 1));
         this.inputShift = manager.create(p.unitShift(), new Shape(1, 3, 1, 1));
         this.bgr = p.bgr();
+    }
+
+    /** OIHW filters widened with zeros to {@code outTo} filters of {@code inTo} input channels. */
+    private static float[] padFilters(float[] w, int out, int in, int outTo, int inTo) {
+        int k = w.length / (out * in);
+        float[] padded = new float[outTo * inTo * k];
+        for (int o = 0; o < out; o++) {
+            for (int c = 0; c < in; c++) {
+                System.arraycopy(w, (o * in + c) * k, padded, (o * inTo + c) * k, k);
+            }
+        }
+        return padded;
     }
 
     /** The last layer index these weights can compute. */
@@ -112,7 +150,8 @@ final class VggNetwork implements FeatureNetwork {
                 x = Activation.relu(x);
             }
             if (layers.contains(name)) {
-                out.put(name, x);
+                out.put(name, computedChannels[i] == outChannels[i] ? x
+                        : x.get(new NDIndex(":, 0:" + outChannels[i])));
             }
         }
         return out;

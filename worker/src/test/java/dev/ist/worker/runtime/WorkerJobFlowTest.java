@@ -38,6 +38,7 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,6 +109,21 @@ class WorkerJobFlowTest {
         assertTrue(events.stream().anyMatch(e -> e.progress() != null
                 && ObjectKeys.preview(job.jobId(), 10).equals(e.progress().previewKey())), "preview announced");
         assertTrue(!h.store.exists(ObjectKeys.checkpoint(job.jobId())), "checkpoint removed after success");
+    }
+
+    @Test
+    void twoJobsWithTheSameInputsAndOptionsStoreTheSameBytes() {
+        // the second one takes its style targets from the worker's cache: a hit must give what a miss gave
+        JobRequest first = h.request(content, style, WorkerHarness.tinyOptions(40, 12).build());
+        JobRequest second = h.request(content, style, WorkerHarness.tinyOptions(40, 12).build());
+        h.submit(first);
+        JobEvent a = h.awaitTerminal(first.jobId(), WAIT);
+        h.submit(second);
+        JobEvent b = h.awaitTerminal(second.jobId(), WAIT);
+        assertEquals(EventType.SUCCEEDED, a.type(), () -> "events: " + h.events(first.jobId()));
+        assertEquals(EventType.SUCCEEDED, b.type(), () -> "events: " + h.events(second.jobId()));
+        assertEquals(a.progress().losses(), b.progress().losses(), "final losses");
+        assertArrayEquals(h.store.get(a.resultKey()), h.store.get(b.resultKey()), "result bytes");
     }
 
     @Test
