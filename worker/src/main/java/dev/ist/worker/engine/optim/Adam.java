@@ -32,8 +32,7 @@ public final class Adam {
     public Evaluation start(float[] x, Objective f) {
         Evaluation e = f.evaluate(x);
         if (!e.isFinite()) {
-            throw new NonFiniteEvaluationException("the starting point's evaluation is not finite ("
-                    + e.nonFiniteParts() + ")");
+            throw NonFiniteEvaluationException.atStart(e);
         }
         return e;
     }
@@ -45,8 +44,7 @@ public final class Adam {
         int retries = 0;
         while (!next.isFinite()) {
             if (retries++ == NonFiniteEvaluationException.MAX_RECOVERIES) {
-                throw new NonFiniteEvaluationException("still not finite (" + next.nonFiniteParts() + ") after "
-                        + NonFiniteEvaluationException.MAX_RECOVERIES + " shorter steps from the last finite point");
+                throw NonFiniteEvaluationException.afterRetries(next);
             }
             recoveries++;
             move(x, 1f);

@@ -64,8 +64,7 @@ public final class Lbfgs {
         current = f.evaluate(x);
         funcEvals++;
         if (!current.isFinite()) {
-            throw new NonFiniteEvaluationException("the starting point's evaluation is not finite ("
-                    + current.nonFiniteParts() + ")");
+            throw NonFiniteEvaluationException.atStart(current);
         }
         if (Vectors.absMax(current.gradient()) <= options.toleranceGrad()) {
             stopReason = "gradient below tolerance";
@@ -159,8 +158,7 @@ public final class Lbfgs {
         int retries = 0;
         while (!next.isFinite()) {
             if (retries++ == NonFiniteEvaluationException.MAX_RECOVERIES) {
-                throw new NonFiniteEvaluationException("still not finite (" + next.nonFiniteParts() + ") after "
-                        + NonFiniteEvaluationException.MAX_RECOVERIES + " shorter steps from the last finite point");
+                throw NonFiniteEvaluationException.afterRetries(next);
             }
             recoveries++;
             if (retries == 1) {

@@ -11,4 +11,16 @@ public final class NonFiniteEvaluationException extends RuntimeException {
     public NonFiniteEvaluationException(String message) {
         super(message);
     }
+
+    /** The starting point's evaluation {@code e} is not finite: nothing to step back to. */
+    static NonFiniteEvaluationException atStart(Evaluation e) {
+        return new NonFiniteEvaluationException("the starting point's evaluation is not finite ("
+                + e.nonFiniteParts() + ")");
+    }
+
+    /** Still {@code e} after the last of {@link #MAX_RECOVERIES} shorter steps. */
+    static NonFiniteEvaluationException afterRetries(Evaluation e) {
+        return new NonFiniteEvaluationException("still not finite (" + e.nonFiniteParts() + ") after "
+                + MAX_RECOVERIES + " shorter steps from the last finite point");
+    }
 }
