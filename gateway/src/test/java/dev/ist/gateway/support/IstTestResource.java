@@ -16,6 +16,7 @@ import dev.ist.gateway.submit.JobIds;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -68,6 +69,13 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         TestEnv.worker = worker;
 
         Map<String, String> c = new HashMap<>();
+        PostgresServer pg = PostgresServer.shared();
+        String database = pg.newDatabase("gw_" + run);
+        TestEnv.databaseUrl = pg.jdbcUrl(database);
+        c.put("ist.db.url", TestEnv.databaseUrl);
+        c.put("ist.db.user", PostgresServer.USER);
+        c.put("ist.db.password", PostgresServer.PASSWORD);
+        c.put("ist.gateway.projector.consumer-group", "gw-" + run + ".projector");
         c.put("ist.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("ist.kafka.create-topics", "true");

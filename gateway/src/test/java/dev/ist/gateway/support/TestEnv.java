@@ -47,6 +47,7 @@ public final class TestEnv {
     static volatile String bucket;
     static volatile WorkerStandIn worker;
     static volatile String workersTopic;
+    static volatile String databaseUrl;
 
     private TestEnv() {
     }
@@ -75,6 +76,11 @@ public final class TestEnv {
     /** This run's worker capacity topic (ist.topics.workers). */
     public static String workersTopic() {
         return workersTopic;
+    }
+
+    /** The JDBC URL of this run's job database (on the testkit's shared PostgreSQL server). */
+    public static String databaseUrl() {
+        return databaseUrl;
     }
 
     public static WorkerStandIn worker() {
