@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class SseHub {
 
+    private static final long TERMINAL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private static final long QUEUE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
     private final JobStore store;
@@ -52,6 +53,13 @@ public class SseHub {
     private final Map<String, AtomicInteger> perOwner = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ist-sse-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // terminal events from the tail wait here until the store has them (never on the tail's or the heartbeat thread)
+    private final java.util.concurrent.ExecutorService terminalWaits = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ist-sse-terminal");
         t.setDaemon(true);
         return t;
     });
@@ -148,6 +156,7 @@ public class SseHub {
     @PreDestroy
     void shutdown() {
         heartbeats.shutdownNow();
+        terminalWaits.shutdownNow();
         for (Session s : sessions) {
             s.close();
         }
@@ -160,7 +169,7 @@ public class SseHub {
         private final SseEventSink sink;
         private final Sse sse;
         private long lastSent;
-        private boolean closed;
+        private volatile boolean closed;
         private QueueEstimator.Queue lastQueue;
 
         Session(String owner, String jobId, SseEventSink sink, Sse sse, long afterSeq) {
@@ -171,9 +180,46 @@ public class SseHub {
             this.lastSent = afterSeq;
         }
 
-        /** From the live tail: an event past a gap first sends what the store holds in the gap. */
+        /**
+         * From the live tail. A terminal event goes out once the job store has it too, so a client that saw a stream
+         * end and then reads the job gets the final state, not the moment before the projector wrote it.
+         */
         @Override
-        public synchronized void onEvent(JobEvent e) {
+        public void onEvent(JobEvent e) {
+            if (!e.isTerminal()) {
+                deliver(e);
+                return;
+            }
+            try {
+                terminalWaits.execute(() -> {
+                    awaitStored(e);
+                    deliver(e);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                deliver(e);
+            }
+        }
+
+        private void awaitStored(JobEvent e) {
+            long until = System.nanoTime() + TERMINAL_WAIT_NANOS;
+            try {
+                while (System.nanoTime() < until && !closed) {
+                    boolean stored = store.find(jobId)
+                            .map(s -> s.lastSeq() >= e.seq() || s.state().isTerminal()).orElse(false);
+                    if (stored) {
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException storeDown) {
+                // the event goes out as it is; the store shows it once the projector can write again
+            }
+        }
+
+        /** An event past a gap first sends what the store holds in the gap. */
+        private synchronized void deliver(JobEvent e) {
             if (closed || e.seq() <= lastSent) {
                 return;
             }
