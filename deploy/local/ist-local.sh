@@ -346,7 +346,10 @@ ist_up_start() {
   trap 'exit 143' TERM
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then ist_start_kafka; else ist_say "using Kafka at $IST_KAFKA_BOOTSTRAP_SERVERS"; fi
   if [[ -z ${IST_S3_ENDPOINT:-} ]]; then ist_start_s3; else ist_say "using S3 at $IST_S3_ENDPOINT"; fi
-  if [[ -z ${IST_DB_URL:-} ]]; then ist_start_postgres; else ist_say "using PostgreSQL at $IST_DB_URL (user ${IST_DB_USER:-from the URL})"; fi
+  if [[ -z ${IST_DB_URL:-} ]]; then ist_start_postgres; else
+    # a password given inside the URL is not printed
+    ist_say "using PostgreSQL at $(sed -E 's/([?&]password=)[^&]*/\1***/' <<<"$IST_DB_URL") (user ${IST_DB_USER:-from the URL})"
+  fi
   for ((n = 1; n <= ${IST_WORKERS:-1}; n++)); do ist_start_worker "$n"; done
   for ((n = 1; n <= ${IST_LARGE_WORKERS:-0}; n++)); do ist_start_pool_worker "$n"; done
   ist_start_gateway
