@@ -47,6 +47,8 @@ CREATE INDEX jobs_in_flight ON jobs (owner) WHERE state IN ('QUEUED', 'RUNNING')
 -- the deadline sweep
 CREATE INDEX jobs_deadline ON jobs (deadline)
     WHERE deadline IS NOT NULL AND state IN ('QUEUED', 'RUNNING') AND NOT cancel_requested;
+-- live workers per pool (those that reported on one of its jobs lately), for queue ETAs
+CREATE INDEX jobs_recently_updated ON jobs (pool, updated_at);
 -- retention, and the recent durations behind queue ETAs
 CREATE INDEX jobs_finished ON jobs (updated_at) WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED');
 
@@ -60,13 +62,6 @@ CREATE TABLE job_events (
     body   text   NOT NULL,             -- the JobEvent as published (the shared codec's JSON)
     preview boolean NOT NULL DEFAULT false, -- a PROGRESS tick that names a preview image
     PRIMARY KEY (job_id, seq)
-);
-
--- When each worker last reported, and the pool of the job it last ran (live workers per pool, for ETAs).
-CREATE TABLE workers (
-    worker_id text PRIMARY KEY,
-    pool      text,
-    last_seen timestamptz NOT NULL
 );
 
 -- The projector's consumed positions, written in the same transaction as the rows they produced: after a crash

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class JobProjection {
 
-    private static final String GATEWAY_WORKER = "gateway";
+    static final String GATEWAY_WORKER = "gateway";
 
     private final JsonCodec codec = JsonCodec.shared();
     private final int maxEventsPerJob;
@@ -108,7 +108,6 @@ public final class JobProjection {
             held.eventCount++;
         }
         updateSummary(c, held, e);
-        touchWorker(c, e, held.pool);
         return true;
     }
 
@@ -242,22 +241,6 @@ public final class JobProjection {
         }
     }
 
-    /** When a worker last reported, and (for a job it runs) the pool it belongs to: live workers per pool. */
-    private static void touchWorker(Connection c, JobEvent e, String pool) throws SQLException {
-        if (e.workerId() == null || e.at() == null || e.type() == EventType.QUEUED) {
-            return; // QUEUED comes from the gateway or a forwarder, not from a worker running the job
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO workers (worker_id, pool, last_seen) VALUES (?, ?, ?)
-                ON CONFLICT (worker_id) DO UPDATE SET pool = COALESCE(EXCLUDED.pool, workers.pool),
-                    last_seen = GREATEST(workers.last_seen, EXCLUDED.last_seen)""")) {
-            s.setString(1, e.workerId());
-            s.setString(2, pool);
-            s.setTimestamp(3, Timestamp.from(e.at()));
-            s.executeUpdate();
-        }
-    }
-
     static void ensureRow(Connection c, String jobId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO jobs (job_id) VALUES (?) ON CONFLICT (job_id) DO NOTHING")) {
@@ -270,7 +253,7 @@ public final class JobProjection {
     private static Held lock(Connection c, String jobId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT state, last_seq, terminal_seq, trimmed_through, event_count, timings, progress, preview_key,
-                       network, failure, result_key, total_ms, updated_at, worker_id, pool
+                       network, failure, result_key, total_ms, updated_at, worker_id
                 FROM jobs WHERE job_id = ? FOR UPDATE""")) {
             s.setString(1, jobId);
             try (ResultSet rs = s.executeQuery()) {
@@ -290,7 +273,6 @@ public final class JobProjection {
                 h.totalMs = (Long) rs.getObject(12);
                 h.updatedAt = rs.getTimestamp(13);
                 h.workerId = rs.getString(14);
-                h.pool = rs.getString(15);
                 return h;
             }
         }
@@ -340,6 +322,5 @@ public final class JobProjection {
         Long totalMs;
         Timestamp updatedAt;
         String workerId;
-        String pool;
     }
 }

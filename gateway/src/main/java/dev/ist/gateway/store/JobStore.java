@@ -249,19 +249,23 @@ public class JobStore {
         }));
     }
 
-    /** Workers of {@code pool} that reported after {@code since}. */
+    /**
+     * Workers that reported on a job of {@code pool} after {@code since} (the latest event of the job is theirs):
+     * derived from the jobs alone, so it never depends on the order in which topics were projected.
+     */
     public int liveWorkers(String pool, Instant since) {
-        return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT count(*) FROM workers WHERE pool = ? AND last_seen > ?")) {
+        return metrics.timed("live_workers", () -> db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT count(DISTINCT worker_id) FROM jobs WHERE pool = ? "
+                    + "AND updated_at > ? AND worker_id IS NOT NULL AND worker_id <> ?")) {
                 s.setString(1, pool);
                 s.setTimestamp(2, Timestamp.from(since));
+                s.setString(3, JobProjection.GATEWAY_WORKER);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
                 }
             }
-        });
+        }));
     }
 
     /** How many rows hold jobs (with a known request): the readiness check's figure. */

@@ -9,6 +9,7 @@ import dev.ist.common.job.WebhookSpec;
 import dev.ist.gateway.api.JobResponse;
 import dev.ist.gateway.store.JobSnapshot;
 import dev.ist.gateway.store.JobStore;
+import dev.ist.gateway.store.JobStoreUnavailableException;
 import dev.ist.common.TopicReaderConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -113,17 +114,33 @@ public final class WebhookDispatcher implements AutoCloseable {
                     }
                 }
                 var records = consumer.poll(Duration.ofMillis(200));
+                Map<TopicPartition, Long> done = new HashMap<>();
+                boolean stalled = false;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     try {
                         onRecord(r);
+                    } catch (JobStoreUnavailableException e) {
+                        // the body needs the job's row: read these events again once the database is back
+                        LOG.warnf("webhooks wait for the job database: %s", e.getMessage());
+                        stalled = true;
+                        break;
                     } catch (RuntimeException e) {
                         // one bad record (or a storage hiccup) must not stop every job's webhooks
                         LOG.warnf("webhook of the record at %s-%d@%d not prepared: %s", r.topic(), r.partition(),
                                 r.offset(), e.toString());
                     }
+                    done.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                }
+                if (stalled) {
+                    for (TopicPartition tp : records.partitions()) {
+                        consumer.seek(tp, done.getOrDefault(tp, records.records(tp).get(0).offset()));
+                    }
                 }
                 if (!records.isEmpty()) {
                     commit();
+                }
+                if (stalled) {
+                    sleep(1000);
                 }
             }
         } catch (WakeupException e) {

@@ -6,6 +6,7 @@ import dev.ist.testkit.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +48,12 @@ class ProjectorCrashTest {
              JobProjector fromZero = FreshProjection.projectorOn(reference, topics, "reference-" + UUID.randomUUID())) {
             assertTrue(replacement.awaitCaughtUp(90, TimeUnit.SECONDS), "the replacement catches up");
             assertTrue(fromZero.awaitCaughtUp(90, TimeUnit.SECONDS), "the projection from offset 0 catches up");
-            assertEquals(TableDump.of(reference), TableDump.of(db));
+            List<String> expected = TableDump.of(reference);
+            List<String> actual = TableDump.of(db);
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                assertEquals(expected.get(i), actual.get(i), "row " + i);
+            }
+            assertEquals(expected.size(), actual.size(), "rows");
         }
         assertEquals(45, FreshProjection.storeOn(db).count("alice", null) + FreshProjection.storeOn(db).count("bob", null));
     }

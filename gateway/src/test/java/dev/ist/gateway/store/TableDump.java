@@ -20,7 +20,6 @@ final class TableDump {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             dump(s, "SELECT * FROM jobs ORDER BY job_id", rows);
             dump(s, "SELECT * FROM job_events ORDER BY job_id, seq", rows);
-            dump(s, "SELECT * FROM workers ORDER BY worker_id", rows);
             dump(s, "SELECT * FROM projector_offsets ORDER BY topic, partition", rows);
         }
         return rows;
