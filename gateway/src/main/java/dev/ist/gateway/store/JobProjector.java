@@ -91,6 +91,10 @@ public final class JobProjector implements Runnable, AutoCloseable {
         thread.start();
     }
 
+    public ProjectorMetrics metrics() {
+        return metrics;
+    }
+
     public boolean isAlive() {
         return alive && failure == null;
     }
@@ -199,7 +203,9 @@ public final class JobProjector implements Runnable, AutoCloseable {
                 consumer.seek(tp, next);
             }
         }
-        consumer.seekToBeginning(fresh);
+        if (!fresh.isEmpty()) {
+            consumer.seekToBeginning(fresh); // an empty list would mean every assigned partition
+        }
     }
 
     private final class SeekToStoredOffsets implements ConsumerRebalanceListener {

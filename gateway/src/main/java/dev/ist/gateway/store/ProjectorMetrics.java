@@ -42,6 +42,11 @@ public final class ProjectorMetrics {
         applied.increment(records);
     }
 
+    /** Records applied since start (a projector resuming from stored offsets applies only what came after). */
+    public long appliedSoFar() {
+        return (long) applied.count();
+    }
+
     /** A record that could not be applied and was skipped: {@code undecodable} or {@code unappliable}. */
     void skipped(String reason) {
         Counter.builder("ist.projector.records.skipped").description("Records skipped because they cannot be applied")

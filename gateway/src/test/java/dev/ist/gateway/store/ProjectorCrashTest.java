@@ -54,6 +54,10 @@ class ProjectorCrashTest {
                 assertEquals(expected.get(i), actual.get(i), "row " + i);
             }
             assertEquals(expected.size(), actual.size(), "rows");
+            assertTrue(replacement.metrics().appliedSoFar() < fromZero.metrics().appliedSoFar(),
+                    "the replacement resumed at the stored offsets (" + replacement.metrics().appliedSoFar()
+                            + " records) instead of reading everything again (" + fromZero.metrics().appliedSoFar()
+                            + ")");
         }
         assertEquals(45, FreshProjection.storeOn(db).count("alice", null) + FreshProjection.storeOn(db).count("bob", null));
     }
