@@ -11,6 +11,8 @@ CREATE TABLE jobs (
     -- admit the same key twice
     idempotency_key  text,
     request          text,              -- the JobRequest as published (the shared codec's JSON)
+    -- the projector has read the request from its jobs topic (false: admitted here, not yet seen on Kafka)
+    projected        boolean NOT NULL DEFAULT false,
     forwards         integer NOT NULL DEFAULT 0,
     pool             text,
     lane             text,
@@ -49,6 +51,8 @@ CREATE INDEX jobs_deadline ON jobs (deadline)
     WHERE deadline IS NOT NULL AND state IN ('QUEUED', 'RUNNING') AND NOT cancel_requested;
 -- live workers per pool (those that reported on one of its jobs lately), for queue ETAs
 CREATE INDEX jobs_recently_updated ON jobs (pool, updated_at);
+-- admitted jobs whose request never reached Kafka (the admitting gateway died before publishing)
+CREATE INDEX jobs_unprojected ON jobs (submitted_at) WHERE NOT projected;
 -- retention, and the recent durations behind queue ETAs
 CREATE INDEX jobs_finished ON jobs (updated_at) WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED');
 

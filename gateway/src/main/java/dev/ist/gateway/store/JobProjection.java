@@ -42,6 +42,21 @@ public final class JobProjection {
      * the row.
      */
     public boolean applyRequest(Connection c, JobRequest r, int forwards) throws SQLException {
+        boolean changed = upsertRequest(c, r, forwards);
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE jobs SET projected = true WHERE job_id = ? AND NOT projected")) {
+            s.setString(1, r.jobId());
+            s.executeUpdate();
+        }
+        return changed;
+    }
+
+    /** A request this gateway admits before publishing it: the row exists at once, but is not yet projected. */
+    boolean admitRequest(Connection c, JobRequest r) throws SQLException {
+        return upsertRequest(c, r, 0);
+    }
+
+    private boolean upsertRequest(Connection c, JobRequest r, int forwards) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
                 INSERT INTO jobs (job_id, owner, request, forwards, pool, lane, submitted_at, deadline, quoted_seconds,
                                   updated_at)

@@ -68,7 +68,7 @@ public class JobStore {
                     return false;
                 }
             }
-            projection.applyRequest(c, request, 0);
+            projection.admitRequest(c, request);
             projection.applyEvent(c, queued);
             return true;
         }));

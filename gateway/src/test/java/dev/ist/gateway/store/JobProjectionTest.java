@@ -273,6 +273,21 @@ class JobProjectionTest {
         assertTrue(store.eventsAfter("late-0", -1).isEmpty(), "its events went with it");
     }
 
+    @Test
+    void anAdmittedJobWhoseRequestNeverReachedKafkaIsDeletedAfterTheGraceButAPublishedOneStays() {
+        JobRequest lost = request(UUID.randomUUID().toString(), 0, null);
+        JobRequest published = request(UUID.randomUUID().toString(), 0, null);
+        assertTrue(store.admit(lost, JobEvent.queued(lost.jobId(), T0), "k1"));
+        assertTrue(store.admit(published, JobEvent.queued(published.jobId(), T0), "k2"));
+        apply(published, 0); // the projector read it back from its jobs topic
+
+        new RetentionSweep(db, Duration.ofDays(7), Clock.fixed(T0.plus(Duration.ofMinutes(30)), ZoneOffset.UTC)).run();
+        assertTrue(store.find(lost.jobId()).isPresent(), "within the grace the publish may still be on its way");
+        new RetentionSweep(db, Duration.ofDays(7), Clock.fixed(T0.plus(Duration.ofHours(2)), ZoneOffset.UTC)).run();
+        assertTrue(store.find(lost.jobId()).isEmpty(), "a job no topic ever carried does not stay QUEUED forever");
+        assertTrue(store.find(published.jobId()).isPresent());
+    }
+
     private List<Integer> positions(String... ids) {
         List<Integer> out = new ArrayList<>();
         for (String id : ids) {
