@@ -46,6 +46,19 @@ compose_requires_secrets() {
   grep -q "IST_S3_ACCESS_KEY\|IST_S3_SECRET_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
 }
 step "docker-compose refuses missing secrets" compose_requires_secrets
+compose_requires_db_password() {
+  # The job store's password has no default either: without it compose names the variable and refuses.
+  local out
+  grep -v '^IST_DB_PASSWORD=' .env.example > "$TMP/no-db-password.env"
+  out=$(env -i PATH="$PATH" docker-compose --env-file "$TMP/no-db-password.env" -f docker-compose.yml config -q 2>&1) && return 1
+  grep -q "IST_DB_PASSWORD" <<<"$out"
+}
+step "docker-compose refuses a missing IST_DB_PASSWORD" compose_requires_db_password
+compose_jobstore() {
+  docker-compose --env-file .env.example -f docker-compose.yml config > "$TMP/compose.yml" \
+    && node "$SCHEMA/compose-jobstore.mjs" < "$TMP/compose.yml"
+}
+step "compose job store (postgres, gateway wiring)" compose_jobstore
 
 # ---- Kubernetes ------------------------------------------------------------------------------
 for overlay in k8s/overlays/*/; do

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# End-to-end checks of what `./ist demo` and `./ist up` promise, on real processes (Kafka broker, S3Proxy, worker,
-# gateway) and a real Prometheus. Run by `./ist test` after the Maven build, so the modules are already packaged.
+# End-to-end checks of what `./ist demo` and `./ist up` promise, on real processes (Kafka broker, S3Proxy, PostgreSQL,
+# worker, gateway) and a real Prometheus. Run by `./ist test` after the Maven build, so the modules are already packaged.
 #   1. `./ist demo` with a random network, small size and few iterations: the result file is an image of the
-#      asked size, and every process the demo started has exited.
-#   2. `./ist up` with a port already taken fails with the explained one-line message.
+#      asked size, PostgreSQL ran with its data and 0600 password file under IST_STATE, and every process the demo
+#      started has exited.
+#   2. `./ist up` with a port already taken (the gateway's, then PostgreSQL's) fails with the explained one-line message.
 #   3. `./ist up`, then a real Prometheus scrapes the gateway and the worker while jobs run, and every dashboard
 #      query and alert expression is evaluated through its HTTP API (deploy/check-prometheus-e2e.sh); then the
 #      client (`ist submit --follow`, `--log-json`, `ist status`, `ist fetch`, bad options) against the same gateway;
 #      and worker pools: with a small default budget and one worker of pool "large", a job only the large one fits is
-#      routed to pool large and run by that worker.
+#      routed to pool large and run by that worker; the workers' environment holds no database credentials.
+#   4. `./ist up` again on the same IST_STATE: the database is not created again, every row of the first run is still
+#      there and the gateway still answers for the first run's job.
+# psql (Debian postgresql-client, installed by `./ist test`) reads the database with the password ./ist up generated.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -36,10 +40,20 @@ free_port() {
   done
 }
 use_fresh_ports() {
-  export IST_GATEWAY_PORT IST_KAFKA_PORT IST_KAFKA_CONTROLLER_PORT IST_S3_PORT IST_WORKER_METRICS_PORT
+  export IST_GATEWAY_PORT IST_KAFKA_PORT IST_KAFKA_CONTROLLER_PORT IST_S3_PORT IST_WORKER_METRICS_PORT IST_DB_PORT
   IST_GATEWAY_PORT=$(free_port); IST_KAFKA_PORT=$(free_port); IST_KAFKA_CONTROLLER_PORT=$(free_port)
-  IST_S3_PORT=$(free_port); IST_WORKER_METRICS_PORT=$(free_port)
+  IST_S3_PORT=$(free_port); IST_WORKER_METRICS_PORT=$(free_port); IST_DB_PORT=$(free_port)
 }
+
+# psql against the job store that `./ist up` started under $IST_STATE (role ist, its generated password)
+db_query() {
+  PGPASSWORD=$(<"$IST_STATE/postgres/password") PGCONNECT_TIMEOUT=5 \
+    psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$IST_DB_PORT" -U ist -d ist -c "$1"
+}
+# rows in every table of the job store (exact counts, whatever tables the gateway's migrations made)
+DB_ROWS_SQL="select coalesce(sum((xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I',
+  schemaname, relname), false, true, '')))[1]::text::bigint), 0) from pg_stat_user_tables"
+command -v psql >/dev/null || { echo "e2e: psql is missing (apt-get install postgresql-client; ./ist test installs it)"; exit 1; }
 
 # width and height of a PNG from its IHDR chunk
 png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}'; }
@@ -156,6 +170,17 @@ else
 fi
 grep -q "seeded random network" "$WORK/demo.out" && pass "the demo says it runs a random network" \
   || fail "the demo did not announce the random network"
+if grep -q ' postgres$' "$IST_STATE/pids" && grep -q "ready to accept connections" "$IST_STATE/logs/postgres.log" \
+    && grep -q "database system is shut down" "$IST_STATE/logs/postgres.log"; then
+  pass "the demo started PostgreSQL (pid $(awk '$2 == "postgres" {print $1}' "$IST_STATE/pids")) and shut it down cleanly"
+else
+  fail "PostgreSQL did not start and stop cleanly in the demo:"; tail -5 "$IST_STATE/logs/postgres.log" 2>/dev/null
+fi
+if [[ -f $IST_STATE/postgres/data/PG_VERSION && $(stat -c %a "$IST_STATE/postgres/password") == 600 ]]; then
+  pass "the database lives in $IST_STATE/postgres/data, its generated password in a 0600 file"
+else
+  fail "no data folder or no 0600 password file under $IST_STATE/postgres"
+fi
 
 # ---- 2. a port already taken --------------------------------------------------------------------------------
 say "./ist up with the gateway port taken"
@@ -174,6 +199,24 @@ if ((rc != 0)) && grep -q "port $IST_GATEWAY_PORT (gateway HTTP) is already in u
   pass "refused with: $(grep -m1 'already in use' "$WORK/busy.out")"
 else
   fail "expected the port-in-use message (exit $rc):"; cat "$WORK/busy.out"
+fi
+
+say "./ist up with PostgreSQL's port taken"
+use_fresh_ports
+java "$ROOT/deploy/local/PortHolder.java" "$IST_DB_PORT" 120 &
+holder=$!
+BG+=("$holder")
+for _ in $(seq 1 100); do port_busy "$IST_DB_PORT" && break; sleep 0.1; done
+set +e
+timeout 60 ./ist up --random-weights 1 >"$WORK/busy-db.out" 2>&1
+rc=$?
+set -e
+kill "$holder" 2>/dev/null || true
+if ((rc != 0)) && [[ $(grep -c . "$WORK/busy-db.out") == 1 ]] \
+    && grep -q "port $IST_DB_PORT (embedded PostgreSQL job store) is already in use.*IST_DB_PORT=<port>" "$WORK/busy-db.out"; then
+  pass "refused with: $(cat "$WORK/busy-db.out")"
+else
+  fail "expected the one-line IST_DB_PORT message (exit $rc):"; cat "$WORK/busy-db.out"
 fi
 
 say "./ist up on an old Java and on a nearly full disk"
@@ -222,6 +265,17 @@ if grep -q "IST is up" "$WORK/up.out"; then
   fi
   submit_client_checks "$base"
   pool_routing_checks "$base"
+  worker_pid=$(awk '$2 == "worker" {print $1}' "$IST_STATE/pids")
+  if [[ -r /proc/$worker_pid/environ ]] && ! tr '\0' '\n' <"/proc/$worker_pid/environ" | grep -q '^IST_DB_\(URL\|USER\|PASSWORD\)='; then
+    pass "the worker (pid $worker_pid) has no IST_DB_URL/USER/PASSWORD in its environment"
+  else
+    fail "the worker's environment holds database credentials (or pid $worker_pid is gone)"
+  fi
+  if rows_before=$(db_query "$DB_ROWS_SQL") && ((rows_before > 0)); then
+    pass "psql with the generated password reads the job store: $rows_before rows after the jobs"
+  else
+    fail "the job store holds no rows after the jobs (or psql failed: '${rows_before:-}')"
+  fi
 else
   fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
 fi
@@ -232,6 +286,45 @@ if kill -0 "$up_pid" 2>/dev/null; then fail "./ist up did not exit within 60 s o
 wait "$up_pid" 2>/dev/null || true
 BG=()
 if all_exited "$IST_STATE/pids"; then pass "stopping ./ist up stopped every process it started"; else fail "./ist up left processes behind"; fi
+
+# ---- 4. ./ist up again on the same IST_STATE: the job store keeps its data -----------------------------------
+say "./ist up restarted on the same IST_STATE"
+first_job=$(head -1 "$WORK/submit.out" 2>/dev/null || true)
+./ist up --random-weights 1 >"$WORK/up2.out" 2>&1 &
+up_pid=$!
+BG+=("$up_pid")
+for _ in $(seq 1 900); do
+  grep -q "IST is up" "$WORK/up2.out" && break
+  kill -0 "$up_pid" 2>/dev/null || break
+  sleep 0.2
+done
+if grep -q "IST is up" "$WORK/up2.out"; then
+  if grep -q "creating the job-store database" "$WORK/up2.out"; then fail "the second ./ist up created the database again"; \
+  else pass "the second ./ist up reused $IST_STATE/postgres/data"; fi
+  rows_after=$(db_query "$DB_ROWS_SQL" || echo "?")
+  if [[ $rows_after =~ ^[0-9]+$ && ${rows_before:-} =~ ^[0-9]+$ ]] && ((rows_after >= rows_before && rows_before > 0)); then
+    pass "the job store kept the first run's rows ($rows_before before the restart, $rows_after after)"
+  else
+    fail "the job store held ${rows_before:-?} rows before the restart and $rows_after after"
+  fi
+  if [[ -n $first_job ]] && ./ist status --gateway "http://127.0.0.1:$IST_GATEWAY_PORT" "$first_job" | grep -q '^status *SUCCEEDED'; then
+    pass "after the restart the gateway still shows job $first_job SUCCEEDED"
+  else
+    fail "after the restart the gateway does not show job '$first_job' SUCCEEDED"
+  fi
+else
+  fail "the second ./ist up did not come up:"; tail -30 "$WORK/up2.out"
+fi
+kill -TERM "$up_pid" 2>/dev/null || true
+for _ in $(seq 1 600); do kill -0 "$up_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$up_pid" 2>/dev/null; then fail "the second ./ist up did not exit within 60 s of SIGTERM"; kill -KILL "$up_pid"; fi
+wait "$up_pid" 2>/dev/null || true
+BG=()
+if all_exited "$IST_STATE/pids" && tail -1 "$IST_STATE/logs/postgres.log" | grep -q "database system is shut down"; then
+  pass "stopping the second ./ist up stopped every process, PostgreSQL with a clean shutdown"
+else
+  fail "the second ./ist up left processes behind or PostgreSQL did not shut down cleanly"
+fi
 
 echo
 echo "e2e: $PASSES passed, $FAILS failed"

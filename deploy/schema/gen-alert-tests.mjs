@@ -102,6 +102,27 @@ const tests = [
   { name: "IstGatewayDown stays quiet while one of two gateways is up", interval: "1m",
     input_series: [s(`up{${G}}`, "1x20"), s(`up{job="ist-gateway", instance="gw2:8080"}`, "0x20")],
     alert_rule_test: [quiet("IstGatewayDown", "15m")] },
+
+  { name: "IstProjectorLagHigh fires when the gateways together stay more than 1000 records behind for 10 minutes", interval: "1m",
+    input_series: [s(`ist_projector_lag_records{${G}}`, "600x30"), s(`ist_projector_lag_records{job="ist-gateway", instance="gw2:8080"}`, "700x30")],
+    alert_rule_test: [quiet("IstProjectorLagHigh", "5m"), fire("IstProjectorLagHigh", "15m", "The job-store projector is 1300 records behind Kafka")] },
+  { name: "IstProjectorLagHigh stays quiet on a short burst and on a steady small lag", interval: "1m",
+    input_series: [s(`ist_projector_lag_records{${G}}`, "5000x5 0x5 900x30")],
+    alert_rule_test: [quiet("IstProjectorLagHigh", "4m"), quiet("IstProjectorLagHigh", "8m"), quiet("IstProjectorLagHigh", "30m")] },
+
+  { name: "IstJobStoreNotReady fires when a projector has records waiting and applies none for 5 minutes, and clears when it resumes", interval: "1m",
+    input_series: [s(`ist_projector_lag_records{${G}}`, "40x30"), s(`ist_projector_records_applied_total{${G}}`, "100x12 100+50x20")],
+    alert_rule_test: [quiet("IstJobStoreNotReady", "3m"), fire("IstJobStoreNotReady", "9m", "Gateway gw:8080 cannot write the job store: 40 records waiting, none applied in 5 minutes", { instance: "gw:8080" }),
+      quiet("IstJobStoreNotReady", "25m")] },
+  { name: "IstJobStoreNotReady watches each gateway: one stalled replica fires while the other applies", interval: "1m",
+    input_series: [s(`ist_projector_lag_records{${G}}`, "7x30"), s(`ist_projector_records_applied_total{${G}}`, "10x30"),
+                   s(`ist_projector_lag_records{job="ist-gateway", instance="gw2:8080"}`, "30x30"), s(`ist_projector_records_applied_total{job="ist-gateway", instance="gw2:8080"}`, "0+40x30")],
+    alert_rule_test: [fire("IstJobStoreNotReady", "15m", "Gateway gw:8080 cannot write the job store: 7 records waiting, none applied in 5 minutes", { instance: "gw:8080" })] },
+  { name: "IstJobStoreNotReady stays quiet while records are applied or skipped, and when nothing waits", interval: "1m",
+    input_series: [s(`ist_projector_lag_records{${G}}`, "40x30"), s(`ist_projector_records_applied_total{${G}}`, "100x30"),
+                   s(`ist_projector_records_skipped_total{${G}, reason="undecodable"}`, "0+5x30"),
+                   s(`ist_projector_lag_records{job="ist-gateway", instance="gw2:8080"}`, "0x30"), s(`ist_projector_records_applied_total{job="ist-gateway", instance="gw2:8080"}`, "5x30")],
+    alert_rule_test: [quiet("IstJobStoreNotReady", "12m"), quiet("IstJobStoreNotReady", "25m")] },
 ];
 const covered = new Set(tests.flatMap(t => t.alert_rule_test.filter(a => a.exp_alerts.length).map(a => a.alertname)));
 for (const n of Object.keys(byName)) if (!covered.has(n)) throw new Error("no firing test for " + n);

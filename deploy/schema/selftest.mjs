@@ -30,6 +30,19 @@ try {
     for (const m of ["Unknown instruction: RUNN", "USER root is root", "no HEALTHCHECK", "COPY --from=nowhere", "MaxRAMPercentage"]) assert.match(r.stdout, new RegExp(m));
   });
 
+  test("compose job-store check rejects a floating image, a published port, no health wait and a worker with DB credentials", () => {
+    const bad = "services:\n  postgres:\n    image: postgres:latest\n    ports: ['5432:5432']\n"
+      + "    environment: {POSTGRES_USER: ist, POSTGRES_PASSWORD: s, POSTGRES_DB: ist}\n"
+      + "    healthcheck: {test: [CMD, 'true']}\n    volumes: ['./pg:/var/lib/postgresql/data']\n"
+      + "  gateway:\n    environment: {IST_DB_URL: 'jdbc:postgresql://db:5432/ist', IST_DB_USER: ist, IST_DB_PASSWORD: s}\n"
+      + "  worker:\n    environment: {IST_DB_PASSWORD: s}\n";
+    const r = spawnSync(process.execPath, [path.join(here, "compose-jobstore.mjs")], { input: bad, encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["not the official postgres image with a pinned major", "published on the host", "pg_isready",
+      "not on a named volume", "does not depend on postgres being healthy", "does not point at the postgres service",
+      "worker: has IST_DB_PASSWORD"]) assert.match(r.stdout, new RegExp(m));
+  });
+
   const rendered = process.argv[2];
   if (rendered) {
     test("manifest validation rejects wrong types, inlined Secrets, unknown kinds and a KEDA ceiling off the partitions", () => {
@@ -45,6 +58,27 @@ try {
       assert.equal(r.status, 1, r.stdout);
       for (const m of ["containerPort must be integer", "maxReplicaCount 20 != partitions", "unknown field kraftMetadta",
         "Secret leaked is inlined", "no schema for example.com/v1 Widget"]) assert.match(r.stdout, new RegExp(m));
+    });
+  }
+  if (rendered) {
+    test("manifest validation rejects a bad job-store Cluster, a URL off its -rw Service, wrong credentials and open ingress", () => {
+      const bad = fs.readFileSync(rendered, "utf8")
+        .replace('max_connections: "200"', "max_connections: 200")
+        .replace("primaryUpdateStrategy: unsupervised", "primaryUpdateStrategy: automatic")
+        .replace("  walStorage:", "  walStorag:")
+        .replace("IST_DB_URL: jdbc:postgresql://ist-jobstore-rw:5432/ist", "IST_DB_URL: jdbc:postgresql://ist-jobstore-ro:5432/ist")
+        .replace(/key: username(\n\s+name: ist-jobstore-app)/, "key: user$1")
+        + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: workers-to-db\nspec:\n"
+        + "  podSelector:\n    matchLabels:\n      cnpg.io/cluster: ist-jobstore\n  ingress:\n    - from:\n"
+        + "        - podSelector:\n            matchLabels:\n              app.kubernetes.io/name: ist-worker\n      ports:\n        - port: 5432\n";
+      const f = path.join(tmp, "bad-jobstore.yaml");
+      fs.writeFileSync(f, bad);
+      const r = run("validate-manifests.mjs", f);
+      assert.equal(r.status, 1, r.stdout);
+      for (const m of ["parameters/max_connections: must be a string", "primaryUpdateStrategy: must be one of unsupervised, supervised",
+        "unknown field walStorag", "IST_DB_URL host ist-jobstore-ro is no Cluster's -rw Service",
+        "IST_DB_USER must come from Secret ist-jobstore-app key username",
+        "NetworkPolicy/workers-to-db: lets .*ist-worker.* reach the job store's 5432"]) assert.match(r.stdout, new RegExp(m));
     });
   }
   const pooled = process.argv[3];

@@ -4,10 +4,13 @@
 //    @kubernetes-models/keda, @kubernetes-models/prometheus-operator), which checks required fields and
 //    types. Strimzi has no model package on npm (`npm view @kubernetes-models/strimzi`: 404), so its
 //    Kafka, KafkaNodePool and KafkaTopic get the structural schema below (required fields, types, and
-//    no unknown keys at the levels IST uses). An apiVersion/kind with no schema is an error.
+//    no unknown keys at the levels IST uses). Neither has CloudNativePG, so its Cluster (the job store) gets one
+//    written from the postgresql.cnpg.io/v1 CRD the same way. An apiVersion/kind with no schema is an error.
 // 2. Cross references the schemas cannot see: Secrets are referenced, never inlined; referenced
 //    ConfigMaps exist; Service/monitor selectors and ports match pods; the worker's grace period covers
-//    its checkpoint grace; KEDA's ceiling equals the partitions of its topic; gpu overlay requests GPUs.
+//    its checkpoint grace; KEDA's ceiling equals the partitions of its topic; gpu overlay requests GPUs; the
+//    gateway's IST_DB_URL names a Cluster's -rw Service and database and its credentials come from that Cluster's
+//    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store.
 import fs from "node:fs";
 import YAML from "yaml";
 
@@ -16,7 +19,10 @@ const expectGpu = args.includes("--expect-gpu");
 const files = args.filter((a) => !a.startsWith("--"));
 if (!files.length) { console.error("usage: validate-manifests.mjs [--expect-gpu] <rendered.yaml>..."); process.exit(2); }
 
+// Secrets created out of band; crossCheck adds those a CloudNativePG Cluster makes or names (see cnpgSecrets).
 const REFERENCED_SECRETS = new Set(["ist-s3-credentials", "ist-gateway-api-keys"]);
+// The Secret holding a Cluster's application role: the bootstrap secret it names, or <name>-app that the operator makes.
+const cnpgAppSecret = (c) => c.spec?.bootstrap?.initdb?.secret?.name ?? `${c.metadata.name}-app`;
 
 function modulePath(apiVersion, kind) {
   if (apiVersion === "v1") return `kubernetes-models/v1/${kind}`;
@@ -58,10 +64,45 @@ const STRIMZI = {
     topicName: T.str, partitions: T.int, replicas: T.int, config: T.map,
   }, ["partitions", "replicas"]) }, ["apiVersion", "kind", "metadata", "spec"]),
 };
+
+// ---- CloudNativePG structural schema (postgresql.cnpg.io/v1 Cluster) -------------------------
+// From the Cluster CRD: instances is required; PostgreSQL parameters are a map of STRINGS (an unquoted number is
+// refused by the API server); enums as in the CRD. Only the levels IST uses are closed to unknown fields.
+const strMap = { type: "object", values: { type: "string" } };
+const cnpgStorage = obj({ size: T.str, storageClass: T.str, resizeInUseVolumes: T.bool, pvcTemplate: T.map });
+const CNPG = {
+  Cluster: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    description: T.str, instances: T.int, imageName: T.str, imageCatalogRef: T.map, imagePullPolicy: enumOf("Always", "IfNotPresent", "Never"),
+    primaryUpdateStrategy: enumOf("unsupervised", "supervised"), primaryUpdateMethod: enumOf("switchover", "restart"),
+    enableSuperuserAccess: T.bool, superuserSecret: obj({ name: T.str }, ["name"]), enablePDB: T.bool,
+    minSyncReplicas: T.int, maxSyncReplicas: T.int, startDelay: T.int, stopDelay: T.int, smartShutdownTimeout: T.int,
+    switchoverDelay: T.int, failoverDelay: T.int, logLevel: enumOf("error", "warning", "info", "debug", "trace"),
+    bootstrap: obj({
+      initdb: obj({ database: T.str, owner: T.str, secret: obj({ name: T.str }, ["name"]), encoding: T.str,
+        localeCollate: T.str, localeCType: T.str, locale: T.str, localeProvider: T.str, dataChecksums: T.bool,
+        walSegmentSize: T.int, postInitSQL: arr(T.str), postInitApplicationSQL: arr(T.str), postInitTemplateSQL: arr(T.str),
+        import: T.map }),
+      recovery: T.map, pg_basebackup: T.map }),
+    postgresql: obj({ parameters: strMap, pg_hba: arr(T.str), pg_ident: arr(T.str), shared_preload_libraries: arr(T.str),
+      syncReplicaElectionConstraint: T.map, synchronous: T.map, ldap: T.map, promotionTimeout: T.int, extensions: arr(T.map) }),
+    storage: cnpgStorage, walStorage: cnpgStorage, tablespaces: arr(T.map),
+    resources, affinity: obj({ enablePodAntiAffinity: T.bool, podAntiAffinityType: enumOf("preferred", "required"),
+      topologyKey: T.str, nodeSelector: T.map, tolerations: arr(T.map), nodeAffinity: T.map,
+      additionalPodAffinity: T.map, additionalPodAntiAffinity: T.map }),
+    topologySpreadConstraints: arr(T.map), priorityClassName: T.str, schedulerName: T.str,
+    monitoring: obj({ enablePodMonitor: T.bool, disableDefaultQueries: T.bool, customQueriesConfigMap: arr(T.map),
+      customQueriesSecret: arr(T.map), podMonitorMetricRelabelings: arr(T.map), podMonitorRelabelings: arr(T.map), tls: T.map }),
+    backup: T.map, managed: T.map, certificates: T.map, env: arr(T.map), envFrom: arr(T.map), inheritedMetadata: T.map,
+    serviceAccountTemplate: T.map, projectedVolumeTemplate: T.map, ephemeralVolumeSource: T.map, ephemeralVolumesSizeLimit: T.map,
+    probes: T.map, plugins: arr(T.map), replica: T.map, externalClusters: arr(T.map), seccompProfile: T.map,
+  }, ["instances", "storage"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+};
+
 function checkShape(schema, value, where, out) {
   if (schema.type === "any") return;
   if (schema.type === "object") {
     if (value === null || typeof value !== "object" || Array.isArray(value)) { out.push(`${where}: must be an object`); return; }
+    if (schema.values) { for (const [k, v] of Object.entries(value)) checkShape(schema.values, v, `${where}/${k}`, out); return; }
     if (schema.open) return;
     for (const r of schema.required ?? []) if (!(r in value)) out.push(`${where}: missing required field ${r}`);
     for (const [k, v] of Object.entries(value)) {
@@ -93,6 +134,7 @@ const durationSeconds = (s) => { const m = /^(\d+)(ms|s|m|h)?$/.exec(String(s));
 
 function crossCheck(objs, out) {
   const byKind = (k) => objs.filter((o) => o.kind === k);
+  for (const c of byKind("Cluster")) REFERENCED_SECRETS.add(cnpgAppSecret(c));
   const configMaps = new Set(byKind("ConfigMap").map((o) => o.metadata.name));
   for (const s of byKind("Secret")) out.push(`Secret ${s.metadata.name} is inlined in the manifests: reference an existing Secret instead`);
   const workloads = objs.filter(podSpecOf);
@@ -201,6 +243,56 @@ function crossCheck(objs, out) {
     if (expectGpu && !/cuda/.test(c.image)) out.push(`Deployment/ist-worker: gpu overlay must run the cuda image, not ${c.image}`);
   }
   if (!byKind("ConfigMap").some((m) => m.metadata.labels?.grafana_dashboard === "1" && m.data?.["ist.json"])) out.push("no Grafana dashboard ConfigMap (label grafana_dashboard=1, key ist.json)");
+  jobStoreCheck(objs, byKind, istConfig, out);
+}
+
+// The job store: the gateway's IST_DB_URL (ist-config) names the -rw Service and the database of a CloudNativePG
+// Cluster, IST_DB_USER/IST_DB_PASSWORD come from that Cluster's application Secret, workers get none of it, and a
+// NetworkPolicy lets only gateway pods (plus the cluster itself and the operator's namespace) reach its 5432.
+function jobStoreCheck(objs, byKind, istConfig, out) {
+  const clusters = byKind("Cluster");
+  if (!clusters.length) { out.push("no CloudNativePG Cluster for the job store"); return; }
+  const url = istConfig?.data?.IST_DB_URL;
+  const m = /^jdbc:postgresql:\/\/([^/:?]+)(?::(\d+))?\/([^?]+)/.exec(url ?? "");
+  const named = m && clusters.find((c) => m[1] === `${c.metadata.name}-rw` || m[1].startsWith(`${c.metadata.name}-rw.`));
+  // the remaining checks go on with the only (or first) Cluster when the URL names none
+  const cluster = named ?? clusters[0];
+  if (!m) out.push(`ist-config: IST_DB_URL must be a jdbc:postgresql://HOST:PORT/DB URL (got ${url})`);
+  else if (!named) out.push(`ist-config: IST_DB_URL host ${m[1]} is no Cluster's -rw Service (${clusters.map((c) => c.metadata.name + "-rw").join(", ")})`);
+  else {
+    const db = cluster.spec.bootstrap?.initdb?.database ?? "app";
+    if (m[3] !== db) out.push(`ist-config: IST_DB_URL database ${m[3]} is not Cluster/${cluster.metadata.name}'s ${db}`);
+    if ((m[2] ?? "5432") !== "5432") out.push(`ist-config: IST_DB_URL port ${m[2]} is not 5432`);
+  }
+  const secret = cnpgAppSecret(cluster);
+  const gateway = byKind("Deployment").find((d) => d.metadata.name === "ist-gateway");
+  const env = gateway?.spec.template.spec.containers[0].env ?? [];
+  for (const [name, key] of [["IST_DB_USER", "username"], ["IST_DB_PASSWORD", "password"]]) {
+    const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+    if (!ref || ref.name !== secret || ref.key !== key) out.push(`Deployment/ist-gateway: ${name} must come from Secret ${secret} key ${key}`);
+  }
+  for (const d of byKind("Deployment").filter((x) => x !== gateway))
+    for (const c of d.spec.template.spec.containers) if ((c.env ?? []).some((e) => /^IST_DB_/.test(e.name))) out.push(`Deployment/${d.metadata.name}: container ${c.name} has IST_DB_* variables; only the gateway connects to the job store`);
+  const sel = { "cnpg.io/cluster": cluster.metadata.name };
+  const policies = byKind("NetworkPolicy").filter((p) => p.spec.podSelector?.matchLabels && matches(p.spec.podSelector.matchLabels, sel)
+    && Object.keys(p.spec.podSelector.matchLabels).length > 0);
+  if (!policies.length) { out.push(`no NetworkPolicy selects the pods of Cluster/${cluster.metadata.name} (cnpg.io/cluster)`); return; }
+  let gatewayAllowed = false;
+  for (const p of policies) for (const rule of p.spec.ingress ?? []) {
+    const ports = (rule.ports ?? []).map((x) => x.port);
+    const reaches5432 = !rule.ports || ports.includes(5432);
+    if (!reaches5432) continue;
+    if (!rule.from?.length) { out.push(`NetworkPolicy/${p.metadata.name}: opens 5432 of the job store to everyone`); continue; }
+    for (const peer of rule.from) {
+      const pods = peer.podSelector?.matchLabels ?? {};
+      const operator = peer.namespaceSelector && pods["app.kubernetes.io/name"] === "cloudnative-pg";
+      const own = !peer.namespaceSelector && pods["cnpg.io/cluster"] === cluster.metadata.name;
+      const gw = !peer.namespaceSelector && pods["app.kubernetes.io/name"] === "ist-gateway";
+      if (gw) gatewayAllowed = true;
+      if (!(operator || own || gw)) out.push(`NetworkPolicy/${p.metadata.name}: lets ${JSON.stringify(peer)} reach the job store's 5432 (only the gateway may)`);
+    }
+  }
+  if (!gatewayAllowed) out.push(`no NetworkPolicy lets the gateway pods reach Cluster/${cluster.metadata.name} on 5432`);
 }
 
 let failed = 0;
@@ -217,6 +309,9 @@ for (const file of files) {
     if (!o.apiVersion || !o.kind) { problems.push(`${id}: missing apiVersion or kind`); continue; }
     if (o.apiVersion === "kafka.strimzi.io/v1beta2" && STRIMZI[o.kind]) {
       const out = []; checkShape(STRIMZI[o.kind], o, id, out); problems.push(...out); continue;
+    }
+    if (o.apiVersion === "postgresql.cnpg.io/v1" && CNPG[o.kind]) {
+      const out = []; checkShape(CNPG[o.kind], o, id, out); problems.push(...out); continue;
     }
     const mod = modulePath(o.apiVersion, o.kind);
     if (!mod) { problems.push(`${id}: no schema for ${o.apiVersion} ${o.kind}`); continue; }

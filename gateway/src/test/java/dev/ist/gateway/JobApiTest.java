@@ -269,7 +269,14 @@ class JobApiTest {
 
         Response page = as(TestEnv.BOB_KEY).queryParam("size", 1).get("/v1/jobs");
         page.then().statusCode(200).body("items.size()", equalTo(1)).body("items[0].id", equalTo(a2))
-                .body("links.next", containsString("page=1"));
+                .body("links.next", containsString("cursor="));
+        // the next page by cursor, and (deprecated) by page number, both show the older job
+        as(TestEnv.BOB_KEY).queryParam("size", 1).queryParam("cursor", page.path("nextCursor").toString())
+                .get("/v1/jobs").then().statusCode(200).body("items[0].id", equalTo(a1));
+        as(TestEnv.BOB_KEY).queryParam("size", 1).queryParam("page", 1).get("/v1/jobs").then().statusCode(200)
+                .body("items[0].id", equalTo(a1)).body("links.self", containsString("page=1"));
+        as(TestEnv.BOB_KEY).queryParam("cursor", "not-a-cursor").get("/v1/jobs").then().statusCode(400)
+                .body("field", equalTo("cursor"));
         as(TestEnv.BOB_KEY).queryParam("status", "succeeded").get("/v1/jobs").then().statusCode(200)
                 .body("items.id", org.hamcrest.Matchers.hasItem(a1))
                 .body("items.id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(a2)));

@@ -179,7 +179,7 @@ class RefusalTest {
 
     @Test
     void healthAndTheOpenApiDocumentAreServed() {
-        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("job-view"));
+        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("job-store"));
         given().get("/q/health/live").then().statusCode(200);
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("paths.'/v1/jobs'.post", org.hamcrest.Matchers.notNullValue())

@@ -2,8 +2,8 @@ package dev.ist.gateway.api;
 
 import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.auth.CurrentCaller;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.store.JobStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -29,13 +29,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class JobEventsResource {
 
     private final JobAccess access;
-    private final JobView view;
+    private final JobStore store;
     private final SseHub hub;
     private final CurrentCaller caller;
 
-    public JobEventsResource(JobAccess access, JobView view, SseHub hub, CurrentCaller caller) {
+    public JobEventsResource(JobAccess access, JobStore store, SseHub hub, CurrentCaller caller) {
         this.access = access;
-        this.view = view;
+        this.store = store;
         this.hub = hub;
         this.caller = caller;
     }
@@ -61,7 +61,7 @@ public class JobEventsResource {
         Caller who = caller.get();
         JobSnapshot job = access.require(who, id);
         long after = parseLastEventId(lastEventHeader != null ? lastEventHeader : lastEventQuery);
-        if (job.state().isTerminal() && view.eventsAfter(id, after).isEmpty()) {
+        if (job.state().isTerminal() && store.eventsAfter(id, after).isEmpty()) {
             throw new WebApplicationException(Response.noContent().build());
         }
         if (!hub.open(who.owner(), id, after, sink, sse)) {

@@ -7,9 +7,9 @@ import dev.ist.common.event.NetworkInfo;
 import dev.ist.common.event.Progress;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.StyleRef;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.QueueEstimator;
-import dev.ist.gateway.view.JobState;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.store.QueueEstimator;
+import dev.ist.gateway.store.JobState;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.ist.gateway.api;
 
 import dev.ist.gateway.auth.CurrentCaller;
-import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.store.JobSnapshot;
 import dev.ist.gateway.webhooks.WebhookDelivery;
 import dev.ist.gateway.webhooks.WebhookDispatcher;
 import dev.ist.gateway.webhooks.WebhookLog;

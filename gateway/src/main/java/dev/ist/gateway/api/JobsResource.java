@@ -1,21 +1,12 @@
 package dev.ist.gateway.api;
 
-import dev.ist.common.codec.JsonCodec;
-import dev.ist.common.event.ControlMessage;
-import dev.ist.common.storage.CancelMarker;
-import dev.ist.common.storage.ImageStore;
-import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.gateway.auth.Caller;
 import dev.ist.gateway.auth.CurrentCaller;
 import dev.ist.gateway.capacity.AdmittedJob;
 import dev.ist.gateway.capacity.FleetQuote;
 import dev.ist.gateway.config.GatewaySettings;
-import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.http.BoundedBody;
 import dev.ist.gateway.submit.ImageIntake;
-import dev.ist.gateway.submit.SubmissionLimiter;
-import dev.ist.gateway.storage.PublicPresigner;
-import dev.ist.common.ObjectKeys;
 import dev.ist.gateway.submit.ImageSource;
 import dev.ist.gateway.submit.Deadlines;
 import dev.ist.gateway.submit.DraftMasks;
@@ -23,10 +14,13 @@ import dev.ist.gateway.submit.MaskParts;
 import dev.ist.gateway.submit.JobDraft;
 import dev.ist.gateway.submit.Submission;
 import dev.ist.gateway.submit.SubmissionService;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.JobState;
-import dev.ist.gateway.view.JobView;
-import dev.ist.gateway.view.QueueEstimator;
+import dev.ist.gateway.service.JobCancellation;
+import dev.ist.gateway.service.JobImages;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.store.JobStore;
+import dev.ist.gateway.store.ListCursor;
+import dev.ist.gateway.store.QueueEstimator;
+import dev.ist.gateway.store.JobState;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -47,21 +41,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /** The job API: submit, status, list, cancel, result and preview. */
 @Path("/v1/jobs")
@@ -70,31 +60,28 @@ public class JobsResource {
 
     private final SubmissionService submissions;
     private final ImageIntake intake;
-    private final JobView view;
+    private final JobStore store;
+    private final QueueEstimator queue;
     private final JobAccess access;
-    private final JobPublisher publisher;
-    private final ImageStore store;
+    private final JobCancellation cancellation;
+    private final JobImages images;
     private final CurrentCaller caller;
     private final GatewaySettings settings;
-    private final PublicPresigner presigner;
-    private final JsonCodec codec = JsonCodec.shared();
-    private final SubmissionLimiter cancels = new SubmissionLimiter();
     private final PreferWait preferWait;
-    private static final Logger LOG = Logger.getLogger(JobsResource.class);
 
-    public JobsResource(SubmissionService submissions, ImageIntake intake, JobView view, JobAccess access,
-                        JobPublisher publisher, ImageStore store, CurrentCaller caller, GatewaySettings settings,
-                        PublicPresigner presigner, PreferWait preferWait) {
-        this.presigner = presigner;
-        this.preferWait = preferWait;
+    public JobsResource(SubmissionService submissions, ImageIntake intake, JobStore store, QueueEstimator queue,
+                        JobAccess access, JobCancellation cancellation, JobImages images, CurrentCaller caller,
+                        GatewaySettings settings, PreferWait preferWait) {
         this.submissions = submissions;
         this.intake = intake;
-        this.view = view;
-        this.access = access;
-        this.publisher = publisher;
         this.store = store;
+        this.queue = queue;
+        this.access = access;
+        this.cancellation = cancellation;
+        this.images = images;
         this.caller = caller;
         this.settings = settings;
+        this.preferWait = preferWait;
     }
 
     @POST
@@ -190,11 +177,15 @@ public class JobsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The caller's jobs, newest first")
+    @Operation(summary = "The caller's jobs, newest first",
+            description = "Follow links.next (or pass nextCursor as cursor) for the next page; page numbers still "
+                    + "work but are deprecated: they cost more the deeper they go.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobPage.class)))
-    @APIResponse(responseCode = "400", description = "status, page or size is invalid")
+    @APIResponse(responseCode = "400", description = "status, cursor, page or size is invalid")
     public JobPage list(@QueryParam("status") String status,
-                        @QueryParam("page") @DefaultValue("0") int page,
+                        @QueryParam("cursor") @Parameter(description = "nextCursor of the previous page") String cursor,
+                        @QueryParam("page") @Parameter(deprecated = true,
+                                description = "Deprecated: use cursor") Integer page,
                         @QueryParam("size") @DefaultValue("20") int size) {
         JobState state = null;
         if (status != null && !status.isBlank()) {
@@ -205,26 +196,42 @@ public class JobsResource {
                         + "CANCELLED");
             }
         }
-        if (page < 0) {
+        if (page != null && page < 0) {
             throw ProblemException.badParameter("page", "must be >= 0");
         }
         if (size < 1 || size > 100) {
             throw ProblemException.badParameter("size", "must be between 1 and 100");
         }
-        if (!view.isCaughtUp()) {
-            throw ProblemException.notReady();
+        ListCursor after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = ListCursor.decode(cursor.trim());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badParameter("cursor", "must be a nextCursor this API returned");
+            }
         }
-        List<JobSnapshot> all = view.list(caller.get().owner(), state);
-        int from = (int) Math.min((long) page * size, all.size());
-        int to = Math.min(from + size, all.size());
-        List<JobResponse> items = all.subList(from, to).stream().map(JobResponse::of).toList();
+        String owner = caller.get().owner();
+        int pageNumber = page == null ? 0 : page;
+        // one row more than asked tells whether a next page exists
+        List<JobSnapshot> rows = store.list(owner, state, after, after == null ? pageNumber * size : 0, size + 1);
+        boolean more = rows.size() > size;
+        List<JobSnapshot> shown = more ? rows.subList(0, size) : rows;
+        List<JobResponse> items = shown.stream().map(JobResponse::of).toList();
         Map<String, String> links = new HashMap<>();
         String filter = state == null ? "" : "&status=" + state.name();
-        links.put("self", "/v1/jobs?page=" + page + "&size=" + size + filter);
-        if (to < all.size()) {
-            links.put("next", "/v1/jobs?page=" + (page + 1) + "&size=" + size + filter);
+        String next = more ? store.cursorAfter(shown.get(shown.size() - 1).jobId()).encode() : null;
+        if (page != null) {
+            links.put("self", "/v1/jobs?page=" + page + "&size=" + size + filter);
+            if (more) {
+                links.put("next", "/v1/jobs?page=" + (page + 1) + "&size=" + size + filter);
+            }
+        } else {
+            links.put("self", "/v1/jobs?size=" + size + filter + (after == null ? "" : "&cursor=" + cursor.trim()));
+            if (more) {
+                links.put("next", "/v1/jobs?size=" + size + filter + "&cursor=" + next);
+            }
         }
-        return new JobPage(items, page, size, all.size(), links);
+        return new JobPage(items, pageNumber, size, store.count(owner, state), links, next);
     }
 
     @GET
@@ -235,17 +242,8 @@ public class JobsResource {
     @APIResponse(responseCode = "404", description = "No such job for this caller")
     public JobResponse get(@PathParam("id") String id) {
         JobSnapshot job = access.require(caller.get(), id);
-        JobResponse body = JobResponse.of(job, new QueueEstimator(view));
-        return job.resultKey() != null && expired(id) ? body.withDataRemoved() : body;
-    }
-
-    /** Whether the storage janitor left its marker for the job (best effort: storage trouble reads as not). */
-    private boolean expired(String jobId) {
-        try {
-            return store.exists(ObjectKeys.expired(jobId));
-        } catch (RuntimeException e) {
-            return false;
-        }
+        JobResponse body = JobResponse.of(job, queue);
+        return job.resultKey() != null && images.expired(id) ? body.withDataRemoved() : body;
     }
 
     @DELETE
@@ -265,32 +263,7 @@ public class JobsResource {
         if (job.state().isTerminal()) {
             return Response.ok(JobResponse.of(job)).build();
         }
-        OptionalLong wait = cancels.tryAcquire(who.owner(), settings.limits().cancelsPerMinute());
-        if (wait.isPresent()) {
-            // each cancel is a record on the control topic: a DELETE loop must not grow it without bound
-            throw new ProblemException(429, "rate-limited", "Too many cancel requests",
-                    "at most " + settings.limits().cancelsPerMinute() + " cancel requests per minute are allowed "
-                            + "for this key", List.of(), "rate_limited")
-                    .with("limit", settings.limits().cancelsPerMinute()).retryAfter(wait.getAsLong());
-        }
-        ControlMessage message = ControlMessage.cancel(id, Instant.now(), who.owner());
-        markCancelled(id, who.owner());
-        publisher.cancel(message);
-        view.apply(message);
-        return Response.accepted(JobResponse.of(view.find(id).orElse(job))).build();
-    }
-
-    /**
-     * The durable record of the cancel ({@code jobs/<id>/cancelled}), read by a worker before the job starts: it
-     * outlives the control topic's memory. Best effort: the control message below still carries the cancel.
-     */
-    private void markCancelled(String id, String owner) {
-        try {
-            new CancelMarker(store, Clock.systemUTC()).mark(id, owner, null);
-        } catch (RuntimeException e) {
-            LOG.warnf("cancel marker of job %s not written (%s); the control topic still carries the cancel", id,
-                    e.getMessage());
-        }
+        return Response.accepted(JobResponse.of(cancellation.cancel(who, job))).build();
     }
 
     @GET
@@ -306,14 +279,7 @@ public class JobsResource {
     @APIResponse(responseCode = "409", description = "The job has no result (yet)")
     @APIResponse(responseCode = "410", description = "The result expired (ist.retention.job-objects) and was deleted")
     public Response result(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
-        JobSnapshot job = access.require(caller.get(), id);
-        if (job.resultKey() == null) {
-            throw new ProblemException(409, "no-result", "The job has no result",
-                    "job " + id + " is " + job.state() + (job.state().isTerminal() ? "" : "; wait for SUCCEEDED"))
-                    .with("status", job.state().name());
-        }
-        String ext = job.resultKey().substring(job.resultKey().lastIndexOf('.') + 1);
-        return object(id, job.resultKey(), mode, "attachment; filename=\"ist-" + id + "." + ext + "\"");
+        return images.result(access.require(caller.get(), id), mode);
     }
 
     @GET
@@ -328,44 +294,7 @@ public class JobsResource {
     @APIResponse(responseCode = "404", description = "No preview yet, or no such job for this caller")
     @APIResponse(responseCode = "410", description = "The previews expired (ist.retention.job-objects)")
     public Response preview(@PathParam("id") String id, @QueryParam("download") @DefaultValue("redirect") String mode) {
-        JobSnapshot job = access.require(caller.get(), id);
-        if (job.previewKey() == null) {
-            throw new ProblemException(404, "no-preview", "No preview yet",
-                    "job " + id + " has not reported a preview yet");
-        }
-        return object(id, job.previewKey(), mode, "inline");
-    }
-
-    private Response object(String jobId, String key, String mode, String disposition) {
-        // an event names the key; only the job's own objects are ever handed out, whatever it claims
-        if (!key.startsWith(ObjectKeys.jobPrefix(jobId)) || key.contains("..")) {
-            throw new ProblemException(404, "object-missing", "The image is gone",
-                    "the job reported an image outside its own storage");
-        }
-        if (store.exists(ObjectKeys.expired(jobId))) {
-            throw new ProblemException(410, "data-removed", "The job's images were removed",
-                    "job " + jobId + " finished longer ago than the retention period; its result and previews "
-                            + "were deleted").with("dataRemoved", true);
-        }
-        switch (mode) {
-            case "redirect" -> {
-                return Response.seeOther(URI.create(presigner.presignedGet(key, settings.presignExpiry())))
-                        .header("Cache-Control", "no-store").build();
-            }
-            case "stream" -> {
-                byte[] bytes;
-                try {
-                    bytes = store.get(key);
-                } catch (ObjectNotFoundException e) {
-                    throw new ProblemException(404, "object-missing", "The image is gone",
-                            "the image was reported but is no longer in storage");
-                }
-                String type = key.endsWith(".png") ? "image/png" : key.endsWith(".tif") ? "image/tiff" : "image/jpeg";
-                return Response.ok(bytes, type).header("Content-Disposition", disposition)
-                        .header("Cache-Control", "no-store").build();
-            }
-            default -> throw ProblemException.badParameter("download", "must be redirect or stream");
-        }
+        return images.preview(access.require(caller.get(), id), mode);
     }
 
     /** {@code ?dryRun=true}: 200 with the capacity quote; nothing is stored or queued. */
@@ -387,11 +316,11 @@ public class JobsResource {
                 job = after.get();
             }
         }
-        JobResponse body = JobResponse.of(job, new QueueEstimator(view));
+        JobResponse body = JobResponse.of(job, queue);
         Object entity = s.quote() == null ? body : AdmittedJob.of(body, s.quote());
         Response.ResponseBuilder b = applied && job.state().isTerminal() ? Response.status(201).entity(entity)
                 : Response.accepted(entity);
-        b.location(URI.create("/v1/jobs/" + body.id()));
+        b.location(java.net.URI.create("/v1/jobs/" + body.id()));
         if (applied) {
             b.header("Preference-Applied", "wait=" + wait.getAsInt());
         }

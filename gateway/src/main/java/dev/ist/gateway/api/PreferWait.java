@@ -1,9 +1,10 @@
 package dev.ist.gateway.api;
 
 import dev.ist.gateway.config.GatewaySettings;
-import dev.ist.gateway.view.JobEventListener;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobEventListener;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.store.JobStore;
+import dev.ist.gateway.store.LiveEvents;
 import jakarta.inject.Singleton;
 
 import java.util.Locale;
@@ -22,11 +23,13 @@ import java.util.concurrent.TimeUnit;
 public class PreferWait {
 
     static final int MAX_SECONDS = 60;
-    private final JobView view;
+    private final JobStore store;
+    private final LiveEvents live;
     private final Semaphore waiting;
 
-    public PreferWait(JobView view, GatewaySettings settings) {
-        this.view = view;
+    public PreferWait(JobStore store, LiveEvents live, GatewaySettings settings) {
+        this.store = store;
+        this.live = live;
         this.waiting = new Semaphore(Math.max(1, settings.limits().maxWaitingRequests()));
     }
 
@@ -64,17 +67,25 @@ public class PreferWait {
                 done.countDown();
             }
         };
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try {
-            view.subscribe(jobId, Long.MAX_VALUE, listener);
-            if (view.find(jobId).map(s -> !s.state().isTerminal()).orElse(false)) {
+            live.subscribe(jobId, listener);
+            if (store.find(jobId).map(s -> !s.state().isTerminal()).orElse(false)) {
                 done.await(seconds, TimeUnit.SECONDS);
             }
-            return view.find(jobId);
+            // the tail saw the end; the projector writes it to the store a moment later
+            Optional<JobSnapshot> job = store.find(jobId);
+            while (done.getCount() == 0 && job.map(s -> !s.state().isTerminal()).orElse(false)
+                    && System.nanoTime() < until + TimeUnit.SECONDS.toNanos(2)) {
+                Thread.sleep(25);
+                job = store.find(jobId);
+            }
+            return job;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return view.find(jobId);
+            return store.find(jobId);
         } finally {
-            view.unsubscribe(jobId, listener);
+            live.unsubscribe(jobId, listener);
             waiting.release();
         }
     }

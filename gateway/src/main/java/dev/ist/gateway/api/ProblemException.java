@@ -87,7 +87,7 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException notReady() {
         return new ProblemException(503, "not-ready", "The gateway is starting",
-                "the job view is still reading the event history; retry shortly").retryAfter(2);
+                "the job store is still reading the event history; retry shortly").retryAfter(2);
     }
 
     public static ProblemException malformed(String field, String message) {

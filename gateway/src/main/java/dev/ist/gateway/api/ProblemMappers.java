@@ -4,6 +4,7 @@ import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.storage.StorageException;
 import dev.ist.gateway.kafka.PublishException;
 import dev.ist.gateway.metrics.GatewayMetrics;
+import dev.ist.gateway.store.JobStoreUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -42,6 +43,14 @@ public class ProblemMappers {
         LOG.warnf("storage failed: %s", e.getMessage());
         return respond(new ProblemException(503, "storage-unavailable", "Image storage is unavailable",
                 "image storage could not be reached; nothing was accepted, retry later").retryAfter(5), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response jobStore(JobStoreUnavailableException e, UriInfo uri) {
+        LOG.warnf("job database failed: %s", e.getMessage());
+        return respond(new ProblemException(503, "database-unavailable", "The job database is unavailable",
+                "the job database (PostgreSQL) could not be reached; retry later").with("dependency", "database")
+                .retryAfter(5), uri);
     }
 
     @ServerExceptionMapper

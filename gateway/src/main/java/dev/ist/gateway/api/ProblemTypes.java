@@ -48,7 +48,8 @@ public final class ProblemTypes {
         m.put("too-many-jobs-in-flight", "429: the key has its maximum of unfinished jobs (limit; Retry-After)");
         m.put("too-many-streams", "429: the key has its maximum of open event streams (limit)");
         m.put("internal-error", "500: an unexpected error; errorId ties it to the gateway's log");
-        m.put("not-ready", "503: the gateway is still reading the topics' history (Retry-After)");
+        m.put("not-ready", "503: the gateway's projector is still reading the topics' history (Retry-After)");
+        m.put("database-unavailable", "503: the job database is unreachable (dependency: database; Retry-After)");
         m.put("too-many-uploads", "503: too many uploads or decodes in progress (Retry-After)");
         m.put("broker-unavailable", "503: Kafka is unreachable; nothing was accepted (Retry-After)");
         m.put("storage-unavailable", "503: image storage is unreachable; nothing was accepted (Retry-After)");

@@ -4,9 +4,10 @@ import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
 import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.metrics.GatewayMetrics;
-import dev.ist.gateway.view.JobEventListener;
-import dev.ist.gateway.view.JobView;
-import dev.ist.gateway.view.QueueEstimator;
+import dev.ist.gateway.store.JobEventListener;
+import dev.ist.gateway.store.JobStore;
+import dev.ist.gateway.store.LiveEvents;
+import dev.ist.gateway.store.QueueEstimator;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,19 +25,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Open event streams: each one replays a job's events after the client's Last-Event-ID, then follows the job
- * live, and ends after the terminal event. A comment line every heartbeat interval keeps proxies from cutting idle
+ * Open event streams: each one replays a job's events after the client's Last-Event-ID from the job store, then
+ * follows the job on this replica's tail of the events topic ({@link LiveEvents}), and ends after the terminal event.
+ * The tail listener is registered before the store is read and every stream drops what it has sent already (by
+ * seq), so the hand-over from history to live neither loses nor repeats an event; a seq gap on the tail is filled
+ * from the store. A comment line every heartbeat interval keeps proxies from cutting idle
  * streams and reveals clients that went away.
  *
  * <p>Queue positions are pushed too: while a job is QUEUED its stream gets an event named {@code queue} (data
  * {@code {"jobId","at","position","etaSeconds"}}, no {@code id}, so Last-Event-ID keeps counting job events only)
- * when the stream opens and whenever its position or ETA moves: the view's queue version is checked every
- * {@code ist.gateway.sse.queue-interval}, and on a change every queued job's position is computed in one pass.
+ * when the stream opens and whenever its position or ETA moves: every {@code ist.gateway.sse.queue-interval} after the
+ * tail read an event (and every few seconds regardless: a cancel or a new submission moves queues too), every queued
+ * job's position is computed from one read of the queue.
  */
 @Singleton
 public class SseHub {
 
-    private final JobView view;
+    private static final long TERMINAL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final long QUEUE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
+    private final JobStore store;
+    private final LiveEvents live;
+    private final QueueEstimator queueEstimator;
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -48,10 +57,21 @@ public class SseHub {
         return t;
     });
 
-    private long queueVersionPushed = -1;
+    // terminal events from the tail wait here until the store has them (never on the tail's or the heartbeat thread)
+    private final java.util.concurrent.ExecutorService terminalWaits = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ist-sse-terminal");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public SseHub(JobView view, GatewayMetrics metrics, GatewaySettings settings) {
-        this.view = view;
+    private long queueVersionPushed = -1;
+    private long queuePushedAt = System.nanoTime();
+
+    public SseHub(JobStore store, LiveEvents live, QueueEstimator queueEstimator, GatewayMetrics metrics,
+                  GatewaySettings settings) {
+        this.store = store;
+        this.live = live;
+        this.queueEstimator = queueEstimator;
         this.metrics = metrics;
         this.settings = settings;
         long every = Math.max(1, settings.sse().heartbeat().toMillis());
@@ -63,12 +83,14 @@ public class SseHub {
     /** On the scheduler thread: sends each queued job's stream its position when it moved since the last push. */
     private void pushQueuePositions() {
         try {
-            long version = view.queueVersion();
-            if (version == queueVersionPushed || sessions.isEmpty()) {
+            long version = live.seen();
+            boolean stale = System.nanoTime() - queuePushedAt > QUEUE_REFRESH_NANOS;
+            if ((version == queueVersionPushed && !stale) || sessions.isEmpty()) {
                 return;
             }
             queueVersionPushed = version;
-            Map<String, QueueEstimator.Queue> positions = new QueueEstimator(view).all();
+            queuePushedAt = System.nanoTime();
+            Map<String, QueueEstimator.Queue> positions = queueEstimator.all();
             for (Session s : sessions) {
                 s.queue(positions.get(s.jobId));
             }
@@ -79,8 +101,8 @@ public class SseHub {
     }
 
     /**
-     * Opens a stream of {@code jobId}'s events after {@code afterSeq} for {@code owner}; false when the job is
-     * unknown. Beyond {@code ist.gateway.limits.max-streams-per-key} open streams of one owner: 429.
+     * Opens a stream of {@code jobId}'s events after {@code afterSeq} for {@code owner} (the caller checked the job
+     * exists and is theirs). Beyond {@code ist.gateway.limits.max-streams-per-key} open streams of one owner: 429.
      */
     public boolean open(String owner, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
         AtomicInteger count = perOwner.computeIfAbsent(owner, o -> new AtomicInteger());
@@ -93,10 +115,15 @@ public class SseHub {
         }
         Session session = new Session(owner, jobId, sink, sse, afterSeq);
         synchronized (session) {
-            Optional<List<JobEvent>> replay = view.subscribe(jobId, afterSeq, session);
-            if (replay.isEmpty()) {
+            // listen first, then read the history: an event in between arrives twice and is sent once
+            live.subscribe(jobId, session);
+            List<JobEvent> replay;
+            try {
+                replay = store.eventsAfter(jobId, afterSeq);
+            } catch (RuntimeException e) {
+                live.unsubscribe(jobId, session);
                 count.decrementAndGet();
-                return false;
+                throw e;
             }
             sessions.add(session);
             metrics.sseOpened();
@@ -104,13 +131,15 @@ public class SseHub {
                     .comment("events of job " + jobId)
                     .reconnectDelay(settings.sse().retry().toMillis())
                     .build());
-            for (JobEvent e : replay.get()) {
-                session.onEvent(e);
+            for (JobEvent e : replay) {
+                session.sendEvent(e);
             }
         }
-        // outside the session's lock: the estimate reads every job's entry, and an entry delivering an event holds
-        // its own lock while it waits for the session's (lock order entry -> session, never the reverse)
-        session.queue(new QueueEstimator(view).all().get(jobId));
+        try {
+            session.queue(queueEstimator.all().get(jobId));
+        } catch (RuntimeException e) {
+            // the first queue push waits for the next tick; the stream itself is open
+        }
         return true;
     }
 
@@ -127,6 +156,7 @@ public class SseHub {
     @PreDestroy
     void shutdown() {
         heartbeats.shutdownNow();
+        terminalWaits.shutdownNow();
         for (Session s : sessions) {
             s.close();
         }
@@ -139,7 +169,7 @@ public class SseHub {
         private final SseEventSink sink;
         private final Sse sse;
         private long lastSent;
-        private boolean closed;
+        private volatile boolean closed;
         private QueueEstimator.Queue lastQueue;
 
         Session(String owner, String jobId, SseEventSink sink, Sse sse, long afterSeq) {
@@ -150,8 +180,64 @@ public class SseHub {
             this.lastSent = afterSeq;
         }
 
+        /**
+         * From the live tail. A terminal event goes out once the job store has it too, so a client that saw a stream
+         * end and then reads the job gets the final state, not the moment before the projector wrote it.
+         */
         @Override
-        public synchronized void onEvent(JobEvent e) {
+        public void onEvent(JobEvent e) {
+            if (!e.isTerminal()) {
+                deliver(e);
+                return;
+            }
+            try {
+                terminalWaits.execute(() -> {
+                    awaitStored(e);
+                    deliver(e);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                deliver(e);
+            }
+        }
+
+        private void awaitStored(JobEvent e) {
+            long until = System.nanoTime() + TERMINAL_WAIT_NANOS;
+            try {
+                while (System.nanoTime() < until && !closed) {
+                    boolean stored = store.find(jobId)
+                            .map(s -> s.lastSeq() >= e.seq() || s.state().isTerminal()).orElse(false);
+                    if (stored) {
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException storeDown) {
+                // the event goes out as it is; the store shows it once the projector can write again
+            }
+        }
+
+        /** An event past a gap first sends what the store holds in the gap. */
+        private synchronized void deliver(JobEvent e) {
+            if (closed || e.seq() <= lastSent) {
+                return;
+            }
+            if (e.seq() > lastSent + 1) {
+                try {
+                    for (JobEvent missed : store.eventsAfter(jobId, lastSent)) {
+                        if (missed.seq() < e.seq()) {
+                            sendEvent(missed);
+                        }
+                    }
+                } catch (RuntimeException storeDown) {
+                    // the live event still goes out; a client that needs the gap reconnects with Last-Event-ID
+                }
+            }
+            sendEvent(e);
+        }
+
+        synchronized void sendEvent(JobEvent e) {
             if (closed || e.seq() <= lastSent) {
                 return;
             }
@@ -220,8 +306,8 @@ public class SseHub {
                 closed = true;
             }
             if (Thread.holdsLock(this)) {
-                // called from inside this session's lock (a failed send): leaving the job's listeners takes the
-                // entry's lock, so it happens on the scheduler, keeping the lock order entry -> session
+                // called from inside this session's lock (a failed send, or from the tail's delivery loop):
+                // leaving the tail's listeners happens on the scheduler
                 try {
                     heartbeats.execute(this::release);
                     return;
@@ -233,7 +319,7 @@ public class SseHub {
         }
 
         private void release() {
-            view.unsubscribe(jobId, this);
+            live.unsubscribe(jobId, this);
             if (sessions.remove(this)) {
                 metrics.sseClosed();
                 perOwner.get(owner).decrementAndGet();

@@ -118,17 +118,26 @@ public interface GatewaySettings {
         Duration queueInterval();
     }
 
+    Projector projector();
+
+    interface Projector {
+        /** Consumer group of the job-store projectors: replicas share the partitions (offsets live in the database). */
+        @WithName("consumer-group")
+        @WithDefault("ist-gateway-projector")
+        String consumerGroup();
+    }
+
     interface View {
-        /** Older PROGRESS events of a job are dropped beyond this many events (state is never lost). */
+        /** Older PROGRESS events of a running job are dropped from the job store beyond this many events. */
         @WithName("max-events-per-job")
         @WithDefault("2000")
         int maxEventsPerJob();
 
-        /** How long a request that needs the full history (idempotent submit) waits for the view to catch up. */
-        /** Finished jobs are forgotten this long after their last event (the topics' retention should match). */
+        /** Unused since job state moved to the job store ({@code ist.retention.jobs}); accepted for old configs. */
         @WithDefault("168h")
         Duration retention();
 
+        /** How long a read of an unknown job waits for this replica's projector to catch up once after a start. */
         @WithName("ready-timeout")
         @WithDefault("30s")
         Duration readyTimeout();

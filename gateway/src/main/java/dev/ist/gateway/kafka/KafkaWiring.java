@@ -1,13 +1,8 @@
 package dev.ist.gateway.kafka;
 
 import dev.ist.common.Topics;
-import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.config.KafkaSettings;
-import dev.ist.gateway.view.JobView;
-import dev.ist.gateway.view.JobViewFeeder;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -17,11 +12,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Kafka clients of the gateway: one idempotent producer, and the feeder that keeps the job view current. */
+/** Kafka clients of the gateway: one idempotent producer (the job store's consumers live in store/). */
 @ApplicationScoped
 public class KafkaWiring {
 
@@ -61,37 +55,5 @@ public class KafkaWiring {
                 ? names -> TopicCreator.ensure(kafka.bootstrapServers(), names, kafka.topicPartitions(),
                         kafka.replicationFactor())
                 : names -> { });
-    }
-
-    @Produces
-    @Singleton
-    public JobView jobView(GatewaySettings settings, org.eclipse.microprofile.config.Config config) {
-        // the same weights as the workers' (ist.lanes.weights), so queue positions follow their picking order
-        String weights = config.getOptionalValue("ist.lanes.weights", String.class).orElse("8,3,1");
-        return new JobView(settings.view().maxEventsPerJob(), dev.ist.common.job.LaneSchedule.parseWeights(weights));
-    }
-
-    @Produces
-    @Singleton
-    public JobViewFeeder feeder(JobView view) {
-        JobViewFeeder feeder = new JobViewFeeder(view, topics, kafka.bootstrapServers(),
-                "ist-gateway-view-" + UUID.randomUUID().toString().substring(0, 8));
-        if (kafka.createTopics()) {
-            feeder.preparingTopicsWith(() -> TopicCreator.ensure(kafka.bootstrapServers(),
-                    java.util.stream.Stream.concat(topics.jobLanes().stream(),
-                            java.util.stream.Stream.of(topics.events(), topics.control(), topics.dlq())).toList(),
-                    kafka.topicPartitions(), kafka.replicationFactor()));
-        }
-        feeder.start();
-        return feeder;
-    }
-
-    void closeFeeder(@Disposes JobViewFeeder feeder) {
-        feeder.close();
-    }
-
-    /** Start reading the topics when the application starts, not on the first request. */
-    void onStart(@Observes StartupEvent event, JobViewFeeder feeder) {
-        // injecting the feeder creates and starts it
     }
 }

@@ -22,11 +22,21 @@ public final class TopicCreator {
     }
 
     public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication) {
+        ensure(bootstrapServers, names, partitions, replication, Map.of());
+    }
+
+    /**
+     * As above, with topic settings for some of them ({@code configs}: topic name -> settings such as
+     * {@code retention.ms} or {@code cleanup.policy}); they apply to topics created here only.
+     */
+    public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication,
+                              Map<String, Map<String, String>> configs) {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         try {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, partitions, replication)).toList();
+                    .map(n -> new NewTopic(n, partitions, replication).configs(configs.getOrDefault(n, Map.of())))
+                    .toList();
             if (missing.isEmpty()) {
                 return;
             }

@@ -1,7 +1,7 @@
 package dev.ist.gateway.metrics;
 
-import dev.ist.gateway.view.JobState;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobState;
+import dev.ist.gateway.store.JobStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's own meters (names fixed by the metrics contract): submissions by outcome, refusals by reason,
- * connected SSE clients, and jobs by state from the materialised view.
+ * connected SSE clients, and jobs by state from the job store.
  */
 @ApplicationScoped
 @io.quarkus.runtime.Startup // the gauges exist from the first scrape, not from the first request that counts something
@@ -33,15 +33,15 @@ public class GatewayMetrics {
     }
 
     @jakarta.inject.Inject
-    public GatewayMetrics(MeterRegistry registry, JobView view) {
+    public GatewayMetrics(MeterRegistry registry, JobStore store) {
         this.registry = registry;
         Gauge.builder("ist.gateway.sse.clients", sseClients, AtomicInteger::get)
                 .description("Server-sent event streams currently open")
                 .register(registry);
         for (JobState state : JobState.values()) {
-            Gauge.builder("ist.gateway.jobs", () -> countOf(view, state))
+            Gauge.builder("ist.gateway.jobs", () -> countOf(store, state))
                     .tag("state", state.label())
-                    .description("Jobs by state in the materialised job view")
+                    .description("Jobs by state in the job store")
                     .register(registry);
         }
         for (String outcome : new String[] {"accepted", "refused", "duplicate"}) {
@@ -64,12 +64,16 @@ public class GatewayMetrics {
         return sum;
     }
 
-    // one pass over the view serves all five gauges of a scrape
-    private synchronized int countOf(JobView view, JobState state) {
+    // one query serves all five gauges of a scrape; while the database is down the last counts stay
+    private synchronized int countOf(JobStore store, JobState state) {
         long now = System.nanoTime();
         if (lastCounts.isEmpty() || now - countsAt > 1_000_000_000L) {
-            lastCounts.putAll(view.countByState());
             countsAt = now;
+            try {
+                lastCounts.putAll(store.countByState());
+            } catch (RuntimeException e) {
+                // the job-store readiness check reports the outage
+            }
         }
         return lastCounts.getOrDefault(state, 0);
     }

@@ -1,7 +1,7 @@
 package dev.ist.gateway.submit;
 
 import dev.ist.gateway.capacity.FleetQuote;
-import dev.ist.gateway.view.JobSnapshot;
+import dev.ist.gateway.store.JobSnapshot;
 
 /**
  * The outcome of an accepted submit: the job, whether it already existed (an idempotent retry), and its capacity

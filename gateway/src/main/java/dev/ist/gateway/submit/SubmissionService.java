@@ -19,8 +19,10 @@ import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.models.ModelCatalog;
 import dev.ist.gateway.kafka.JobPublisher;
 import dev.ist.gateway.metrics.GatewayMetrics;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.api.JobAccess;
+import dev.ist.gateway.store.JobProjector;
+import dev.ist.gateway.store.JobStore;
 import dev.ist.gateway.webhooks.WebhookRequestCheck;
 import dev.ist.common.job.WebhookSpec;
 import jakarta.annotation.PreDestroy;
@@ -37,7 +39,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -54,7 +55,9 @@ public class SubmissionService {
     private final ImageIntake intake;
     private final JobValidator validator;
     private final JobPublisher publisher;
-    private final JobView view;
+    private final JobStore store;
+    private final JobProjector projector;
+    private final JobAccess access;
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
     private final ModelCatalog models;
@@ -70,16 +73,19 @@ public class SubmissionService {
         return t;
     });
 
-    public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobView view,
-                             GatewayMetrics metrics, GatewaySettings settings, ModelCatalog models,
-                             WebhookRequestCheck webhooks, FleetAdmission admission, MaskIntake maskIntake) {
+    public SubmissionService(ImageIntake intake, JobValidator validator, JobPublisher publisher, JobStore store,
+                             JobProjector projector, JobAccess access, GatewayMetrics metrics,
+                             GatewaySettings settings, ModelCatalog models, WebhookRequestCheck webhooks,
+                             FleetAdmission admission, MaskIntake maskIntake) {
+        this.store = store;
+        this.projector = projector;
+        this.access = access;
         this.webhooks = webhooks;
         this.admission = admission;
         this.maskIntake = maskIntake;
         this.intake = intake;
         this.validator = validator;
         this.publisher = publisher;
-        this.view = view;
         this.metrics = metrics;
         this.settings = settings;
         this.models = models;
@@ -100,8 +106,10 @@ public class SubmissionService {
                 throw ProblemException.malformed("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
             }
             jobId = JobIds.forIdempotencyKey(caller.owner(), idempotencyKey);
-            awaitView();
-            Optional<JobSnapshot> existing = view.find(jobId);
+            if (!projector.isCaughtUp()) {
+                access.awaitProjector(); // after a start on an empty database the key's job may be on the way
+            }
+            Optional<JobSnapshot> existing = store.find(jobId);
             if (existing.isPresent()) {
                 return replay(existing.get(), draft);
             }
@@ -112,11 +120,11 @@ public class SubmissionService {
         try {
             synchronized (lock) {
                 // a concurrent retry with the same key may have won the race while we waited
-                Optional<JobSnapshot> existing = view.find(jobId);
+                Optional<JobSnapshot> existing = store.find(jobId);
                 if (existing.isPresent()) {
                     return replay(existing.get(), draft);
                 }
-                return submitNew(caller, jobId, draft);
+                return submitNew(caller, jobId, idempotencyKey, draft);
             }
         } finally {
             idLocks.remove(jobId);
@@ -154,14 +162,15 @@ public class SubmissionService {
                 .with("limit", caller.submissionsPerMinute()).retryAfter(retryAfter);
     }
 
-    private Submission submitNew(Caller caller, String jobId, Supplier<JobDraft> draftSupplier) {
+    private Submission submitNew(Caller caller, String jobId, String idempotencyKey,
+                                 Supplier<JobDraft> draftSupplier) {
         OptionalLong wait = limiter.tryAcquire(caller);
         if (wait.isPresent()) {
             throw rateLimited(caller, wait.getAsLong());
         }
         AtomicInteger pending = reserved.computeIfAbsent(caller.owner(), o -> new AtomicInteger());
         synchronized (pending) {
-            int inFlight = view.inFlight(caller.owner()) + pending.get();
+            int inFlight = store.inFlight(caller.owner()) + pending.get();
             if (inFlight >= caller.maxInFlight()) {
                 throw new ProblemException(429, "too-many-jobs-in-flight", "Too many jobs in flight",
                         "this key has " + inFlight + " unfinished jobs; at most " + caller.maxInFlight()
@@ -175,12 +184,19 @@ public class SubmissionService {
             Checked checked = prepare(caller, jobId, draftSupplier.get(), false);
             JobRequest request = checked.request();
             JobEvent queued = JobEvent.queued(jobId, request.submittedAt());
-            publisher.submit(request, queued);
-            // read-your-writes on this replica; the feeder applies the same records again, idempotently
-            view.apply(request);
-            view.apply(queued);
+            // the row first: its unique key decides between replicas racing with one Idempotency-Key, and every
+            // replica reads the job at once; the projector applies the published records again, idempotently
+            if (!store.admit(request, queued, idempotencyKey)) {
+                return replay(store.find(jobId).orElseThrow(), draftSupplier);
+            }
+            try {
+                publisher.submit(request, queued);
+            } catch (RuntimeException e) { // PublishException, or the producer failing otherwise
+                forgetQuietly(jobId);
+                throw e;
+            }
             metrics.accepted();
-            return new Submission(view.find(jobId).orElseThrow(), false, checked.quote());
+            return new Submission(store.find(jobId).orElseThrow(), false, checked.quote());
         } finally {
             pending.decrementAndGet();
         }
@@ -354,15 +370,13 @@ public class SubmissionService {
         return p;
     }
 
-    private void awaitView() {
+    /** A job whose records never reached Kafka must not linger as QUEUED in the store. */
+    private void forgetQuietly(String jobId) {
         try {
-            long ms = settings.view().readyTimeout().toMillis();
-            if (!view.awaitCaughtUp(ms, TimeUnit.MILLISECONDS)) {
-                throw ProblemException.notReady();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProblemException(503, "not-ready", "The gateway is stopping", "retry shortly").retryAfter(2);
+            store.forgetUnpublished(jobId);
+        } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(SubmissionService.class).errorf(
+                    "job %s was not published and could not be removed from the job store: %s", jobId, e.getMessage());
         }
     }
 }

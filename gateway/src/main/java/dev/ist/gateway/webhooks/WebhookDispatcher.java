@@ -7,8 +7,9 @@ import dev.ist.common.event.EventType;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.job.WebhookSpec;
 import dev.ist.gateway.api.JobResponse;
-import dev.ist.gateway.view.JobSnapshot;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobSnapshot;
+import dev.ist.gateway.store.JobStore;
+import dev.ist.gateway.store.JobStoreUnavailableException;
 import dev.ist.common.TopicReaderConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -49,7 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
 
     private final WebhookSettings settings;
-    private final JobView view;
+    private final JobStore store;
     private final WebhookLog log;
     private final WebhookSigner signer;
     private final WebhookAddressGuard guard;
@@ -67,10 +68,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private Thread thread;
 
-    public WebhookDispatcher(WebhookSettings settings, JobView view, WebhookLog log, WebhookSigner signer,
+    public WebhookDispatcher(WebhookSettings settings, JobStore store, WebhookLog log, WebhookSigner signer,
                              WebhookAddressGuard guard, Topics topics, String bootstrapServers) {
         this.settings = settings;
-        this.view = view;
+        this.store = store;
         this.log = log;
         this.signer = signer;
         this.guard = guard;
@@ -113,17 +114,33 @@ public final class WebhookDispatcher implements AutoCloseable {
                     }
                 }
                 var records = consumer.poll(Duration.ofMillis(200));
+                Map<TopicPartition, Long> done = new HashMap<>();
+                boolean stalled = false;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     try {
                         onRecord(r);
+                    } catch (JobStoreUnavailableException e) {
+                        // the body needs the job's row: read these events again once the database is back
+                        LOG.warnf("webhooks wait for the job database: %s", e.getMessage());
+                        stalled = true;
+                        break;
                     } catch (RuntimeException e) {
                         // one bad record (or a storage hiccup) must not stop every job's webhooks
                         LOG.warnf("webhook of the record at %s-%d@%d not prepared: %s", r.topic(), r.partition(),
                                 r.offset(), e.toString());
                     }
+                    done.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                }
+                if (stalled) {
+                    for (TopicPartition tp : records.partitions()) {
+                        consumer.seek(tp, done.getOrDefault(tp, records.records(tp).get(0).offset()));
+                    }
                 }
                 if (!records.isEmpty()) {
                     commit();
+                }
+                if (stalled) {
+                    sleep(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -160,19 +177,14 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             e = codec.decodeEvent(r.value());
         } catch (InvalidMessageException ex) {
-            return; // the job view logs undecodable records
+            return; // the projector logs and counts undecodable records
         }
         String name = webhookEvent(e.type());
         if (name == null || e.at().isBefore(Instant.now().minus(settings.retryFor()))) {
             return;
         }
-        try {
-            view.apply(e); // idempotent: the body then shows at least this event, whatever the feeder has read
-        } catch (RuntimeException listenerFailure) {
-            // a stream listener of the job failed (a closed SSE connection); the event is applied all the same
-            LOG.debugf("a listener of job %s failed: %s", e.jobId(), listenerFailure.toString());
-        }
-        Optional<JobSnapshot> job = awaitRequest(e.jobId());
+        // the body shows at least this event: wait for the projector to have stored it
+        Optional<JobSnapshot> job = awaitProjected(e);
         if (job.isEmpty()) {
             LOG.warnf("no request known for job %s after 10 s; its %s webhook is skipped", e.jobId(), name);
             return;
@@ -205,11 +217,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         schedule(d);
     }
 
-    private Optional<JobSnapshot> awaitRequest(String jobId) {
+    private Optional<JobSnapshot> awaitProjected(JobEvent e) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (running) {
-            Optional<JobSnapshot> s = view.find(jobId);
-            if (s.isPresent() || System.nanoTime() > until) {
+            Optional<JobSnapshot> s = store.find(e.jobId());
+            boolean stored = s.isPresent() && (s.get().lastSeq() >= e.seq() || s.get().state().isTerminal());
+            if (stored || System.nanoTime() > until) {
                 return s;
             }
             sleep(20);

@@ -3,7 +3,7 @@ package dev.ist.gateway.webhooks;
 import dev.ist.common.Topics;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.gateway.config.KafkaSettings;
-import dev.ist.gateway.view.JobView;
+import dev.ist.gateway.store.JobStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -43,9 +43,9 @@ public class WebhookWiring {
 
     @Produces
     @Singleton
-    public WebhookDispatcher dispatcher(JobView view, WebhookLog log, WebhookSigner signer, WebhookAddressGuard guard,
+    public WebhookDispatcher dispatcher(JobStore store, WebhookLog log, WebhookSigner signer, WebhookAddressGuard guard,
                                         Topics topics, KafkaSettings kafka) {
-        WebhookDispatcher d = new WebhookDispatcher(settings, view, log, signer, guard, topics,
+        WebhookDispatcher d = new WebhookDispatcher(settings, store, log, signer, guard, topics,
                 kafka.bootstrapServers());
         d.start();
         return d;

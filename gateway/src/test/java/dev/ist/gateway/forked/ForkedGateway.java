@@ -3,6 +3,7 @@ package dev.ist.gateway.forked;
 import dev.ist.common.Topics;
 import dev.ist.gateway.auth.ApiKeyRegistry;
 import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
 
 import java.io.IOException;
@@ -66,6 +67,7 @@ final class ForkedGateway implements AutoCloseable {
         }
         KafkaBroker kafka = KafkaBroker.shared();
         S3Server s3 = S3Server.shared();
+        PostgresServer pg = PostgresServer.shared();
         int port = freePort();
         Path dir = Files.createDirectories(Path.of("target", "forked", name + "-" + UUID.randomUUID()));
         Path log = dir.resolve("gateway.log");
@@ -83,6 +85,9 @@ final class ForkedGateway implements AutoCloseable {
                 "-Dist.topics.events=" + topics.events(),
                 "-Dist.topics.dlq=" + topics.dlq(),
                 "-Dist.topics.control=" + topics.control(),
+                "-Dist.db.url=" + pg.jdbcUrl(pg.newDatabase("fk_" + name)),
+                "-Dist.db.user=" + PostgresServer.USER,
+                "-Dist.db.password=" + PostgresServer.PASSWORD,
                 "-Dist.s3.endpoint=" + s3.endpoint(),
                 "-Dist.s3.access-key=" + s3.accessKey(),
                 "-Dist.s3.secret-key=" + s3.secretKey(),

@@ -16,6 +16,7 @@ import dev.ist.gateway.submit.JobIds;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -31,7 +32,11 @@ import java.util.UUID;
  */
 public class IstTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Init arg: "true" gives this gateway a PostgreSQL server of its own, which the test may stop and start. */
+    public static final String PRIVATE_DATABASE = "ist.test.private-database";
+
     private Map<String, String> overrides = Map.of();
+    private PostgresServer privateServer;
 
     /** Init args (from a test profile's resource entry) override the settings below. */
     @Override
@@ -68,6 +73,16 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         TestEnv.worker = worker;
 
         Map<String, String> c = new HashMap<>();
+        boolean own = "true".equals(overrides.get(PRIVATE_DATABASE));
+        PostgresServer pg = own ? PostgresServer.start() : PostgresServer.shared();
+        privateServer = own ? pg : null;
+        TestEnv.privateDatabase = privateServer;
+        String database = pg.newDatabase("gw_" + run);
+        TestEnv.databaseUrl = pg.jdbcUrl(database);
+        c.put("ist.db.url", TestEnv.databaseUrl);
+        c.put("ist.db.user", PostgresServer.USER);
+        c.put("ist.db.password", PostgresServer.PASSWORD);
+        c.put("ist.gateway.projector.consumer-group", "gw-" + run + ".projector");
         c.put("ist.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("ist.kafka.create-topics", "true");
@@ -109,6 +124,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.gateway.webhooks.rescan", "1s");
         c.put("ist.gateway.webhooks.consumer-group", "gw-" + run + ".webhooks");
         c.putAll(overrides);
+        c.remove(PRIVATE_DATABASE);
         return c;
     }
 
@@ -151,6 +167,9 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         WorkerStandIn w = TestEnv.worker;
         if (w != null) {
             w.close();
+        }
+        if (privateServer != null) {
+            privateServer.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.ist.common.Topics;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.testkit.KafkaBroker;
+import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
 
 /** What the test resource started, for tests that talk to Kafka or S3 directly. */
@@ -47,6 +48,8 @@ public final class TestEnv {
     static volatile String bucket;
     static volatile WorkerStandIn worker;
     static volatile String workersTopic;
+    static volatile String databaseUrl;
+    static volatile PostgresServer privateDatabase;
 
     private TestEnv() {
     }
@@ -75,6 +78,16 @@ public final class TestEnv {
     /** This run's worker capacity topic (ist.topics.workers). */
     public static String workersTopic() {
         return workersTopic;
+    }
+
+    /** The JDBC URL of this run's job database (on the testkit's shared PostgreSQL server). */
+    public static String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** The gateway's own PostgreSQL server, when its test resource was given {@code ist.test.private-database}. */
+    public static PostgresServer privateDatabase() {
+        return privateDatabase;
     }
 
     public static WorkerStandIn worker() {

@@ -1,4 +1,4 @@
-package dev.ist.gateway.view;
+package dev.ist.gateway.store;
 
 import dev.ist.common.event.JobEvent;
 

@@ -1,4 +1,4 @@
-package dev.ist.gateway.view;
+package dev.ist.gateway.store;
 
 import dev.ist.common.event.Progress;
 
@@ -30,32 +30,50 @@ public final class QueueEstimator {
     public record Queue(int position, Long etaSeconds) {
     }
 
-    private final JobView view;
+    private final JobStore store;
+    private final dev.ist.common.job.LaneSchedule schedule;
 
-    public QueueEstimator(JobView view) {
-        this.view = view;
+    /** With the lane weights the workers pick with ({@code ist.lanes.weights}), so positions follow their order. */
+    public QueueEstimator(JobStore store, java.util.Map<dev.ist.common.job.Priority, Integer> laneWeights) {
+        this.store = store;
+        this.schedule = new dev.ist.common.job.LaneSchedule(laneWeights);
     }
 
     public Queue queue(JobSnapshot s) {
         if (s.state() != JobState.QUEUED || s.cancelRequested()) {
             return null;
         }
-        String pool = s.request().workerPool();
-        List<String> order = view.queuedInOrder(pool);
-        int index = order.indexOf(s.jobId());
-        return index < 0 ? null : positions(pool, order.subList(0, index + 1)).get(index);
+        String pool = dev.ist.common.capacity.WorkerPool.orDefault(s.request().workerPool());
+        List<JobStore.QueuedJob> order = inOrder(store.queued(pool).getOrDefault(pool, List.of()));
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).jobId().equals(s.jobId())) {
+                return positions(pool, order.subList(0, i + 1)).get(i);
+            }
+        }
+        return null;
     }
 
-    /** Position and ETA of every queued job, computed from one pass over the queue (what SSE pushes use). */
+    /** Position and ETA of every queued job, computed from one read of the queue (what SSE pushes use). */
     public java.util.Map<String, Queue> all() {
         java.util.Map<String, Queue> out = new java.util.HashMap<>();
-        view.queuedByPool().forEach((pool, order) -> {
+        store.queued(null).forEach((pool, jobs) -> {
+            List<JobStore.QueuedJob> order = inOrder(jobs);
             List<Queue> queue = positions(pool, order);
             for (int i = 0; i < order.size(); i++) {
-                out.put(order.get(i), queue.get(i));
+                out.put(order.get(i).jobId(), queue.get(i));
             }
         });
         return out;
+    }
+
+    /** One pool's queued jobs in the order a worker reaches them: each lane oldest first, lanes interleaved. */
+    private List<JobStore.QueuedJob> inOrder(List<JobStore.QueuedJob> queued) {
+        java.util.Map<dev.ist.common.job.Priority, List<JobStore.QueuedJob>> lanes =
+                new java.util.EnumMap<>(dev.ist.common.job.Priority.class);
+        for (JobStore.QueuedJob j : queued) {
+            lanes.computeIfAbsent(j.lane(), l -> new ArrayList<>()).add(j);
+        }
+        return new dev.ist.common.job.LaneSchedule(schedule.weights()).interleave(lanes);
     }
 
     /**
@@ -63,10 +81,11 @@ public final class QueueEstimator {
      * shared by the pool's workers, plus its own run. A job's run is its quote times the fleet's calibration, or the
      * recent mean duration when it has no quote; unknown (null) from the first job whose run is unknown.
      */
-    private List<Queue> positions(String pool, List<String> order) {
-        Duration mean = view.throughput().meanDuration();
-        double calibration = view.throughput().quoteCalibration();
-        int workers = Math.max(1, view.throughput().liveWorkers(pool, Instant.now()));
+    private List<Queue> positions(String pool, List<JobStore.QueuedJob> order) {
+        Throughput throughput = new Throughput(store);
+        Duration mean = throughput.meanDuration();
+        double calibration = throughput.quoteCalibration();
+        int workers = Math.max(1, throughput.liveWorkers(pool, Instant.now()));
         List<Queue> out = new ArrayList<>(order.size());
         double ahead = 0;
         boolean known = true;
@@ -81,8 +100,8 @@ public final class QueueEstimator {
         return out;
     }
 
-    private Double runSeconds(String jobId, Duration mean, double calibration) {
-        Double quoted = view.find(jobId).map(s -> s.request().quotedSeconds()).orElse(null);
+    private static Double runSeconds(JobStore.QueuedJob job, Duration mean, double calibration) {
+        Double quoted = job.quotedSeconds();
         if (quoted != null && quoted > 0) {
             return quoted * calibration;
         }

@@ -1,4 +1,4 @@
-package dev.ist.gateway.view;
+package dev.ist.gateway.store;
 
 import dev.ist.common.event.EventType;
 
@@ -16,7 +16,7 @@ public enum JobState {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static JobState of(EventType type) {
+    public static JobState of(EventType type) {
         return switch (type) {
             case QUEUED -> QUEUED;
             case RUNNING, PROGRESS -> RUNNING;

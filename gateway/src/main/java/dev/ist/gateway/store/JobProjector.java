@@ -1,0 +1,258 @@
+package dev.ist.gateway.store;
+
+import dev.ist.common.TopicReaderConfig;
+import dev.ist.common.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the jobs lanes of every pool, the events and the control topic into rows. A consumer group (replicas share
+ * the partitions); each poll's records are applied in ONE database transaction together with the offsets they
+ * advance to ({@code projector_offsets}), and on assignment the consumer seeks to those stored offsets, so a crash
+ * at any point resumes exactly after the last committed record. Kafka's own commits are never used.
+ *
+ * <p>While the database is down the batch is rolled back, the partitions are rewound to the batch's first records
+ * and the loop keeps polling (the group membership stays alive) until a retry succeeds. A record that cannot be
+ * applied while the database is fine is logged once, counted and skipped (see {@link ProjectorBatch}).
+ */
+public final class JobProjector implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JobProjector.class);
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+
+    private final Topics topics;
+    private final Database db;
+    private final ProjectorBatch batch;
+    private final ProjectorMetrics metrics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Set<TopicPartition> awaitingSeek = new HashSet<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean joined;
+    private volatile boolean alive;
+    private volatile Throwable failure;
+    private Thread thread;
+    private Runnable prepareTopics = () -> { };
+
+    public JobProjector(Topics topics, Database db, JobProjection projection, ProjectorMetrics metrics,
+                        String bootstrapServers, String groupId, String clientId) {
+        this.topics = topics;
+        this.db = db;
+        this.metrics = metrics;
+        this.batch = new ProjectorBatch(topics, db, projection, metrics);
+        Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // new pools' topics are found by the subscription pattern within seconds
+        c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5000);
+        this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /** Work to do on the projector's thread before reading (creating missing topics); retried while it throws. */
+    public JobProjector preparingTopicsWith(Runnable work) {
+        this.prepareTopics = work;
+        return this;
+    }
+
+    /** Every topic the projector reads: the lanes of the default pool and of every other pool, events, control. */
+    Pattern subscription() {
+        List<String> exact = new ArrayList<>(topics.jobLanes());
+        exact.add(topics.events());
+        exact.add(topics.control());
+        StringBuilder p = new StringBuilder();
+        for (String t : exact) {
+            p.append(Pattern.quote(t)).append('|');
+        }
+        p.append(Pattern.quote(topics.jobs() + ".pool.")).append("[^.]+(\\.high|\\.low)?");
+        return Pattern.compile(p.toString());
+    }
+
+    public synchronized void start() {
+        thread = new Thread(this, "ist-job-projector");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public ProjectorMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean isAlive() {
+        return alive && failure == null;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Whether this projector has once read to the end of its partitions (or holds none once in the group). */
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    public boolean awaitCaughtUp(long timeout, TimeUnit unit) throws InterruptedException {
+        return caughtUp.await(timeout, unit);
+    }
+
+    @Override
+    public void run() {
+        alive = true;
+        try {
+            while (running) {
+                try {
+                    prepareTopics.run();
+                    break;
+                } catch (RuntimeException e) {
+                    LOG.warnf("Kafka is not usable yet, retrying: %s", e.getMessage());
+                    sleep(2000);
+                }
+            }
+            consumer.subscribe(subscription(), new SeekToStoredOffsets());
+            while (running) {
+                seekAwaited();
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty() && !batch.apply(records)) {
+                    rewind(records);
+                    sleep(RETRY_EVERY.toMillis());
+                }
+                observeLag();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                failure = e;
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.errorf(e, "the job projector stopped");
+        } finally {
+            alive = false;
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** The batch was not committed: read its records again on the next poll. */
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            if (consumer.assignment().contains(tp)) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
+        }
+    }
+
+    private void observeLag() {
+        long lag = 0;
+        boolean known = true;
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (TopicPartition tp : assigned) {
+            var l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                lag += l.getAsLong();
+            } else {
+                known = false;
+            }
+        }
+        metrics.lag(lag);
+        if (joined && known && lag == 0 && awaitingSeek.isEmpty() && caughtUp.getCount() > 0) {
+            LOG.infof("job projector caught up on %d partitions", assigned.size());
+            caughtUp.countDown();
+        }
+    }
+
+    /** Seeks partitions whose stored offsets could not be read at assignment (the database was down). */
+    private void seekAwaited() {
+        if (awaitingSeek.isEmpty()) {
+            return;
+        }
+        try {
+            Set<TopicPartition> todo = new HashSet<>(awaitingSeek);
+            todo.retainAll(consumer.assignment());
+            seekToStored(todo);
+            consumer.resume(todo);
+            awaitingSeek.clear();
+        } catch (JobStoreUnavailableException e) {
+            sleep(RETRY_EVERY.toMillis());
+        }
+    }
+
+    private void seekToStored(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> stored = db.read(c -> ProjectorOffsets.read(c, partitions));
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long next = stored.get(tp);
+            if (next == null) {
+                fresh.add(tp);
+            } else {
+                consumer.seek(tp, next);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            consumer.seekToBeginning(fresh); // an empty list would mean every assigned partition
+        }
+    }
+
+    private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joined = true;
+            if (partitions.isEmpty()) {
+                return;
+            }
+            try {
+                seekToStored(partitions);
+            } catch (JobStoreUnavailableException e) {
+                LOG.warnf("stored offsets unreadable (%s); the new partitions wait for the database", e.getMessage());
+                consumer.pause(partitions);
+                awaitingSeek.addAll(partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // nothing to commit: every applied record's offset was committed with its rows
+            awaitingSeek.removeAll(partitions);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t == null) {
+            consumer.close(Duration.ofSeconds(2));
+            return;
+        }
+        consumer.wakeup();
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
