@@ -6,7 +6,10 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Request latency as a Prometheus histogram (buckets), so dashboards can compute quantiles across replicas. */
+/**
+ * Request and job-store query latency as Prometheus histograms (buckets), so dashboards can compute quantiles across
+ * replicas.
+ */
 public class HistogramConfig {
 
     @Produces
@@ -15,7 +18,7 @@ public class HistogramConfig {
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (id.getName().equals("http.server.requests")) {
+                if (id.getName().equals("http.server.requests") || id.getName().equals("ist.jobstore.query")) {
                     return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
                 }
                 return config;

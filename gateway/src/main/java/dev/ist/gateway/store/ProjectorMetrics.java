@@ -28,6 +28,19 @@ public final class ProjectorMetrics {
         this.batch = Timer.builder("ist.projector.batch")
                 .description("One committed projector transaction (a poll's records and their offsets)")
                 .register(registry);
+        // every reason shows as 0 from the start, so rate() and the dashboard's panel work before the first skip
+        for (String reason : SKIP_REASONS) {
+            skipCounter(reason);
+        }
+    }
+
+    /** Why a record is skipped: it does not decode, or it decodes but cannot be applied. */
+    static final java.util.List<String> SKIP_REASONS = java.util.List.of("undecodable", "unappliable");
+
+    private Counter skipCounter(String reason) {
+        return Counter.builder("ist.projector.records.skipped")
+                .description("Records skipped because they cannot be applied").tag("reason", reason)
+                .register(registry);
     }
 
     void lag(long records) {
@@ -49,8 +62,7 @@ public final class ProjectorMetrics {
 
     /** A record that could not be applied and was skipped: {@code undecodable} or {@code unappliable}. */
     void skipped(String reason) {
-        Counter.builder("ist.projector.records.skipped").description("Records skipped because they cannot be applied")
-                .tag("reason", reason).register(registry).increment();
+        skipCounter(reason).increment();
     }
 
     Timer batchTimer() {
