@@ -40,13 +40,6 @@ public record MemoryModel(long lbfgsFixedBytes, double lbfgsBytesPerPixel, long 
         return new MemoryModel(539L << 20, 4230, 452L << 20, 4263, 700L << 20, 64);
     }
 
-    /** The same model with every coefficient multiplied (another device, precision, allocator). */
-    public MemoryModel scaled(double factor) {
-        return new MemoryModel((long) (lbfgsFixedBytes * factor), lbfgsBytesPerPixel * factor,
-                (long) (adamFixedBytes * factor), adamBytesPerPixel * factor, (long) (fastFixedBytes * factor),
-                fastBytesPerPixel * factor);
-    }
-
     /** L-BFGS history of {@code pairs} (s, y) pairs, per pixel. */
     public static long historyBytesPerPixel(int pairs) {
         return 2L * pairs * CHANNELS * Float.BYTES;

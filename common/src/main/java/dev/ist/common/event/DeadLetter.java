@@ -1,6 +1,5 @@
 package dev.ist.common.event;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -86,11 +85,6 @@ public record DeadLetter(int v, String jobId, String sourceTopic, int partition,
     /** {@code partition:offset}, the id operators use with {@code ist dlq}. */
     public String sourceId() {
         return partition + ":" + offset;
-    }
-
-    /** The excerpt as text, for listing (undecodable bytes are replaced). */
-    public String excerptText() {
-        return new String(Base64.getDecoder().decode(payloadBase64), StandardCharsets.UTF_8);
     }
 
     static String sha256Hex(byte[] bytes) {

@@ -34,14 +34,6 @@ public record JobLimits(
                 maxStyleScale);
     }
 
-    public JobLimits withMaxInputPixels(long v) {
-        return new JobLimits(minSize, maxSize, maxIterations, maxStyles, v, maxInputBytes, maxWeight, maxStyleScale);
-    }
-
-    public JobLimits withMaxInputBytes(long v) {
-        return new JobLimits(minSize, maxSize, maxIterations, maxStyles, maxInputPixels, v, maxWeight, maxStyleScale);
-    }
-
     /** Reads the limits from a config lookup (system properties / env via {@link dev.ist.common.IstConfig}). */
     public static JobLimits from(dev.ist.common.IstConfig config) {
         JobLimits d = defaults();

@@ -44,10 +44,6 @@ public record StorageConfig(
         return new StorageConfig(endpoint, access, secret, bucket, region, createBucket, retry, timeout);
     }
 
-    public StorageConfig withBucket(String name) {
-        return new StorageConfig(endpoint, accessKey, secretKey, name, region, createBucket, retry, timeout);
-    }
-
     public static StorageConfig from(IstConfig c) {
         RetryPolicy d = RetryPolicy.defaults();
         return new StorageConfig(

@@ -143,10 +143,6 @@ public class SseHub {
         return true;
     }
 
-    public int openStreams() {
-        return sessions.size();
-    }
-
     private void beat() {
         for (Session s : sessions) {
             s.heartbeat();

@@ -34,7 +34,6 @@ public final class Lbfgs {
     private float[] prevFlatGrad;
     private double prevLoss;
     private int nIter;
-    private int funcEvals;
     private Evaluation current;
     private String stopReason;
     private int recoveries;
@@ -42,11 +41,6 @@ public final class Lbfgs {
     public Lbfgs(Options options) {
         this.options = options;
         this.history = new LbfgsHistory(options.historySize());
-    }
-
-    /** Bytes of the full curvature history for an image of {@code floats} values (kept off the Java heap). */
-    public static long historyBytes(int historySize, long floats) {
-        return LbfgsHistory.bytesWhenFull(historySize, floats);
     }
 
     /**
@@ -62,7 +56,6 @@ public final class Lbfgs {
     /** Evaluates the starting point. */
     public Evaluation start(float[] x, Objective f) {
         current = f.evaluate(x);
-        funcEvals++;
         if (!current.isFinite()) {
             throw NonFiniteEvaluationException.atStart(current);
         }
@@ -79,10 +72,6 @@ public final class Lbfgs {
 
     public String stopReason() {
         return stopReason;
-    }
-
-    public int functionEvaluations() {
-        return funcEvals;
     }
 
     /** Non-finite evaluations stepped around so far (each a shorter retry). */
@@ -136,7 +125,6 @@ public final class Lbfgs {
         } else {
             Vectors.axpy((float) t, d, x);
             next = f.evaluate(x);
-            funcEvals++;
             next = recoverPlainStep(f, x, g, next);
         }
         current = next;
@@ -173,7 +161,6 @@ public final class Lbfgs {
                 t /= 2;
             }
             next = f.evaluate(x);
-            funcEvals++;
         }
         return next;
     }
@@ -202,7 +189,6 @@ public final class Lbfgs {
     private Evaluation directional(Objective f, float[] x, double step) {
         float[] probe = x.clone();
         Vectors.axpy((float) step, d, probe);
-        funcEvals++;
         return f.evaluate(probe);
     }
 

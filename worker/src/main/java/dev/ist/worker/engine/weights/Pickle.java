@@ -82,10 +82,6 @@ final class Pickle {
         }
     }
 
-    static boolean isNone(Object o) {
-        return o == NONE;
-    }
-
     private Object run() throws IOException {
         while (true) {
             int op = in.read();

@@ -6,19 +6,13 @@ package dev.ist.worker.runtime.fleet;
  */
 public final class FencedWriteException extends RuntimeException {
 
-    private final OwnerToken mine;
     private final OwnerToken current;
 
     public FencedWriteException(String what, OwnerToken mine, OwnerToken current) {
         super(what + " refused: job " + mine.jobId() + " attempt " + mine.attempt() + " (worker " + mine.workerId()
                 + ") was superseded by " + (current == null ? "nobody (the owner object is gone)"
                 : "attempt " + current.attempt() + " of worker " + current.workerId()));
-        this.mine = mine;
         this.current = current;
-    }
-
-    public OwnerToken mine() {
-        return mine;
     }
 
     /** The claim that superseded this one; null when the owner object vanished (e.g. expired by the janitor). */

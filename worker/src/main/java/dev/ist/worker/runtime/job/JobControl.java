@@ -39,10 +39,6 @@ public final class JobControl {
         return revoked;
     }
 
-    public boolean isShutdown() {
-        return shutdown;
-    }
-
     public boolean isHalted() {
         return halted;
     }

@@ -216,10 +216,6 @@ public final class JobConsumer implements AutoCloseable {
         return running && joined && System.nanoTime() - lastPollNanos < 30_000_000_000L;
     }
 
-    public boolean isBusy() {
-        return current != null;
-    }
-
     /** The polling thread runs (or was stopped on purpose); false means the consumer died and the process should restart. */
     public boolean isAlive() {
         return pollThread.isAlive() || !running;

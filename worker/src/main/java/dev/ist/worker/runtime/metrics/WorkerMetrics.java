@@ -153,10 +153,6 @@ public final class WorkerMetrics implements AutoCloseable {
         inProgress.decrementAndGet();
     }
 
-    public int jobsInProgress() {
-        return inProgress.get();
-    }
-
     public void succeeded(Duration duration) {
         jobs("succeeded", "none").increment();
         jobDuration.record(duration);
@@ -224,11 +220,6 @@ public final class WorkerMetrics implements AutoCloseable {
     public void recordSkipped(String reason) {
         Counter.builder("ist.worker.records.skipped").description("Jobs-topic records skipped without a dead letter")
                 .tag("reason", reason).register(registry).increment();
-    }
-
-    public double recordsSkipped(String reason) {
-        Counter c = registry.find("ist.worker.records.skipped").tag("reason", reason).counter();
-        return c == null ? 0 : c.count();
     }
 
     @Override
