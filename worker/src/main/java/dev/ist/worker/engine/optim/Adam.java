@@ -76,14 +76,11 @@ public final class Adam {
     private void move(float[] x, float sign) {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        float stepSize = (float) (lr * rateScale / bias1);
+        // ±stepSize: negation is exact, so x + (−s)·m/d is bit for bit x − s·m/d
+        float signedStep = sign * (float) (lr * rateScale / bias1);
         for (int i = 0; i < x.length; i++) {
             float denom = (float) (Math.sqrt(v[i]) / bias2Sqrt + eps);
-            if (sign < 0) {
-                x[i] -= stepSize * m[i] / denom;
-            } else {
-                x[i] += stepSize * m[i] / denom;
-            }
+            x[i] += signedStep * m[i] / denom;
         }
     }
 
