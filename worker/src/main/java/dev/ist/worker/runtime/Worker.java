@@ -32,6 +32,7 @@ import dev.ist.worker.runtime.capacity.ForwardTargets;
 import dev.ist.worker.runtime.job.JobForwarding;
 import dev.ist.worker.runtime.kafka.JobForwarder;
 import dev.ist.worker.runtime.kafka.PoolTopics;
+import dev.ist.worker.runtime.kafka.PublishedEvents;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.common.capacity.MemoryModel;
@@ -64,6 +65,8 @@ public final class Worker implements AutoCloseable {
     private static final Duration STORAGE_PROBE_EVERY = Duration.ofSeconds(5);
     /** Consecutive handler crashes on one record before it is dead-lettered (a bug, not a transient fault). */
     private static final int HANDLER_CRASHES_BEFORE_DEAD_LETTER = 3;
+    /** How far back a replayed terminal event is looked for (records of its partition since it was made). */
+    private static final int PUBLISHED_EVENT_SCAN_LIMIT = 200_000;
 
     private final WorkerConfig config;
     private final TransferEngine engine;
@@ -73,6 +76,7 @@ public final class Worker implements AutoCloseable {
     private ImageStore store;
     private ImageStore quickStore;
     private EventPublisher publisher;
+    private PublishedEvents publishedEvents;
     private ControlListener control;
     private JobConsumer consumer;
     private ManagementServer management;
@@ -121,6 +125,8 @@ public final class Worker implements AutoCloseable {
         publisher = EventPublisher.create(config.bootstrapServers(), config.workerId() + "-events", config.topics(),
                 config.publishTimeout());
         publisher.reportSkipsTo(metrics::recordSkipped);
+        publishedEvents = PublishedEvents.create(config.bootstrapServers(), config.workerId() + "-event-lookup",
+                config.topics().events(), config.publishTimeout(), PUBLISHED_EVENT_SCAN_LIMIT);
         CancelRegistry cancels = new CancelRegistry(config.cancelMemoryEntries(), config.cancelMemory(), clock);
         CancelMarker cancelMarker = new CancelMarker(quickStore, clock);
         background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -146,7 +152,7 @@ public final class Worker implements AutoCloseable {
                 new FastJobRunner(store, config.modelCacheEntries(), config.maxModelBytes())));
         FencedJobObjects objects = new FencedJobObjects(store, quickStore, clock, config.workerId());
         JobRunner runner = JobRunner.create(config, stylizers, objects, objects,
-                new InputFetcher(store, config.limits()), JobEvents.of(publisher), cancels::isCancelled,
+                new InputFetcher(store, config.limits()), JobEvents.of(publisher, publishedEvents), cancels::isCancelled,
                 () -> control.awaitCaughtUp(config.controlSyncTimeout()), JobMemoryCheck.of(memoryPreflight()),
                 metrics, clock, forwarding());
         // only this worker's pool's lanes: a job routed to another pool is never taken here
@@ -331,6 +337,9 @@ public final class Worker implements AutoCloseable {
         }
         if (control != null) {
             control.close();
+        }
+        if (publishedEvents != null) {
+            publishedEvents.close();
         }
         if (publisher != null) {
             publisher.close();

@@ -8,6 +8,7 @@ import dev.ist.common.event.JobEvent;
 import dev.ist.common.storage.StorageException;
 import dev.ist.worker.runtime.fleet.FencedWriteException;
 import dev.ist.worker.runtime.kafka.EventPublisher.PublishException;
+import dev.ist.worker.runtime.kafka.PublishedEvents;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -122,6 +123,19 @@ final class TerminalPublisher {
             // the marker is stored: a redelivery re-publishes it once storage answers
             LOG.warn("owner of job {} not confirmed before its terminal event: {}", event.jobId(), e.getMessage());
             return JobOutcome.redeliver("owner check failed: " + e.getMessage());
+        }
+        try {
+            if (!count && events.isPublished(event)) {
+                // the event was acknowledged but the offset commit was lost: a second copy would be a duplicate
+                LOG.info("terminal event {} #{} of job {} is already on the events topic; committing", event.type(),
+                        event.seq(), event.jobId());
+                objects.deleteCheckpoint(event.jobId());
+                return JobOutcome.commit("already published " + event.type() + " " + event.jobId());
+            }
+        } catch (PublishedEvents.LookupException e) {
+            LOG.warn("could not tell whether the terminal event of job {} is published: {}", event.jobId(),
+                    e.getMessage());
+            return JobOutcome.redeliver("events topic look-up failed: " + e.getMessage());
         }
         try {
             events.publishAndWait(event);

@@ -59,6 +59,11 @@ final class JobRunnerFakes {
             deadLetters.add(letter);
         }
 
+        @Override
+        public synchronized boolean isPublished(JobEvent terminal) {
+            return acknowledged.contains(terminal);
+        }
+
         synchronized List<JobEvent> terminals() {
             return List.copyOf(acknowledged);
         }

@@ -163,6 +163,21 @@ class JobRunnerTest {
     }
 
     @Test
+    void aRedeliveryAfterALostCommitDoesNotPublishASecondCopyOfTheTerminalEvent() {
+        FakeStylizer stylizer = finishing();
+        JobRunner runner = runner(stylizer);
+        JobRequest request = request();
+
+        assertEquals(Action.COMMIT, runner.handle(record(request), new JobControl()).action());
+        // the commit was lost (broker restart): the same record comes back
+        JobOutcome again = runner.handle(record(request), new JobControl());
+
+        assertEquals(Action.COMMIT, again.action());
+        assertEquals(1, events.terminals().size(), "one terminal event on the topic: " + events.terminals());
+        assertEquals(1, stylizer.runs);
+    }
+
+    @Test
     void alreadyFinishedJobRepublishesItsStoredTerminalEventAndCommits() {
         FakeStylizer stylizer = finishing();
         JobRequest request = request();
