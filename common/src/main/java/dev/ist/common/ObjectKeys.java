@@ -50,6 +50,41 @@ public final class ObjectKeys {
         return JOBS_PREFIX + jobId + "/";
     }
 
+    /** The fence: which worker attempt owns the job (compare-and-set on its ETag). */
+    public static String owner(String jobId) {
+        return jobPrefix(jobId) + "owner";
+    }
+
+    /** How many attempts started the job (the crash-loop guard). */
+    public static String attempts(String jobId) {
+        return jobPrefix(jobId) + "attempts";
+    }
+
+    /** A cancel recorded durably (the control topic's memory is bounded; this marker is not). */
+    public static String cancelled(String jobId) {
+        return jobPrefix(jobId) + "cancelled";
+    }
+
+    /** Where the delivery records of a job's webhooks live. */
+    public static String webhooks(String jobId) {
+        return jobPrefix(jobId) + "webhooks/";
+    }
+
+    /** One webhook delivery record; {@code webhookId} is an id the gateway made (letters, digits, '_'). */
+    public static String webhook(String jobId, String webhookId) {
+        if (webhookId == null || !webhookId.matches("[A-Za-z0-9_]{1,128}")) {
+            throw new IllegalArgumentException("not a webhook delivery id: " + webhookId);
+        }
+        return webhooks(jobId) + webhookId + ".json";
+    }
+
+    /**
+     * The objects that outlive a job's data when it expires: they make its history (finished, cancelled, owned,
+     * attempted) durable. Names relative to {@link #jobPrefix}.
+     */
+    public static final java.util.Set<String> DURABLE_JOB_OBJECTS =
+            java.util.Set.of("terminal.json", "owner", "attempts", "cancelled", "expired");
+
     /** Written by the storage janitor once a finished job's result, previews and manifest are deleted. */
     public static String expired(String jobId) {
         return jobPrefix(jobId) + "expired";

@@ -98,4 +98,23 @@ class ObjectKeysTest {
         assertFalse(ObjectKeys.isModelName(name));
         assertThrows(IllegalArgumentException.class, () -> ObjectKeys.model(name));
     }
+
+    @Test
+    void fleetMarkersAndWebhookRecordsLiveUnderTheJobPrefix() {
+        String prefix = "jobs/" + JOB + "/";
+        assertEquals(prefix + "owner", ObjectKeys.owner(JOB));
+        assertEquals(prefix + "attempts", ObjectKeys.attempts(JOB));
+        assertEquals(prefix + "cancelled", ObjectKeys.cancelled(JOB));
+        assertEquals(prefix + "webhooks/msg_1_2.json", ObjectKeys.webhook(JOB, "msg_1_2"));
+        assertEquals(java.util.Set.of(ObjectKeys.terminalMarker(JOB), ObjectKeys.owner(JOB), ObjectKeys.attempts(JOB),
+                        ObjectKeys.cancelled(JOB), ObjectKeys.expired(JOB)),
+                ObjectKeys.DURABLE_JOB_OBJECTS.stream().map(prefix::concat).collect(java.util.stream.Collectors.toSet()),
+                "the objects kept when a job expires are the ones these builders name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "../x", "a/b", "a.json"})
+    void webhookRecordKeysRefuseIdsThatAreNotSafeKeySegments(String id) {
+        assertThrows(IllegalArgumentException.class, () -> ObjectKeys.webhook(JOB, id));
+    }
 }

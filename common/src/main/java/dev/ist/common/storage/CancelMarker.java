@@ -29,7 +29,7 @@ public final class CancelMarker {
     }
 
     public static String key(String jobId) {
-        return ObjectKeys.jobPrefix(jobId) + "cancelled";
+        return ObjectKeys.cancelled(jobId);
     }
 
     /** Records the cancel (idempotent: a second cancel rewrites the same facts). */

@@ -30,7 +30,7 @@ public final class WebhookLog {
     }
 
     static String key(String jobId, String webhookId) {
-        return ObjectKeys.jobPrefix(jobId) + "webhooks/" + webhookId + ".json";
+        return ObjectKeys.webhook(jobId, webhookId);
     }
 
     void save(WebhookDelivery d) {
@@ -57,7 +57,7 @@ public final class WebhookLog {
     /** A job's deliveries in event order. */
     public List<WebhookDelivery> forJob(String jobId) {
         List<WebhookDelivery> out = new ArrayList<>();
-        for (String key : store.list(ObjectKeys.jobPrefix(jobId) + "webhooks/")) {
+        for (String key : store.list(ObjectKeys.webhooks(jobId))) {
             String name = key.substring(key.lastIndexOf('/') + 1);
             if (name.endsWith(".json")) {
                 find(jobId, name.substring(0, name.length() - 5)).ifPresent(out::add);

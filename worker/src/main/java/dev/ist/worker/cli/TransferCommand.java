@@ -1,5 +1,6 @@
 package dev.ist.worker.cli;
 
+import dev.ist.worker.download.HttpWeightsDownload;
 import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.Optimizer;
@@ -280,7 +281,7 @@ public final class TransferCommand implements Callable<Integer> {
         } else if (weightsFile != null) {
             w = WeightsLoader.load(weightsFile, p);
         } else {
-            w = WeightsLoader.load(WeightsResolver.fromSettings().resolve(), p);
+            w = WeightsLoader.load(WeightsResolver.fromSettings(new HttpWeightsDownload()).resolve(), p);
         }
         return p == null ? w : w.withPreprocessing(p);
     }

@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime;
 
+import dev.ist.worker.download.HttpWeightsDownload;
 import dev.ist.common.IstConfig;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.Vgg19Weights;
@@ -77,6 +78,6 @@ public final class WorkerMain {
         if (config.weightsPath().isPresent()) {
             return WeightsLoader.load(Path.of(config.weightsPath().get()), null);
         }
-        return WeightsLoader.load(WeightsResolver.fromSettings().resolve(), null);
+        return WeightsLoader.load(WeightsResolver.fromSettings(new HttpWeightsDownload()).resolve(), null);
     }
 }

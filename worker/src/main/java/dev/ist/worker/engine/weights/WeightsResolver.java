@@ -5,15 +5,10 @@ import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.WeightsException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +18,8 @@ import java.util.List;
  * {@code ~/.keras/models}: the file {@code keras.applications.vgg19.VGG19(weights='imagenet', include_top=False)}
  * leaves there, verified against the MD5 Keras itself pins it with), then a download from the official URL into the IST
  * cache, verified against the hash prefix in the file name. Never falls back to random weights.
+ *
+ * <p>The download itself goes through a {@link WeightsDownload} (HTTP lives outside the engine).
  *
  * <p>Settings: {@code ist.weights.cache-dir} (default {@code ~/.cache/ist/weights}),
  * {@code ist.weights.url} (default torchvision's URL), {@code ist.weights.offline} (no download).
@@ -46,13 +43,16 @@ public final class WeightsResolver {
     private final boolean offline;
     private final List<Path> extraDirs;
     private final KerasCache keras;
+    private final WeightsDownload download;
 
-    public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs) {
-        this(cacheDir, url, offline, extraDirs, null);
+    public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs, WeightsDownload download) {
+        this(cacheDir, url, offline, extraDirs, null, download);
     }
 
     /** @param keras Keras' cache to look in after {@code extraDirs}, or null for none */
-    public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs, KerasCache keras) {
+    public WeightsResolver(Path cacheDir, URI url, boolean offline, List<Path> extraDirs, KerasCache keras,
+                           WeightsDownload download) {
+        this.download = download;
         this.cacheDir = cacheDir;
         this.url = url;
         this.offline = offline;
@@ -60,20 +60,20 @@ public final class WeightsResolver {
         this.keras = keras;
     }
 
-    public static WeightsResolver fromSettings() {
+    public static WeightsResolver fromSettings(WeightsDownload download) {
         return fromSettings(Path.of(System.getProperty("user.home")), System.getenv("TORCH_HOME"),
-                System.getenv("KERAS_HOME"));
+                System.getenv("KERAS_HOME"), download);
     }
 
     /** The settings' resolver for a home folder and the TORCH_HOME / KERAS_HOME variables (null = unset). */
-    static WeightsResolver fromSettings(Path home, String torchHome, String kerasHome) {
+    static WeightsResolver fromSettings(Path home, String torchHome, String kerasHome, WeightsDownload download) {
         Path cache = Path.of(Settings.get("ist.weights.cache-dir", home.resolve(".cache/ist/weights").toString()));
         Path torchCache = torchHome != null ? Path.of(torchHome, "hub", "checkpoints")
                 : home.resolve(".cache/torch/hub/checkpoints");
         Path kerasModels = (kerasHome != null ? Path.of(kerasHome) : home.resolve(".keras")).resolve("models");
         return new WeightsResolver(cache, URI.create(Settings.get("ist.weights.url", DEFAULT_URL)),
                 Settings.getBoolean("ist.weights.offline", false), List.of(torchCache),
-                new KerasCache(kerasModels, KERAS_NOTOP_MD5));
+                new KerasCache(kerasModels, KERAS_NOTOP_MD5), download);
     }
 
     public String fileName() {
@@ -131,16 +131,10 @@ public final class WeightsResolver {
         try {
             Files.createDirectories(cacheDir);
             tmp = Files.createTempFile(cacheDir, fileName(), ".part");
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(url).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new WeightsException("downloading VGG19 weights from " + url + " failed with HTTP "
-                            + response.statusCode() + " (looked locally in " + tried + ")");
-                }
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                download.copy(url, tmp);
+            } catch (WeightsException e) {
+                throw new WeightsException(e.getMessage() + " (looked locally in " + tried + ")", e);
             }
             String expected = WeightsLoader.expectedHashPrefix(fileName());
             String actual = WeightsLoader.sha256(tmp);

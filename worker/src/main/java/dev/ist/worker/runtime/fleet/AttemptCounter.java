@@ -49,7 +49,7 @@ public final class AttemptCounter {
     }
 
     public static String key(String jobId) {
-        return ObjectKeys.jobPrefix(jobId) + "attempts";
+        return ObjectKeys.attempts(jobId);
     }
 
     /** Bumps the counters for a new attempt by {@code workerId} and returns them (the new attempt included). */

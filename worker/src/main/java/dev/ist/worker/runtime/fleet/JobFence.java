@@ -43,7 +43,7 @@ public final class JobFence {
     }
 
     public static String ownerKey(String jobId) {
-        return ObjectKeys.jobPrefix(jobId) + "owner";
+        return ObjectKeys.owner(jobId);
     }
 
     /** Makes the caller the job's owner: attempt = previous + 1. Throws FencedWriteException when a race was lost. */

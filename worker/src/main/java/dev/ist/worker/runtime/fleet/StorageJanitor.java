@@ -38,7 +38,7 @@ public final class StorageJanitor {
     private static final Logger LOG = LoggerFactory.getLogger(StorageJanitor.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Kept when a job's data expires: they are what make the job's history (finished, cancelled) durable. */
-    private static final Set<String> KEPT = Set.of("terminal.json", "owner", "attempts", "cancelled", "expired");
+    private static final Set<String> KEPT = ObjectKeys.DURABLE_JOB_OBJECTS;
 
     /** What one sweep did. */
     public record Sweep(int jobsExpired, int objectsDeleted, int inputsDeleted, int jobsSeen) {

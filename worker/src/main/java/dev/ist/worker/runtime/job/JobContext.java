@@ -1,7 +1,6 @@
 package dev.ist.worker.runtime.job;
 
 import dev.ist.common.job.JobRequest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +10,7 @@ import java.util.Map;
 /** One job's bookkeeping while the stages handle it: the message, the stop flags, what is known so far, timings. */
 final class JobContext {
 
-    final ConsumerRecord<String, byte[]> record;
+    final JobMessage record;
     final JobControl control;
     final long receivedNanos = System.nanoTime();
     final Instant receivedAt;
@@ -26,7 +25,7 @@ final class JobContext {
     /** Admission claimed the job: its writes are fenced and its attempt is counted. */
     boolean claimed;
 
-    JobContext(ConsumerRecord<String, byte[]> record, JobControl control, Instant receivedAt) {
+    JobContext(JobMessage record, JobControl control, Instant receivedAt) {
         this.record = record;
         this.control = control;
         this.receivedAt = receivedAt;

@@ -1,7 +1,6 @@
 package dev.ist.worker.runtime.job;
 
 import dev.ist.common.job.JobRequest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.Optional;
 
@@ -34,7 +33,7 @@ public interface JobForwarding {
      *
      * @throws ForwardException when the send was not acknowledged: nothing may be committed
      */
-    void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
+    void forward(JobMessage record, JobRequest request, Target target, String why)
             throws ForwardException;
 
     /** No other pool is ever known: every job that does not fit FAILS (tests, a worker without a fleet view). */
@@ -51,7 +50,7 @@ public interface JobForwarding {
             }
 
             @Override
-            public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
+            public void forward(JobMessage record, JobRequest request, Target target, String why)
                     throws ForwardException {
                 throw new ForwardException("forwarding is off", null);
             }

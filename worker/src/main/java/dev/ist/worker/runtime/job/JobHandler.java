@@ -1,9 +1,7 @@
 package dev.ist.worker.runtime.job;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 /** Runs one message of the jobs topic to its end on the job thread and says what to do with its offset. */
 @FunctionalInterface
 public interface JobHandler {
-    JobOutcome handle(ConsumerRecord<String, byte[]> record, JobControl control);
+    JobOutcome handle(JobMessage record, JobControl control);
 }

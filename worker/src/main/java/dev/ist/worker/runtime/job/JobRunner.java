@@ -4,7 +4,6 @@ import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobValidator;
 import dev.ist.worker.runtime.WorkerConfig;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ public final class JobRunner implements JobHandler {
     }
 
     @Override
-    public JobOutcome handle(ConsumerRecord<String, byte[]> record, JobControl control) {
+    public JobOutcome handle(JobMessage record, JobControl control) {
         JobContext job = new JobContext(record, control, clock.instant());
         try {
             JobOutcome outcome = run(job);

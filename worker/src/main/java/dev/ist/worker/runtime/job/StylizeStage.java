@@ -212,7 +212,7 @@ final class StylizeStage {
                     fit.message());
             return new Failed(ErrorCode.TOO_LARGE_FOR_WORKER, fit.message());
         }
-        int forwards = forwardsOf(job.record);
+        int forwards = job.record.forwards();
         if (forwards >= forwarding.maxForwards()) {
             LOG.warn("job {} refused by the memory preflight; pool {} should fit it, but it was forwarded {} times "
                     + "already: {}", job.jobId, target.get().pool(), forwards, fit.message());
@@ -220,11 +220,6 @@ final class StylizeStage {
                     + forwards + " times already (pool " + target.get().pool() + " is advertised to fit it)");
         }
         return new Forward(target.get(), fit.message());
-    }
-
-    private static int forwardsOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record) {
-        org.apache.kafka.common.header.Header h = record.headers().lastHeader(dev.ist.common.capacity.JobForwards.HEADER);
-        return h == null ? 0 : dev.ist.common.capacity.JobForwards.parse(h.value());
     }
 
     private static Failed refused(InvalidSpecException e) {

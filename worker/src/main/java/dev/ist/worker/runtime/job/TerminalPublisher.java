@@ -10,7 +10,6 @@ import dev.ist.worker.runtime.fleet.FencedWriteException;
 import dev.ist.worker.runtime.kafka.EventPublisher.PublishException;
 import dev.ist.worker.runtime.kafka.PublishedEvents;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +88,7 @@ final class TerminalPublisher {
 
     /** Not even a request: dead-letter it, and tell the job's watchers when the message key names a job. */
     JobOutcome rejectUndecodable(JobContext job, ErrorCode code, String message) {
-        ConsumerRecord<String, byte[]> r = job.record;
+        JobMessage r = job.record;
         job.jobId = ObjectKeys.isJobId(r.key()) ? r.key() : null;
         LOG.warn("message {}-{}@{} dead-lettered: {}", r.topic(), r.partition(), r.offset(), message);
         try {
@@ -157,7 +156,7 @@ final class TerminalPublisher {
     }
 
     private void deadLetter(JobContext job, ErrorCode code, String reason) throws PublishException {
-        ConsumerRecord<String, byte[]> r = job.record;
+        JobMessage r = job.record;
         events.deadLetter(DeadLetter.of(job.jobId, r.topic(), r.partition(), r.offset(), clock.instant(), workerId,
                 code, reason, r.value()));
         metrics.deadLetter(code);

@@ -300,7 +300,7 @@ public final class JobConsumer implements AutoCloseable {
         consumer.pause(consumer.assignment());
         jobThread.execute(() -> {
             try {
-                outcome.complete(handler.handle(record, control));
+                outcome.complete(handler.handle(JobMessages.of(record), control));
                 crashes.clear(tp, record.offset());
             } catch (Throwable t) {
                 outcome.complete(handlerCrashed(record, tp, t));

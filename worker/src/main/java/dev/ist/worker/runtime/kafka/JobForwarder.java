@@ -9,10 +9,9 @@ import dev.ist.common.event.JobEvent;
 import dev.ist.common.job.JobRequest;
 import dev.ist.worker.runtime.capacity.ForwardTargets;
 import dev.ist.worker.runtime.job.JobForwarding;
+import dev.ist.worker.runtime.job.JobMessage;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,19 +58,19 @@ public final class JobForwarder implements JobForwarding {
     }
 
     @Override
-    public void forward(ConsumerRecord<String, byte[]> record, JobRequest request, Target target, String why)
+    public void forward(JobMessage record, JobRequest request, Target target, String why)
             throws ForwardException {
         String pool = target.pool();
         // re-quoted for the pool it will wait in: the queue ETAs there add up its quote
         JobRequest moved = request.withPool(pool).withQuotedSeconds(target.quotedSeconds());
         String topic = topics.forPool(pool).jobs(moved.lane());
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), codec.encode(moved));
-        for (Header h : record.headers()) {
+        for (JobMessage.Header h : record.headers()) {
             if (!JobForwards.HEADER.equals(h.key())) {
-                out.headers().add(h);
+                out.headers().add(h.key(), h.value());
             }
         }
-        int forwards = forwardsOf(record) + 1;
+        int forwards = record.forwards() + 1;
         out.headers().add(JobForwards.HEADER, JobForwards.encode(forwards));
         try {
             publisher.sendAndWait(out, "job " + request.jobId() + " forwarded to " + topic);
@@ -84,11 +83,5 @@ public final class JobForwarder implements JobForwarding {
         LOG.info("job {} {}", request.jobId(), note);
         publisher.publish(new JobEvent(JobEvent.SCHEMA_VERSION, request.jobId(), 0, clock.instant(), workerId,
                 EventType.QUEUED, null, null, null, new Failure(null, note), null));
-    }
-
-    /** How many times the record was forwarded before ({@link JobForwards#HEADER}). */
-    public static int forwardsOf(ConsumerRecord<String, byte[]> record) {
-        Header h = record.headers().lastHeader(JobForwards.HEADER);
-        return h == null ? 0 : JobForwards.parse(h.value());
     }
 }

@@ -27,6 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the resolver.
  */
 class KerasH5ReaderTest {
+
+    /** Keras' cache is a local file: none of these cases may reach for the network. */
+    private static final WeightsDownload NO_DOWNLOAD = (url, target) -> {
+        throw new AssertionError("no download expected, asked for " + url);
+    };
     @TempDir
     Path dir;
 
@@ -83,7 +88,7 @@ class KerasH5ReaderTest {
         Path file = Files.copy(Fixtures.path("tiny-vgg19-keras.h5"), models.resolve(WeightsResolver.KERAS_NOTOP_FILE));
         WeightsResolver resolver = new WeightsResolver(dir.resolve("ist-cache"), URI.create(WeightsResolver.DEFAULT_URL),
                 true, List.of(dir.resolve("torch")), new WeightsResolver.KerasCache(home.resolve(".keras/models"),
-                WeightsLoader.md5(file)));
+                WeightsLoader.md5(file)), NO_DOWNLOAD);
         assertEquals(file, resolver.resolve());
         Vgg19Weights w = resolver.load();
         assertEquals(Preprocessing.CAFFE, w.preprocessing());
@@ -96,7 +101,7 @@ class KerasH5ReaderTest {
         Path models = Files.createDirectories(home.resolve(".keras/models"));
         Path file = Files.copy(Fixtures.path("tiny-vgg19-keras.h5"), models.resolve(WeightsResolver.KERAS_NOTOP_FILE));
         // the settings' resolver for that home pins Keras' published MD5, which the tiny fixture cannot have
-        WeightsResolver resolver = WeightsResolver.fromSettings(home, null, null);
+        WeightsResolver resolver = WeightsResolver.fromSettings(home, null, null, NO_DOWNLOAD);
         WeightsException e = assertThrows(WeightsException.class, resolver::resolve);
         assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains(file.toString())
                 && e.getMessage().contains(WeightsResolver.KERAS_NOTOP_MD5)
@@ -109,7 +114,7 @@ class KerasH5ReaderTest {
         Path models = Files.createDirectories(kerasHome.resolve("models"));
         Files.copy(Fixtures.path("tiny-vgg19-keras.h5"), models.resolve(WeightsResolver.KERAS_NOTOP_FILE));
         WeightsException e = assertThrows(WeightsException.class,
-                () -> WeightsResolver.fromSettings(dir.resolve("home"), null, kerasHome.toString()).resolve());
+                () -> WeightsResolver.fromSettings(dir.resolve("home"), null, kerasHome.toString(), NO_DOWNLOAD).resolve());
         assertTrue(e.getMessage().contains(models.toString()), e.getMessage());
     }
 }

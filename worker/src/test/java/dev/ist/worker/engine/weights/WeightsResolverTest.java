@@ -1,6 +1,7 @@
 package dev.ist.worker.engine.weights;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.ist.worker.download.HttpWeightsDownload;
 import dev.ist.worker.engine.Fixtures;
 import dev.ist.worker.engine.WeightsException;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Download-and-cache against a real local HTTP server, and the offline error path. */
 class WeightsResolverTest {
+    private static final WeightsDownload HTTP = new HttpWeightsDownload();
     @TempDir
     Path dir;
     private HttpServer server;
@@ -65,7 +67,8 @@ class WeightsResolverTest {
     @Test
     void downloadsVerifiesAndCachesTheWeights() {
         Path cache = dir.resolve("cache");
-        WeightsResolver resolver = new WeightsResolver(cache, url(goodName), false, List.of());
+        WeightsResolver resolver = new WeightsResolver(cache, url(goodName), false, List.of(),
+                HTTP);
         Path file = resolver.resolve();
         assertEquals(cache.resolve(goodName), file);
         assertEquals(16, WeightsLoader.load(file, null).usableConvCount());
@@ -77,7 +80,8 @@ class WeightsResolverTest {
     void findsTheFileInTorchvisionsCacheWithoutDownloading() throws IOException {
         Path torchCache = Files.createDirectories(dir.resolve("torch"));
         Files.write(torchCache.resolve(goodName), body);
-        WeightsResolver resolver = new WeightsResolver(dir.resolve("cache"), url(goodName), true, List.of(torchCache));
+        WeightsResolver resolver = new WeightsResolver(dir.resolve("cache"), url(goodName), true, List.of(torchCache),
+                HTTP);
         assertEquals(torchCache.resolve(goodName), resolver.resolve());
         assertEquals(0, downloads.get());
     }
@@ -85,7 +89,8 @@ class WeightsResolverTest {
     @Test
     void aDownloadWithTheWrongHashIsRejectedAndNotCached() {
         Path cache = dir.resolve("cache");
-        WeightsResolver resolver = new WeightsResolver(cache, url("tiny-vgg19-deadbeef.pth"), false, List.of());
+        WeightsResolver resolver = new WeightsResolver(cache, url("tiny-vgg19-deadbeef.pth"), false, List.of(),
+                HTTP);
         WeightsException e = assertThrows(WeightsException.class, resolver::resolve);
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
         assertFalse(Files.exists(cache.resolve("tiny-vgg19-deadbeef.pth")));
@@ -94,7 +99,8 @@ class WeightsResolverTest {
     @Test
     void offlineWithoutAFileNamesThePlacesLookedIn() {
         Path cache = dir.resolve("cache");
-        WeightsResolver resolver = new WeightsResolver(cache, URI.create(WeightsResolver.DEFAULT_URL), true, List.of());
+        WeightsResolver resolver = new WeightsResolver(cache, URI.create(WeightsResolver.DEFAULT_URL), true, List.of(),
+                HTTP);
         WeightsException e = assertThrows(WeightsException.class, resolver::resolve);
         assertTrue(e.getMessage().contains(cache.resolve("vgg19-dcbb9e9d.pth").toString()), e.getMessage());
     }
@@ -106,7 +112,8 @@ class WeightsResolverTest {
             closedPort = s.getLocalPort();
         }
         URI unreachable = URI.create("http://127.0.0.1:" + closedPort + "/models/vgg19-dcbb9e9d.pth");
-        WeightsResolver resolver = new WeightsResolver(dir.resolve("cache"), unreachable, false, List.of());
+        WeightsResolver resolver = new WeightsResolver(dir.resolve("cache"), unreachable, false, List.of(),
+                HTTP);
         WeightsException e = assertThrows(WeightsException.class, resolver::resolve);
         assertTrue(e.getMessage().contains(unreachable.toString()), e.getMessage());
     }

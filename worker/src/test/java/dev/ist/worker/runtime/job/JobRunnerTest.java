@@ -21,7 +21,6 @@ import dev.ist.worker.runtime.job.JobRunnerFakes.FakeObjects;
 import dev.ist.worker.runtime.job.JobRunnerFakes.FakeOwnership;
 import dev.ist.worker.runtime.job.JobRunnerFakes.FakeStylizer;
 import dev.ist.worker.runtime.metrics.WorkerMetrics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,8 +107,8 @@ class JobRunnerTest {
         return request(JobOptions.builder().size(64).iterations(ITERATIONS).build());
     }
 
-    private static ConsumerRecord<String, byte[]> record(JobRequest request) {
-        return new ConsumerRecord<>("ist.jobs", 0, 7L, request.jobId(), JsonCodec.shared().encode(request));
+    private static JobMessage record(JobRequest request) {
+        return new JobMessage("ist.jobs", 0, 7L, request.jobId(), JsonCodec.shared().encode(request));
     }
 
     private static long terminalSeq() {
@@ -405,7 +404,7 @@ class JobRunnerTest {
     @Test
     void undecodableMessageWithAJobIdKeyIsDeadLetteredAndFailsThatJob() {
         String jobId = UUID.randomUUID().toString();
-        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("ist.jobs", 0, 3L, jobId,
+        JobMessage garbage = new JobMessage("ist.jobs", 0, 3L, jobId,
                 "{not json".getBytes(StandardCharsets.UTF_8));
 
         JobOutcome outcome = runner(finishing()).handle(garbage, new JobControl());
@@ -420,7 +419,7 @@ class JobRunnerTest {
 
     @Test
     void undecodableMessageWithoutAJobIdIsOnlyDeadLettered() {
-        ConsumerRecord<String, byte[]> garbage = new ConsumerRecord<>("ist.jobs", 0, 3L, "not-a-job",
+        JobMessage garbage = new JobMessage("ist.jobs", 0, 3L, "not-a-job",
                 new byte[] {1, 2, 3});
 
         JobOutcome outcome = runner(finishing()).handle(garbage, new JobControl());

@@ -2,6 +2,7 @@ package dev.ist.worker.runtime.kafka;
 
 import dev.ist.worker.runtime.job.JobControl;
 import dev.ist.worker.runtime.job.JobOutcome;
+import dev.ist.worker.runtime.job.JobMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -43,7 +44,7 @@ class JobConsumerRebalanceTest {
     };
     private JobConsumer jobs;
 
-    private JobConsumer start(java.util.function.BiFunction<ConsumerRecord<String, byte[]>, JobControl, JobOutcome> h) {
+    private JobConsumer start(java.util.function.BiFunction<JobMessage, JobControl, JobOutcome> h) {
         JobConsumer.Settings settings = new JobConsumer.Settings("unused:9092", "g", "c", TOPIC, Duration.ofMillis(10),
                 Duration.ofSeconds(6), Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5));
         jobs = new JobConsumer(settings, mock, h::apply);
