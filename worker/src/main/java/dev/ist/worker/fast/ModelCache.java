@@ -1,7 +1,7 @@
 package dev.ist.worker.fast;
 
 import dev.ist.common.model.InvalidModelException;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,10 +18,10 @@ public final class ModelCache implements AutoCloseable {
     /** Loads a model's bytes into a network; called outside no lock but the cache's. */
     @FunctionalInterface
     public interface Loader {
-        OnnxStylizer load() throws InvalidModelException;
+        OnnxStyleNetwork load() throws InvalidModelException;
     }
 
-    private record Entry(String version, OnnxStylizer stylizer) {
+    private record Entry(String version, OnnxStyleNetwork stylizer) {
     }
 
     private final int maxEntries;
@@ -36,7 +36,7 @@ public final class ModelCache implements AutoCloseable {
     }
 
     /** The network of {@code name} at {@code version}, loaded with {@code loader} when absent or of another version. */
-    public synchronized OnnxStylizer get(String name, String version, Loader loader) throws InvalidModelException {
+    public synchronized OnnxStyleNetwork get(String name, String version, Loader loader) throws InvalidModelException {
         Entry e = entries.get(name);
         if (e != null && Objects.equals(e.version(), version)) {
             return e.stylizer();
@@ -45,7 +45,7 @@ public final class ModelCache implements AutoCloseable {
             entries.remove(name);
             e.stylizer().close();
         }
-        OnnxStylizer loaded = loader.load();
+        OnnxStyleNetwork loaded = loader.load();
         loads++;
         entries.put(name, new Entry(version, loaded));
         Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();

@@ -4,7 +4,7 @@ import dev.ist.common.ObjectKeys;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.model.InvalidModelException;
 import dev.ist.common.model.ModelInfo;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.ObjectNotFoundException;
 import dev.ist.common.storage.ObjectTooLargeException;
@@ -21,7 +21,7 @@ import java.util.Optional;
 public final class ModelStore {
 
     /** A loaded model and what the registry says about it. */
-    public record Loaded(ModelInfo info, OnnxStylizer stylizer) {
+    public record Loaded(ModelInfo info, OnnxStyleNetwork stylizer) {
     }
 
     private final ImageStore store;
@@ -43,13 +43,13 @@ public final class ModelStore {
         }
         String version = object.get().etag() + "/" + info.sha256();
         try {
-            OnnxStylizer stylizer = cache.get(name, version, () -> {
+            OnnxStyleNetwork stylizer = cache.get(name, version, () -> {
                 byte[] bytes = store.get(ObjectKeys.model(name), maxModelBytes);
                 if (info.sha256() != null && !info.sha256().equals(ImageStore.sha256Hex(bytes))) {
                     throw new InvalidModelException("the stored ONNX file does not match the registered digest "
                             + info.sha256() + " (being replaced?)");
                 }
-                return OnnxStylizer.load(name, bytes);
+                return OnnxStyleNetwork.load(name, bytes);
             });
             return new Loaded(info, stylizer);
         } catch (InvalidModelException e) {

@@ -8,7 +8,7 @@ import dev.ist.common.storage.CancelMarker;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageConfig;
 import dev.ist.common.job.JobMode;
-import dev.ist.worker.fast.FastJobRunner;
+import dev.ist.worker.fast.FastStyleEngine;
 import dev.ist.worker.runtime.job.FastStylizer;
 import dev.ist.worker.runtime.job.InputFetcher;
 import dev.ist.worker.runtime.job.JobEvents;
@@ -149,7 +149,7 @@ public final class Worker implements AutoCloseable {
         stylizers.put(JobMode.OPTIMIZE, new OptimiseStylizer(engine,
                 new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics));
         stylizers.put(JobMode.FAST, new FastStylizer(
-                new FastJobRunner(store, config.modelCacheEntries(), config.maxModelBytes())));
+                new FastStyleEngine(store, config.modelCacheEntries(), config.maxModelBytes())));
         FencedJobObjects objects = new FencedJobObjects(store, quickStore, clock, config.workerId());
         JobRunner runner = JobRunner.create(config, stylizers, objects, objects,
                 new InputFetcher(store, config.limits()), JobEvents.of(publisher, publishedEvents), cancels::isCancelled,

@@ -1,7 +1,7 @@
 package dev.ist.worker.fast;
 
 import dev.ist.common.model.ModelInfo;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import dev.ist.testkit.TestImages;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.runtime.FastJobPathBench;
@@ -41,7 +41,7 @@ public final class FastBench {
         ModelInfo tiled = new ModelInfo("bench-tiny", "bench", 16, 512, 1, 512, 64, 255.0, null, null, null)
                 .withDefaults();
         double direct512;
-        try (OnnxStylizer net = OnnxStylizer.load("bench-tiny", onnx)) {
+        try (OnnxStyleNetwork net = OnnxStyleNetwork.load("bench-tiny", onnx)) {
             direct512 = direct(net, whole, 512, runs, "512x512, one pass");
             direct(net, whole, 1024, Math.max(2, runs / 2), "1024x1024, one pass");
             direct(net, tiled, 1024, Math.max(2, runs / 2), "1024x1024, 512 px tiles, overlap 64");
@@ -58,14 +58,14 @@ public final class FastBench {
         }
     }
 
-    /** Mean milliseconds per image of {@link FastJobRunner#stylize} (scale, tiles, clamp) on a noise image. */
-    private static double direct(OnnxStylizer net, ModelInfo info, int side, int runs, String label) {
+    /** Mean milliseconds per image of {@link FastStyleEngine#stylize} (scale, tiles, clamp) on a noise image. */
+    private static double direct(OnnxStyleNetwork net, ModelInfo info, int side, int runs, String label) {
         float[] chw = ImageOps.toChw(TestImages.noise(side, side, 5));
-        FastJobRunner.stylize(net, info, chw, side, side); // warm-up
-        FastJobRunner.stylize(net, info, chw, side, side);
+        FastStyleEngine.stylize(net, info, chw, side, side); // warm-up
+        FastStyleEngine.stylize(net, info, chw, side, side);
         long start = System.nanoTime();
         for (int i = 0; i < runs; i++) {
-            FastJobRunner.stylize(net, info, chw, side, side);
+            FastStyleEngine.stylize(net, info, chw, side, side);
         }
         double ms = (System.nanoTime() - start) / 1e6 / runs;
         System.out.printf(Locale.ROOT, "direct %-40s %8.1f ms/image  %7.2f images/s%n", label, ms, 1000 / ms);

@@ -1,6 +1,6 @@
 package dev.ist.worker.fast;
 
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,14 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ModelCacheTest {
 
-    private static final ModelCache.Loader TINY = () -> OnnxStylizer.load("tiny", FastModelFixtures.tinyStyleOnnx());
+    private static final ModelCache.Loader TINY = () -> OnnxStyleNetwork.load("tiny", FastModelFixtures.tinyStyleOnnx());
 
     @Test
     void sameVersionIsLoadedOnceAndANewVersionReplacesIt() throws Exception {
         try (ModelCache cache = new ModelCache(2)) {
-            OnnxStylizer first = cache.get("a", "etag1", TINY);
+            OnnxStyleNetwork first = cache.get("a", "etag1", TINY);
             assertSame(first, cache.get("a", "etag1", TINY));
-            OnnxStylizer second = cache.get("a", "etag2", TINY);
+            OnnxStyleNetwork second = cache.get("a", "etag2", TINY);
             assertNotSame(first, second);
             assertEquals(2, cache.loads());
             assertEquals(1, cache.size());
@@ -29,7 +29,7 @@ class ModelCacheTest {
     @Test
     void leastRecentlyUsedIsEvictedBeyondTheBound() throws Exception {
         try (ModelCache cache = new ModelCache(2)) {
-            OnnxStylizer a = cache.get("a", "1", TINY);
+            OnnxStyleNetwork a = cache.get("a", "1", TINY);
             cache.get("b", "1", TINY);
             cache.get("a", "1", TINY); // a is now the most recent
             cache.get("c", "1", TINY);

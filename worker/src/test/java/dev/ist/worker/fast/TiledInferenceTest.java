@@ -1,6 +1,6 @@
 package dev.ist.worker.fast;
 
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TiledInferenceTest {
 
-    private OnnxStylizer net;
+    private OnnxStyleNetwork net;
 
     @BeforeAll
     void load() throws Exception {
-        net = OnnxStylizer.load("tiny", FastModelFixtures.tinyStyleOnnx());
+        net = OnnxStyleNetwork.load("tiny", FastModelFixtures.tinyStyleOnnx());
     }
 
     @AfterAll

@@ -11,7 +11,7 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.model.ModelInfo;
 import dev.ist.common.model.ModelRegistry;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import dev.ist.testkit.TestImages;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.fast.FastModelFixtures;
@@ -90,7 +90,7 @@ class FastJobFlowTest {
             in[i] *= 255f;
         }
         float[] direct;
-        try (OnnxStylizer net = OnnxStylizer.load(MODEL, FastModelFixtures.tinyStyleOnnx())) {
+        try (OnnxStyleNetwork net = OnnxStyleNetwork.load(MODEL, FastModelFixtures.tinyStyleOnnx())) {
             direct = net.run(in, 150, 100);
         }
         for (int i = 0; i < direct.length; i++) {

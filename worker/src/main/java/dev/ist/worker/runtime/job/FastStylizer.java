@@ -3,7 +3,7 @@ package dev.ist.worker.runtime.job;
 import dev.ist.common.job.JobRequest;
 import dev.ist.worker.engine.EngineState;
 import dev.ist.worker.engine.TransferResult;
-import dev.ist.worker.fast.FastJobRunner;
+import dev.ist.worker.fast.FastStyleEngine;
 
 /**
  * {@link dev.ist.common.job.JobMode#FAST}: one pass of a pre-trained network from the model registry on ONNX Runtime
@@ -11,16 +11,16 @@ import dev.ist.worker.fast.FastJobRunner;
  */
 public final class FastStylizer implements Stylizer {
 
-    private final FastJobRunner runner;
+    private final FastStyleEngine engine;
 
-    public FastStylizer(FastJobRunner runner) {
-        this.runner = runner;
+    public FastStylizer(FastStyleEngine engine) {
+        this.engine = engine;
     }
 
     @Override
     public Prepared prepare(JobRequest request, JobInputs inputs, EngineState resume) {
         return (listener, stop) -> {
-            TransferResult result = runner.stylize(request.options(), inputs.content(), listener, stop);
+            TransferResult result = engine.stylize(request.options(), inputs.content(), listener, stop);
             return new Stylized(result, new JobManifest.Weights(result.weightsDescription(), result.weightsSha256()),
                     false);
         };
@@ -33,6 +33,6 @@ public final class FastStylizer implements Stylizer {
 
     @Override
     public void close() {
-        runner.close();
+        engine.close();
     }
 }

@@ -1,10 +1,10 @@
 package dev.ist.worker.runtime.job;
 
 import dev.ist.common.IstConfig;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageConfig;
-import dev.ist.worker.fast.FastJobRunner;
+import dev.ist.worker.fast.FastStyleEngine;
 import dev.ist.worker.fast.FastModelFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +21,9 @@ class FastStylizerTest {
         // the store is never called: the network goes into the cache directly
         try (ImageStore unused = new ImageStore(StorageConfig.from(IstConfig.of(Map.of(
                 "ist.s3.access-key", "a", "ist.s3.secret-key", "s"))))) {
-            FastJobRunner runner = new FastJobRunner(unused, 2, 1 << 20);
-            OnnxStylizer net = runner.cache().get("tiny", "v1",
-                    () -> OnnxStylizer.load("tiny", FastModelFixtures.tinyStyleOnnx()));
+            FastStyleEngine runner = new FastStyleEngine(unused, 2, 1 << 20);
+            OnnxStyleNetwork net = runner.cache().get("tiny", "v1",
+                    () -> OnnxStyleNetwork.load("tiny", FastModelFixtures.tinyStyleOnnx()));
             assertEquals(3 * 16 * 16, net.run(new float[3 * 16 * 16], 16, 16).length);
 
             new FastStylizer(runner).close();

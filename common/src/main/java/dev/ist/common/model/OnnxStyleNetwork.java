@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * values in [0, {@code inputScale}]. Loading checks the declared input and output shapes, so a model that cannot
  * work is refused when it is loaded (at upload in the gateway, before any job uses it). One inference at a time.
  */
-public final class OnnxStylizer implements AutoCloseable {
+public final class OnnxStyleNetwork implements AutoCloseable {
 
     public static final String ENGINE = "OnnxRuntime";
 
@@ -29,13 +29,13 @@ public final class OnnxStylizer implements AutoCloseable {
     private final String description;
     private boolean closed;
 
-    private OnnxStylizer(Model model, String description) {
+    private OnnxStyleNetwork(Model model, String description) {
         this.model = model;
         this.description = description;
     }
 
     /** Loads ONNX bytes and probes them at 32×32; {@link InvalidModelException} says why they are unusable. */
-    public static OnnxStylizer load(String name, byte[] onnx) throws InvalidModelException {
+    public static OnnxStyleNetwork load(String name, byte[] onnx) throws InvalidModelException {
         return load(name, onnx, PROBE_SIDE);
     }
 
@@ -45,7 +45,7 @@ public final class OnnxStylizer implements AutoCloseable {
      * Loads ONNX bytes, checks the declared input and runs one {@code probeSide}² image through the network to check
      * the output (ONNX Runtime in DJL does not describe outputs), so a model that loads but cannot work is refused.
      */
-    public static OnnxStylizer load(String name, byte[] onnx, int probeSide) throws InvalidModelException {
+    public static OnnxStyleNetwork load(String name, byte[] onnx, int probeSide) throws InvalidModelException {
         if (onnx == null || onnx.length == 0) {
             throw new InvalidModelException("the model file is empty");
         }
@@ -57,7 +57,7 @@ public final class OnnxStylizer implements AutoCloseable {
             model = Model.newInstance(name, Device.cpu(), ENGINE);
             model.load(dir, "model");
             String shapes = checkInput(model);
-            OnnxStylizer s = new OnnxStylizer(model, shapes);
+            OnnxStyleNetwork s = new OnnxStyleNetwork(model, shapes);
             model = null;
             try {
                 s.probe(probeSide);

@@ -1,7 +1,7 @@
 package dev.ist.worker.fast;
 
 import dev.ist.common.model.InvalidModelException;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -12,12 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class OnnxStylizerTest {
+class OnnxStyleNetworkTest {
 
     @Test
     void onnxRuntimeOutputMatchesPyTorchReferenceOfTheGeneratedModel() throws Exception {
         float[] ref = FastModelFixtures.referenceOutput();
-        try (OnnxStylizer s = OnnxStylizer.load("tiny", FastModelFixtures.tinyStyleOnnx())) {
+        try (OnnxStyleNetwork s = OnnxStyleNetwork.load("tiny", FastModelFixtures.tinyStyleOnnx())) {
             float[] out = s.run(FastModelFixtures.fixedInput(REF_W, REF_H), REF_W, REF_H);
             assertEquals(ref.length, out.length);
             double maxDiff = 0;
@@ -32,7 +32,7 @@ class OnnxStylizerTest {
 
     @Test
     void dynamicHeightAndWidthAreAccepted() throws Exception {
-        try (OnnxStylizer s = OnnxStylizer.load("tiny", FastModelFixtures.tinyStyleOnnx())) {
+        try (OnnxStyleNetwork s = OnnxStyleNetwork.load("tiny", FastModelFixtures.tinyStyleOnnx())) {
             assertEquals(3 * 17 * 23, s.run(FastModelFixtures.fixedInput(23, 17), 23, 17).length);
         }
     }
@@ -40,15 +40,15 @@ class OnnxStylizerTest {
     @Test
     void bytesThatAreNotOnnxAreRefusedWithAReason() {
         InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> OnnxStylizer.load("junk", "this is not a model".getBytes(StandardCharsets.UTF_8)));
+                () -> OnnxStyleNetwork.load("junk", "this is not a model".getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().startsWith("not a loadable ONNX model"), e.getMessage());
-        assertThrows(InvalidModelException.class, () -> OnnxStylizer.load("empty", new byte[0]));
+        assertThrows(InvalidModelException.class, () -> OnnxStyleNetwork.load("empty", new byte[0]));
     }
 
     @Test
     void aNetworkWithoutThreeOutputChannelsIsRefused() {
         InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> OnnxStylizer.load("grey", FastModelFixtures.wrongShapeOnnx()));
+                () -> OnnxStyleNetwork.load("grey", FastModelFixtures.wrongShapeOnnx()));
         assertTrue(e.getMessage().contains("output") && e.getMessage().contains("1×3×H×W"), e.getMessage());
     }
 }

@@ -3,7 +3,7 @@ package dev.ist.worker.fast;
 import dev.ist.common.job.JobMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.model.ModelInfo;
-import dev.ist.common.model.OnnxStylizer;
+import dev.ist.common.model.OnnxStyleNetwork;
 import dev.ist.common.storage.ImageStore;
 import dev.ist.common.storage.StorageException;
 import dev.ist.worker.engine.ImageOps;
@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * content when asked, and a {@link TransferResult} the runtime stores and announces like any other result. It
  * reports one final iteration (iteration == total), which the runtime publishes as the job's single PROGRESS.
  */
-public final class FastJobRunner implements AutoCloseable {
+public final class FastStyleEngine implements AutoCloseable {
 
     private final ModelStore models;
     private final ModelCache cache;
@@ -33,7 +33,7 @@ public final class FastJobRunner implements AutoCloseable {
      * @param modelCacheEntries loaded networks kept ({@code ist.worker.model-cache-entries})
      * @param maxModelBytes     largest ONNX file loaded ({@code ist.worker.max-model-bytes})
      */
-    public FastJobRunner(ImageStore store, int modelCacheEntries, long maxModelBytes) {
+    public FastStyleEngine(ImageStore store, int modelCacheEntries, long maxModelBytes) {
         this.cache = new ModelCache(modelCacheEntries);
         this.models = new ModelStore(store, cache, maxModelBytes);
     }
@@ -83,7 +83,7 @@ public final class FastJobRunner implements AutoCloseable {
     }
 
     /** The network on CHW RGB in [0, 1]; converts to and from the model's pixel scale and tiles when needed. */
-    public static float[] stylize(OnnxStylizer stylizer, ModelInfo info, float[] chw01, int w, int h) {
+    public static float[] stylize(OnnxStyleNetwork stylizer, ModelInfo info, float[] chw01, int w, int h) {
         float scale = (float) info.inputScale();
         float[] in = chw01;
         if (scale != 1f) {
