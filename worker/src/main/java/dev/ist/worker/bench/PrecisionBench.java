@@ -7,7 +7,10 @@ import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.engine.PrecisionCalibrator;
 import dev.ist.worker.engine.precision.CpuFeatures;
+import dev.ist.worker.engine.precision.PrecisionCalibration;
+import dev.ist.worker.engine.precision.PrecisionTimings;
 import dev.ist.worker.engine.precision.PrecisionSelector;
 import dev.ist.worker.engine.weights.RandomWeights;
 
@@ -25,8 +28,8 @@ import java.util.Locale;
  * {@code ist bench --precision}: the engine's own transfers (L-BFGS, a seeded random VGG19 of VGG19's shapes, content
  * and style patterns) run in fp32 and in bf16 on the same inputs, per size: median ms per iteration, the final total
  * loss of each and their difference, both results scored by the fp32 loss (so the bf16 run's own rounding is not
- * what is compared), and the PSNR between the two images as saved (8 bits). Prints the CPU's bf16 features and what
- * AUTO picks, and says when bf16 is expected to be slower than fp32 (no AMX). Figures only.
+ * what is compared), and the PSNR between the two images as saved (8 bits). Prints the CPU's bf16 features, the AUTO
+ * calibration's timings and choice (measured afresh), and AUTO's own ms per iteration (20 iterations). Figures only.
  */
 public final class PrecisionBench {
     /** What to run: output long sides and L-BFGS iterations per run. */
@@ -54,20 +57,25 @@ public final class PrecisionBench {
                 engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
                 System.getProperty("ai.djl.pytorch.num_threads", "DJL default"),
                 Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
-        out.printf(Locale.ROOT, "CPU features: amx_bf16=%s avx512_bf16=%s; AUTO → %s (%s)%n", yes(cpu.amxBf16()),
-                yes(cpu.avx512Bf16()), auto.precision(), auto.reason());
-        if (!cpu.amxBf16()) {
-            out.println(cpu.avx512Bf16()
-                    ? "note: no AMX here: bf16 runs on AVX512-BF16 dot products, which retire no more multiply-adds per"
-                    + " cycle than fp32 FMAs; expect bf16 no faster than fp32 (measured 0.2-0.99x)"
-                    : "note: no bf16 hardware here: PyTorch emulates bf16; expect it much slower than fp32");
-        }
+        out.printf(Locale.ROOT, "CPU features: amx_bf16=%s avx512_bf16=%s (the flag rule, used only without a"
+                + " calibration, would pick %s)%n", yes(cpu.amxBf16()), yes(cpu.avx512Bf16()), auto.precision());
         out.printf(Locale.ROOT, "%d L-BFGS iterations per run, random VGG19 (seed 1), load average %s%n",
                 o.iterations(), loadAverage());
-        out.println("| size | fp32 ms/it | bf16 ms/it | bf16 speed-up | fp32 final loss | bf16 final loss | loss diff "
-                + "| fp32-scored: bf16 vs fp32 result | PSNR fp32 vs bf16 | bf16 fallback |");
-        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        try (StyleTransferEngine ist = new StyleTransferEngine(RandomWeights.vgg19(1), "cpu")) {
+        try (StyleTransferEngine ist = new StyleTransferEngine(RandomWeights.vgg19(1), "cpu",
+                dev.ist.worker.engine.EngineSettings.defaults(), Precision.AUTO)) {
+            // what a worker on AUTO does before its first job, measured afresh (no cache)
+            long t0 = System.nanoTime();
+            PrecisionTimings timings = PrecisionCalibrator.measure(ist, PrecisionCalibrator.SIZE,
+                    PrecisionCalibrator.BUDGET);
+            PrecisionCalibration calibration = new PrecisionCalibration(PrecisionCalibrator.keyFor(ist), timings,
+                    PrecisionCalibration.DEFAULT_MARGIN, false);
+            ist.useCalibration(calibration);
+            out.printf(Locale.ROOT, "calibration on %s, %d ms: %s%n", calibration.key(),
+                    (System.nanoTime() - t0) / 1_000_000, calibration.describe());
+            out.println("| size | fp32 ms/it | bf16 ms/it | auto ms/it (runs " + calibration.choice()
+                    + ") | bf16 speed-up | fp32 final loss | bf16 final loss | loss diff "
+                    + "| fp32-scored: bf16 vs fp32 result | PSNR fp32 vs bf16 | bf16 fallback |");
+            out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             for (int size : o.sizes()) {
                 row(ist, size, o.iterations());
             }
@@ -87,12 +95,14 @@ public final class PrecisionBench {
         TransferSpec fp32Spec = b.precision(Precision.FP32).build();
         TransferResult fp32 = ist.stylize(fp32Spec, timer(fp32Ms), null);
         TransferResult bf16 = ist.stylize(b.precision(Precision.BF16).build(), timer(bf16Ms), null);
+        List<Double> autoMs = new ArrayList<>();
+        ist.stylize(b.precision(null).iterations(Math.min(iterations, 20)).build(), timer(autoMs), null);
         double fp32Scored = score(ist, fp32Spec, fp32.image());
         double bf16Scored = score(ist, fp32Spec, bf16.image());
         double fp32Median = median(fp32Ms);
         double bf16Median = median(bf16Ms);
-        out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.2fx | %.5g | %.5g | %+.2f %% | %+.2f %% | %.1f dB | %s |%n", size,
-                fp32Median, bf16Median, fp32Median / bf16Median, fp32.totalLoss(), bf16.totalLoss(),
+        out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %.2fx | %.5g | %.5g | %+.2f %% | %+.2f %% | %.1f dB | %s |%n",
+                size, fp32Median, bf16Median, median(autoMs), fp32Median / bf16Median, fp32.totalLoss(), bf16.totalLoss(),
                 100 * (bf16.totalLoss() - fp32.totalLoss()) / fp32.totalLoss(),
                 100 * (bf16Scored - fp32Scored) / fp32Scored,
                 psnr(ImageOps.toChw(fp32.image()), ImageOps.toChw(bf16.image())),

@@ -23,6 +23,7 @@ import dev.ist.worker.engine.optim.Lbfgs;
 import dev.ist.worker.engine.optim.NonFiniteEvaluationException;
 import dev.ist.worker.engine.precision.Bf16Fallback;
 import dev.ist.worker.engine.precision.CpuFeatures;
+import dev.ist.worker.engine.precision.PrecisionCalibration;
 import dev.ist.worker.engine.precision.PrecisionSelector;
 import dev.ist.worker.engine.precision.ScriptedFeatureNetwork;
 import dev.ist.worker.engine.precision.ScriptedVgg19;
@@ -65,6 +66,8 @@ public final class StyleTransferEngine implements AutoCloseable {
     private VggNetwork averagePoolingNet;
     /** A spec's {@link TransferSpec#precision()} when it names none (the worker's ist.worker.precision). */
     private final Precision defaultPrecision;
+    /** What AUTO means on this machine, once measured ({@link PrecisionCalibrator}); null: decided by CPU flags. */
+    private volatile PrecisionCalibration calibration;
     /** The TorchScript network, loaded on the first bf16 run; one module serves both poolings. */
     private ScriptedVgg19 scripted;
     private final Map<Pooling, ScriptedFeatureNetwork> scriptedNets = new EnumMap<>(Pooling.class);
@@ -449,7 +452,17 @@ public final class StyleTransferEngine implements AutoCloseable {
     /** What {@code spec} runs in on this engine's device: its precision, else the engine's default, resolved. */
     public PrecisionSelector.Choice precisionFor(TransferSpec spec) {
         Precision requested = spec.precision() != null ? spec.precision() : defaultPrecision;
-        return PrecisionSelector.select(requested, CpuFeatures.detect(), gpuComputeCapability());
+        return PrecisionSelector.select(requested, CpuFeatures.detect(), gpuComputeCapability(), calibration);
+    }
+
+    /** AUTO follows this measurement from now on (null: back to the CPU-flag rule). */
+    public void useCalibration(PrecisionCalibration measured) {
+        this.calibration = measured;
+    }
+
+    /** The measurement AUTO follows, or null. */
+    public PrecisionCalibration calibration() {
+        return calibration;
     }
 
     /** The GPU's compute capability ("80"), or null on the CPU or when CUDA cannot tell. */

@@ -111,6 +111,7 @@ public final class Worker implements AutoCloseable {
 
     public synchronized Worker start() {
         metrics = new WorkerMetrics(config.workerId(), engine.device(), config.pool());
+        engine.calibration().ifPresent(metrics::precisionCalibration);
         store = new ImageStore(config.storage());
         // previews and probes must not hold up an iteration for long: two quick attempts, then skip
         quickStore = new ImageStore(config.storage().withRetry(

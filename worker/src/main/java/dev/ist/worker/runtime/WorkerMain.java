@@ -1,5 +1,9 @@
 package dev.ist.worker.runtime;
 
+import dev.ist.common.job.Precision;
+import dev.ist.worker.engine.PrecisionCalibrator;
+import dev.ist.worker.engine.precision.CalibrationCache;
+import dev.ist.worker.engine.precision.PrecisionCalibration;
 import dev.ist.worker.download.HttpWeightsDownload;
 import dev.ist.common.IstConfig;
 import dev.ist.worker.engine.StyleTransferEngine;
@@ -42,8 +46,16 @@ public final class WorkerMain {
     public static void run(IstConfig istConfig) {
         WorkerConfig config = WorkerConfig.from(istConfig);
         Vgg19Weights weights = loadWeights(config);
+        PrecisionCalibrationSettings calibration = PrecisionCalibrationSettings.from(istConfig);
         StyleTransferEngine engine = new StyleTransferEngine(weights, config.device(), config.engineSettings(),
                 config.precision());
+        if (config.precision() == Precision.AUTO) {
+            // before the first job: AUTO is what this machine measures fastest, not what a CPU flag suggests
+            PrecisionCalibration measured = PrecisionCalibrator.calibrate(engine,
+                    new CalibrationCache(calibration.cacheDir()), calibration.margin());
+            engine.useCalibration(measured);
+            LOG.info("AUTO precision on {}: {}", measured.key(), measured.describe());
+        }
         Worker worker = new Worker(config, TransferEngine.of(engine));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

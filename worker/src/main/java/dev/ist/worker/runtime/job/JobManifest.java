@@ -41,12 +41,14 @@ public record JobManifest(
 
     /**
      * The network: its weights, and the arithmetic it ran in ({@code precision}: FP32 or BF16 at the end of the run;
-     * {@code precisionFallback}: why a bf16 run went on in fp32, else null).
+     * {@code precisionFallback}: why a bf16 run went on in fp32, else null; {@code precisionChoice}: why the run
+     * started in that precision — for AUTO, the machine's measured fp32 and bf16 timings — or null).
      */
-    public record Weights(String description, String sha256, String precision, String precisionFallback) {
+    public record Weights(String description, String sha256, String precision, String precisionFallback,
+                          String precisionChoice) {
         /** Weights of a network that ran in fp32. */
         public Weights(String description, String sha256) {
-            this(description, sha256, "FP32", null);
+            this(description, sha256, "FP32", null, null);
         }
     }
 }

@@ -86,7 +86,7 @@ public final class OptimiseStylizer implements Stylizer {
             }, stop);
             cache.put(key, result.styleTargets());
             return new Stylized(result, new JobManifest.Weights(engine.weightsDescription(), engine.weightsSha256(),
-                    result.precision().name(), result.precisionFallback()), cacheHit);
+                    result.precision().name(), result.precisionFallback(), engine.precisionChoice(spec)), cacheHit);
         }
 
         @Override

@@ -4,7 +4,9 @@ import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.engine.precision.PrecisionCalibration;
 
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** What the runtime needs from the engine: one transfer at a time, and what the network is (for manifests). */
@@ -18,6 +20,16 @@ public interface TransferEngine extends AutoCloseable {
     String weightsDescription();
 
     String weightsSha256();
+
+    /** Why {@code spec} runs in the precision it runs in (for AUTO: the machine's measurement), for the manifest. */
+    default String precisionChoice(TransferSpec spec) {
+        return null;
+    }
+
+    /** What AUTO was measured to mean on this machine, if it was. */
+    default Optional<PrecisionCalibration> calibration() {
+        return Optional.empty();
+    }
 
     @Override
     void close();
@@ -43,6 +55,16 @@ public interface TransferEngine extends AutoCloseable {
             @Override
             public String weightsSha256() {
                 return engine.weights().sha256();
+            }
+
+            @Override
+            public String precisionChoice(TransferSpec spec) {
+                return engine.precisionFor(spec).reason();
+            }
+
+            @Override
+            public Optional<PrecisionCalibration> calibration() {
+                return Optional.ofNullable(engine.calibration());
             }
 
             @Override

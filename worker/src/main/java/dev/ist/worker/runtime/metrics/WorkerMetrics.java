@@ -193,6 +193,26 @@ public final class WorkerMetrics implements AutoCloseable {
         (hit ? styleCacheHits : styleCacheMisses).increment();
     }
 
+    /**
+     * What AUTO was measured to mean on this machine: {@code ist_engine_precision_ms_per_iteration{precision}} (both
+     * timings) and {@code ist_engine_precision_auto{precision}} (1 for the one AUTO runs in, 0 for the other).
+     */
+    public void precisionCalibration(dev.ist.worker.engine.precision.PrecisionCalibration c) {
+        Gauge.builder("ist.engine.precision.ms.per.iteration", c.timings()::fp32MsPerIteration)
+                .description("Median iteration time measured by the AUTO precision calibration")
+                .tag("precision", "fp32").register(registry);
+        Gauge.builder("ist.engine.precision.ms.per.iteration", c.timings()::bf16MsPerIteration)
+                .description("Median iteration time measured by the AUTO precision calibration")
+                .tag("precision", "bf16").register(registry);
+        for (dev.ist.common.job.Precision p : new dev.ist.common.job.Precision[] {
+                dev.ist.common.job.Precision.FP32, dev.ist.common.job.Precision.BF16}) {
+            double chosen = c.choice() == p ? 1 : 0;
+            Gauge.builder("ist.engine.precision.auto", () -> chosen)
+                    .description("1 for the precision AUTO runs in on this worker (measured), 0 otherwise")
+                    .tag("precision", p.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
+    }
+
     /** A finished transfer that fell back from bf16 to fp32 ({@code ist_engine_precision_fallbacks_total}). */
     public void precisionFallback() {
         precisionFallbacks.increment();
