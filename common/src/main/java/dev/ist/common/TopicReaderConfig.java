@@ -4,7 +4,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -19,8 +18,12 @@ public final class TopicReaderConfig {
 
     /** A mutable map, so a reader can add its own keys (group id, max poll records). */
     public static Map<String, Object> fromStart(String bootstrapServers) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return fromStart(dev.ist.common.kafka.KafkaClientConfig.plaintext(bootstrapServers));
+    }
+
+    /** The same on the cluster's connection settings (security included). */
+    public static Map<String, Object> fromStart(dev.ist.common.kafka.KafkaClientConfig kafka) {
+        Map<String, Object> c = kafka.base();
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

@@ -2,6 +2,7 @@ package dev.ist.common.capacity;
 
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.kafka.TopicFollower;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,9 +23,13 @@ public final class WorkerCapacityFeeder implements AutoCloseable {
     private final TopicFollower follower;
 
     public WorkerCapacityFeeder(WorkerCapacityTable table, String topic, String bootstrapServers, String clientId) {
+        this(table, topic, KafkaClientConfig.plaintext(bootstrapServers), clientId);
+    }
+
+    public WorkerCapacityFeeder(WorkerCapacityTable table, String topic, KafkaClientConfig kafka, String clientId) {
         this.table = table;
         // no group, no offsets: the whole compacted topic from its start, never created by reading it
-        Map<String, Object> c = dev.ist.common.TopicReaderConfig.fromStart(bootstrapServers);
+        Map<String, Object> c = dev.ist.common.TopicReaderConfig.fromStart(kafka);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         this.follower = new TopicFollower(c, topic, new TopicFollower.FromBeginning(), this::apply,
                 "ist-capacity-feeder", Duration.ofMillis(500));

@@ -1,5 +1,6 @@
 package dev.ist.worker.cli;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.IstConfig;
 import dev.ist.common.Topics;
 import dev.ist.common.event.DeadLetter;
@@ -50,13 +51,14 @@ public final class DlqCommand implements Runnable {
         String timeout;
 
         DeadLetterQueue open() {
-            return new DeadLetterQueue(bootstrap(), topics().dlq(), IstConfig.of(java.util.Map.of("t", timeout))
+            // the worker's connection settings (ist.kafka.client-config, ist.kafka.client.*): a secured cluster
+            // takes the DLQ tools' requests like any other client's
+            IstConfig system = IstConfig.fromSystem();
+            KafkaClientConfig kafka = KafkaClientConfig.from(bootstrapServers == null ? system
+                    : system.withOverrides(java.util.Map.of(KafkaClientConfig.BOOTSTRAP_KEY, bootstrapServers)),
+                    "127.0.0.1:9092");
+            return new DeadLetterQueue(kafka, topics().dlq(), IstConfig.of(java.util.Map.of("t", timeout))
                     .getDuration("t", Duration.ofSeconds(20)));
-        }
-
-        String bootstrap() {
-            return bootstrapServers != null ? bootstrapServers
-                    : IstConfig.fromSystem().get("ist.kafka.bootstrap-servers", "127.0.0.1:9092");
         }
 
         Topics topics() {

@@ -123,10 +123,10 @@ public final class Worker implements AutoCloseable {
             LOG.warn("storage not ready at start ({}); jobs will retry", e.getMessage());
         }
         storageProbedAt = System.nanoTime();
-        publisher = EventPublisher.create(config.bootstrapServers(), config.workerId() + "-events", config.topics(),
+        publisher = EventPublisher.create(config.kafka(), config.workerId() + "-events", config.topics(),
                 config.publishTimeout());
         publisher.reportSkipsTo(metrics::recordSkipped);
-        publishedEvents = PublishedEvents.create(config.bootstrapServers(), config.workerId() + "-event-lookup",
+        publishedEvents = PublishedEvents.create(config.kafka(), config.workerId() + "-event-lookup",
                 config.topics().events(), config.publishTimeout(), PUBLISHED_EVENT_SCAN_LIMIT);
         CancelRegistry cancels = new CancelRegistry(config.cancelMemoryEntries(), config.cancelMemory(), clock);
         CancelMarker cancelMarker = new CancelMarker(quickStore, clock);
@@ -135,7 +135,7 @@ public final class Worker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        control = new ControlListener(config.bootstrapServers(), config.workerId() + "-control",
+        control = new ControlListener(config.kafka(), config.workerId() + "-control",
                 config.topics().control(), cancels, config.cancelMemory(), clock)
                 // the control topic's memory is bounded; the marker in the job's prefix is not
                 .onCancel(m -> background.execute(() -> recordCancel(cancelMarker, m)));
@@ -159,11 +159,11 @@ public final class Worker implements AutoCloseable {
         // only this worker's pool's lanes: a job routed to another pool is never taken here
         Topics jobTopics = config.jobTopics();
         if (config.createTopics()) {
-            PoolTopics.ensure(config.bootstrapServers(), config.topics(), jobTopics);
+            PoolTopics.ensure(config.kafka(), config.topics(), jobTopics);
         }
         consumer = new JobConsumer(new JobConsumer.Settings(config.bootstrapServers(), config.groupId(),
                 config.workerId() + "-jobs", jobTopics.jobs(), config.pollTimeout(), config.sessionTimeout(),
-                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerOverrides)
+                config.maxPollInterval(), config.revokeGrace(), config.shutdownGrace(), jobsConsumerSettings())
                 .withGroupInstanceId(config.groupInstanceId().orElse(null))
                 .withLanes(JobConsumer.Lanes.of(jobTopics, config.laneWeights(), config.laneSettle())),
                 runner);
@@ -172,7 +172,7 @@ public final class Worker implements AutoCloseable {
         metrics.bindConsumer(consumer.kafkaConsumer());
         consumer.start();
         long outputCap = advertisedOutputCap(config.maxOutputPixels(), Runtime.getRuntime().maxMemory());
-        capacity = new CapacityAdvertiser(config.bootstrapServers(), config.capacityTopic(),
+        capacity = new CapacityAdvertiser(config.kafka(), config.capacityTopic(),
                 () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
                         config.memoryBudget(), Throughput.pixelsPerSecond(), outputCap, clock.instant(),
                         config.pool()),
@@ -183,11 +183,19 @@ public final class Worker implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         management = new ManagementServer(config.metricsBindAddress(), config.metricsPort(), metrics,
                 () -> consumer.isAlive(), this::readiness);
+        LOG.info("kafka client settings: {}", config.kafka().describe());
         LOG.info("worker {} started: pool {}, device {}, weights {}, group {}, topics {} (lane weights {}), "
                         + "management port {}", config.workerId(), config.pool(), engine.device(),
                 engine.weightsDescription(), config.groupId(), jobTopics.jobLanes(), config.laneWeights(),
                 management.port());
         return this;
+    }
+
+    /** The jobs consumer's client settings on top of its own: the cluster's security, then a test's overrides. */
+    private Map<String, Object> jobsConsumerSettings() {
+        Map<String, Object> c = new java.util.HashMap<>(config.kafka().properties());
+        c.putAll(jobsConsumerOverrides);
+        return c;
     }
 
     /**
@@ -196,7 +204,7 @@ public final class Worker implements AutoCloseable {
      */
     private JobForwarding forwarding() {
         fleet = new WorkerCapacityTable(config.capacityMaxAge());
-        fleetFeeder = new WorkerCapacityFeeder(fleet, config.capacityTopic(), config.bootstrapServers(),
+        fleetFeeder = new WorkerCapacityFeeder(fleet, config.capacityTopic(), config.kafka(),
                 config.workerId() + "-capacity");
         fleetFeeder.start();
         return new JobForwarder(publisher, config.topics(), new ForwardTargets(fleet, config.pool(), clock),

@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.IstConfig;
 import dev.ist.common.Topics;
 import dev.ist.common.job.JobLimits;
@@ -26,6 +27,9 @@ import java.util.Optional;
  * {@link StorageConfig} and {@link JobLimits})</caption>
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>ist.kafka.bootstrap-servers</td><td>127.0.0.1:9092</td><td>Kafka brokers</td></tr>
+ * <tr><td>ist.kafka.client-config</td><td>(none)</td><td>a Kafka client properties file (security.protocol, sasl.*,
+ * ssl.*) for every Kafka client of the worker; {@code ist.kafka.client.<property>} keys override it
+ * ({@link KafkaClientConfig})</td></tr>
  * <tr><td>ist.topics.jobs / events / dlq / control</td><td>ist.jobs / ist.events / ist.jobs.dlq / ist.control</td><td>topic names</td></tr>
  * <tr><td>ist.worker.pool</td><td>default</td><td>the worker pool ({@link WorkerPool}: lower-case letters, digits, '-',
  * up to 32): the worker takes only its pool's jobs topics ({@code <jobs>.pool.<pool>} and its lanes; the default pool's
@@ -84,7 +88,7 @@ import java.util.Optional;
  * </table>
  */
 public record WorkerConfig(
-        String bootstrapServers,
+        KafkaClientConfig kafka,
         Topics topics,
         String groupId,
         String workerId,
@@ -168,7 +172,7 @@ public record WorkerConfig(
     public static WorkerConfig from(IstConfig c) {
         String pool = c.get("ist.worker.pool", WorkerPool.DEFAULT).trim();
         return new WorkerConfig(
-                c.get("ist.kafka.bootstrap-servers", "127.0.0.1:9092"),
+                KafkaClientConfig.from(c, "127.0.0.1:9092"),
                 Topics.from(c),
                 c.get("ist.worker.group-id", WorkerPool.isDefault(pool) ? "ist-workers" : "ist-workers-" + pool),
                 c.get("ist.worker.id").orElseGet(WorkerConfig::defaultWorkerId),
@@ -217,6 +221,11 @@ public record WorkerConfig(
                 c.getDuration("ist.capacity.max-age", Duration.ofSeconds(90)),
                 c.getInt("ist.worker.max-job-forwards", JobForwards.DEFAULT_MAX),
                 c.getBoolean("ist.kafka.create-topics", true));
+    }
+
+    /** The brokers ({@code ist.kafka.bootstrap-servers}). */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     /** The jobs topics this worker consumes: its pool's lanes ({@link Topics#forPool}). */

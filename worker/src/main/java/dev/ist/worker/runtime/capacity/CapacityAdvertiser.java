@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.capacity;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.codec.JsonCodec;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,21 +50,26 @@ public final class CapacityAdvertiser implements AutoCloseable {
      * @param capacity         this worker's current figures, read at every refresh
      * @param interval         time between refreshes
      */
+    /** On an unsecured broker (tests). */
     public CapacityAdvertiser(String bootstrapServers, String topic, Supplier<WorkerCapacity> capacity,
+                              Duration interval) {
+        this(KafkaClientConfig.plaintext(bootstrapServers), topic, capacity, interval);
+    }
+
+    public CapacityAdvertiser(KafkaClientConfig kafka, String topic, Supplier<WorkerCapacity> capacity,
                               Duration interval) {
         this.topic = topic;
         this.capacity = capacity;
         this.workerId = capacity.get().workerId();
-        ensureCompactedTopic(bootstrapServers, topic);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "ist-capacity-" + workerId,
-                // a send waits for metadata at most this long (default 60 s): with the broker gone, the leaving
-                // worker's tombstone must not hold its shutdown past the stop grace
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
-                new StringSerializer(), new ByteArraySerializer());
+        ensureCompactedTopic(kafka, topic);
+        Map<String, Object> p = kafka.base();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ist-capacity-" + workerId);
+        // a send waits for metadata at most this long (default 60 s): with the broker gone, the leaving worker's
+        // tombstone must not hold its shutdown past the stop grace
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ist-capacity-advertiser");
             t.setDaemon(true);
@@ -105,8 +111,8 @@ public final class CapacityAdvertiser implements AutoCloseable {
         }
     }
 
-    private static void ensureCompactedTopic(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void ensureCompactedTopic(KafkaClientConfig kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.base())) {
             NewTopic compacted = new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(compacted)).all().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -3,6 +3,7 @@ package dev.ist.worker.runtime.kafka;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.kafka.TopicFollower;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,10 +34,9 @@ public final class ControlListener implements AutoCloseable {
     private final JsonCodec codec = JsonCodec.shared();
     private volatile java.util.function.Consumer<ControlMessage> onCancel = m -> { };
 
-    public ControlListener(String bootstrapServers, String clientId, String topic, CancelRegistry registry,
+    public ControlListener(KafkaClientConfig kafka, String clientId, String topic, CancelRegistry registry,
                            Duration history, Clock clock) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> c = kafka.base();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.kafka;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.DeadLetter;
@@ -56,17 +57,20 @@ public final class DeadLetterQueue implements AutoCloseable {
     private final Duration timeout;
     private final JsonCodec codec = JsonCodec.shared();
 
+    /** On an unsecured broker (tests). */
     public DeadLetterQueue(String bootstrapServers, String dlqTopic, Duration timeout) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaClientConfig.plaintext(bootstrapServers), dlqTopic, timeout);
+    }
+
+    public DeadLetterQueue(KafkaClientConfig kafka, String dlqTopic, Duration timeout) {
+        Map<String, Object> c = kafka.base();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "ist-dlq-cli");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.reader = new KafkaConsumer<>(c);
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> p = kafka.base();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ist-dlq-cli");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

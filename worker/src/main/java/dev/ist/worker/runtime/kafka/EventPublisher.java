@@ -4,6 +4,7 @@ import dev.ist.common.Topics;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.DeadLetter;
 import dev.ist.common.event.JobEvent;
+import dev.ist.common.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,9 +49,13 @@ public final class EventPublisher implements AutoCloseable {
         this.timeout = timeout;
     }
 
+    /** On an unsecured broker (tests). */
     public static EventPublisher create(String bootstrapServers, String clientId, Topics topics, Duration timeout) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return create(KafkaClientConfig.plaintext(bootstrapServers), clientId, topics, timeout);
+    }
+
+    public static EventPublisher create(KafkaClientConfig kafka, String clientId, Topics topics, Duration timeout) {
+        Map<String, Object> c = kafka.base();
         c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

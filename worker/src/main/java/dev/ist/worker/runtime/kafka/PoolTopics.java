@@ -1,6 +1,7 @@
 package dev.ist.worker.runtime.kafka;
 
 import dev.ist.common.Topics;
+import dev.ist.common.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,11 +33,11 @@ public final class PoolTopics {
     }
 
     /** @param base the default pool's topics; {@code pool} the worker's */
-    public static void ensure(String bootstrapServers, Topics base, Topics pool) {
+    public static void ensure(KafkaClientConfig kafka, Topics base, Topics pool) {
         if (pool.equals(base)) {
             return; // the default pool's topics are the gateway's (or the operator's) to create
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.base())) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<String> missing = pool.jobLanes().stream().filter(t -> !existing.contains(t)).toList();
             if (missing.isEmpty()) {

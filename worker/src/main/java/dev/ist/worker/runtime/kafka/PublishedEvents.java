@@ -3,6 +3,7 @@ package dev.ist.worker.runtime.kafka;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
+import dev.ist.common.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,10 +51,9 @@ public final class PublishedEvents implements AutoCloseable {
         this.maxRecords = maxRecords;
     }
 
-    public static PublishedEvents create(String bootstrapServers, String clientId, String topic, Duration timeout,
+    public static PublishedEvents create(KafkaClientConfig kafka, String clientId, String topic, Duration timeout,
                                          int maxRecords) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> c = kafka.base();
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

@@ -2,6 +2,7 @@ package dev.ist.worker.runtime.kafka;
 
 import dev.ist.common.Topics;
 import dev.ist.common.event.JobEvent;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.testkit.KafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +34,7 @@ class PublishedEventsTest {
         JobEvent published = JobEvent.cancelled(job, 7, at, "w1", "test");
         try (EventPublisher publisher = EventPublisher.create(broker.bootstrapServers(), "lookup-test", topics,
                 Duration.ofSeconds(10));
-             PublishedEvents lookup = PublishedEvents.create(broker.bootstrapServers(), "lookup", events,
+             PublishedEvents lookup = PublishedEvents.create(KafkaClientConfig.plaintext(broker.bootstrapServers()), "lookup", events,
                      Duration.ofSeconds(10), 10_000)) {
             assertFalse(lookup.contains(published), "nothing published yet");
             for (int i = 0; i < 50; i++) { // other jobs' records around it, on every partition
@@ -74,7 +75,7 @@ class PublishedEventsTest {
         JobEvent late = JobEvent.cancelled(job, 3, at, "w1", "test");
         try (EventPublisher publisher = EventPublisher.create(broker.bootstrapServers(), "limit-test",
                 new Topics("j", events, "d", "c"), Duration.ofSeconds(10));
-             PublishedEvents lookup = PublishedEvents.create(broker.bootstrapServers(), "lookup", events,
+             PublishedEvents lookup = PublishedEvents.create(KafkaClientConfig.plaintext(broker.bootstrapServers()), "lookup", events,
                      Duration.ofSeconds(10), 5)) {
             for (int i = 0; i < 10; i++) {
                 publisher.publishAndWait(JobEvent.cancelled(UUID.randomUUID().toString(), 3, at, "w1", "noise"));
