@@ -7,7 +7,18 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,12 +57,15 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
+    /** The super-user's client settings on a secured broker (empty on a plain one): what the testkit's own clients use. */
+    private final Map<String, String> adminSecurity;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
+    private KafkaBroker(KafkaClusterTestKit cluster, Map<String, String> adminSecurity) {
         this.cluster = cluster;
         this.bootstrapServers = cluster.bootstrapServers();
+        this.adminSecurity = Map.copyOf(adminSecurity);
     }
 
     /** The broker of this JVM, started on first call (about two seconds) and stopped by a shutdown hook. */
@@ -72,6 +86,39 @@ public final class KafkaBroker implements AutoCloseable {
      * @param extraBrokerConfig broker settings on top of the test defaults (they win)
      */
     public static KafkaBroker start(Map<String, String> extraBrokerConfig) {
+        return start(extraBrokerConfig, SecurityProtocol.PLAINTEXT, Map.of());
+    }
+
+    /**
+     * A private broker that refuses unauthenticated clients, as a secured production cluster does: its client listener
+     * is SASL_PLAINTEXT with SCRAM-SHA-512 (users added by {@link #addScramUser}) and PLAIN for one super-user (a random
+     * password, used by the testkit's own admin, producers and consumers), and the standard authorizer denies whatever
+     * no ACL allows ({@code allow.everyone.if.no.acl.found=false}). Closing it is the caller's job.
+     */
+    public static KafkaBroker startSecured() {
+        String password = UUID.randomUUID().toString();
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SUPER_USER
+                + "\" password=\"" + password + "\"";
+        Map<String, String> config = new HashMap<>();
+        config.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+        config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        config.put("listener.name.external.plain.sasl.jaas.config", plain + " user_" + SUPER_USER + "=\"" + password
+                + "\";");
+        config.put("listener.name.external.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // the controller listener stays local and unauthenticated inside the test JVM (its principal is ANONYMOUS)
+        config.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
+        config.put("allow.everyone.if.no.acl.found", "false");
+        return start(config, SecurityProtocol.SASL_PLAINTEXT, Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", plain + ";"));
+    }
+
+    /** The super-user of a {@link #startSecured()} broker. */
+    public static final String SUPER_USER = "ist-testkit-admin";
+
+    private static KafkaBroker start(Map<String, String> extraBrokerConfig, SecurityProtocol protocol,
+                                     Map<String, String> adminSecurity) {
         neverHaltTheTestJvm();
         Map<String, String> config = new HashMap<>(testDefaults());
         config.putAll(extraBrokerConfig);
@@ -81,6 +128,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setBrokerSecurityProtocol(protocol)
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             config.forEach(builder::setConfigProp);
@@ -88,7 +136,7 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster);
+            return new KafkaBroker(cluster, adminSecurity);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -151,8 +199,7 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized Admin admin() {
         ensureOpen();
         if (admin == null) {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Map<String, Object> p = clientConfig();
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "ist-testkit-admin");
             admin = Admin.create(p);
         }
@@ -201,11 +248,55 @@ public final class KafkaBroker implements AutoCloseable {
         throw new IllegalStateException("topic " + name + " did not become ready within 30 s", last);
     }
 
-    /** Client settings every test client needs: the bootstrap servers. */
+    /** Client settings every test client needs: the bootstrap servers (and, when secured, the super-user's login). */
     public Map<String, Object> clientConfig() {
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(adminSecurity);
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return c;
+    }
+
+    /**
+     * Adds (or replaces) a SCRAM-SHA-512 user on a {@link #startSecured()} broker and waits until it can log in.
+     *
+     * @return the client settings that log in as that user (without the bootstrap servers)
+     */
+    public Map<String, String> addScramUser(String user, String password) {
+        try {
+            admin().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all()
+                    .get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (admin().describeUserScramCredentials(List.of(user)).all().get(10, TimeUnit.SECONDS).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("SCRAM user " + user + " not visible within 30 s");
+                }
+                sleep(50);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not add SCRAM user " + user + ": " + e, e);
+        }
+        return scramLogin(user, password);
+    }
+
+    /** Client settings that log in as a SCRAM-SHA-512 user. */
+    public static Map<String, String> scramLogin(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\";");
+    }
+
+    /** Allows {@code user} the operations on a resource (a literal name, or every name with that prefix). */
+    public void allow(String user, ResourceType type, String name, boolean prefixed, AclOperation... operations) {
+        List<AclBinding> bindings = new java.util.ArrayList<>();
+        for (AclOperation op : operations) {
+            bindings.add(new AclBinding(new ResourcePattern(type, name, prefixed ? PatternType.PREFIXED
+                    : PatternType.LITERAL), new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)));
+        }
+        try {
+            admin().createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create ACLs " + bindings + ": " + e, e);
+        }
     }
 
     /** An idempotent producer with String keys (job ids) and byte[] values (encoded messages). */

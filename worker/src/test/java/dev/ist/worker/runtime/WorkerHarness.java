@@ -57,7 +57,7 @@ final class WorkerHarness implements AutoCloseable {
         }
     }
 
-    final KafkaBroker broker = KafkaBroker.shared();
+    final KafkaBroker broker;
     final S3Server s3;
     final Topics topics;
     final String group;
@@ -73,6 +73,12 @@ final class WorkerHarness implements AutoCloseable {
     private final JsonCodec codec = JsonCodec.shared();
 
     WorkerHarness(String name, S3Server s3) {
+        this(name, s3, KafkaBroker.shared());
+    }
+
+    /** On another broker (a secured one: the harness's own clients log in as its super-user). */
+    WorkerHarness(String name, S3Server s3, KafkaBroker broker) {
+        this.broker = broker;
         this.s3 = s3;
         String suffix = KafkaBroker.uniqueTopic(name);
         this.topics = new Topics("jobs-" + suffix, "events-" + suffix, "dlq-" + suffix, "control-" + suffix);
