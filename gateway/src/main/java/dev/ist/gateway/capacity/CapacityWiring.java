@@ -3,7 +3,6 @@ package dev.ist.gateway.capacity;
 import dev.ist.common.capacity.WorkerCapacityTable;
 import dev.ist.common.capacity.WorkerCapacity;
 import dev.ist.common.capacity.WorkerCapacityFeeder;
-import dev.ist.gateway.config.KafkaSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -33,9 +32,9 @@ public class CapacityWiring {
 
     @Produces
     @Singleton
-    public WorkerCapacityFeeder capacityFeeder(WorkerCapacityTable table, KafkaSettings kafka,
+    public WorkerCapacityFeeder capacityFeeder(WorkerCapacityTable table, dev.ist.common.kafka.KafkaClientConfig kafka,
             @ConfigProperty(name = WorkerCapacity.TOPIC_KEY, defaultValue = WorkerCapacity.DEFAULT_TOPIC) String topic) {
-        WorkerCapacityFeeder feeder = new WorkerCapacityFeeder(table, topic, kafka.bootstrapServers(),
+        WorkerCapacityFeeder feeder = new WorkerCapacityFeeder(table, topic, kafka,
                 "ist-gateway-capacity-" + UUID.randomUUID().toString().substring(0, 8));
         feeder.start();
         return feeder;

@@ -1,6 +1,8 @@
 package dev.ist.gateway.kafka;
 
+import dev.ist.common.IstConfig;
 import dev.ist.common.Topics;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.gateway.config.KafkaSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -11,13 +13,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /** Kafka clients of the gateway: one idempotent producer (the job store's consumers live in store/). */
 @ApplicationScoped
 public class KafkaWiring {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KafkaWiring.class);
 
     private final KafkaSettings kafka;
     private final Topics topics;
@@ -27,11 +30,26 @@ public class KafkaWiring {
         this.topics = topics;
     }
 
+    /**
+     * Every Kafka client of the gateway connects with these: the brokers and what a secured cluster needs, from
+     * {@code ist.kafka.client-config} (a Kafka client properties file) and {@code ist.kafka.client.<property>} keys
+     * (application.properties, system properties or IST_KAFKA_CLIENT_* variables).
+     */
     @Produces
     @Singleton
-    public KafkaProducer<String, byte[]> producer() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    public KafkaClientConfig kafkaClient() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        KafkaClientConfig k = KafkaClientConfig.from(new IstConfig(Map.of(),
+                key -> config.getOptionalValue(key, String.class).orElse(null), System::getenv),
+                kafka.bootstrapServers());
+        LOG.infof("kafka client settings: %s", k.describe());
+        return k;
+    }
+
+    @Produces
+    @Singleton
+    public KafkaProducer<String, byte[]> producer(KafkaClientConfig client) {
+        Map<String, Object> c = client.base();
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "ist-gateway-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -50,9 +68,9 @@ public class KafkaWiring {
 
     @Produces
     @Singleton
-    public JobPublisher publisher(KafkaProducer<String, byte[]> producer) {
+    public JobPublisher publisher(KafkaProducer<String, byte[]> producer, KafkaClientConfig client) {
         return new JobPublisher(producer, topics, kafka.sendTimeout(), kafka.createTopics()
-                ? names -> TopicCreator.ensure(kafka.bootstrapServers(), names, kafka.topicPartitions(),
+                ? names -> TopicCreator.ensure(client, names, kafka.topicPartitions(),
                         kafka.replicationFactor())
                 : names -> { });
     }

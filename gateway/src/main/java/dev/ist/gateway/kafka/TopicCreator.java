@@ -1,7 +1,7 @@
 package dev.ist.gateway.kafka;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
@@ -21,17 +21,17 @@ public final class TopicCreator {
     private TopicCreator() {
     }
 
-    public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication) {
-        ensure(bootstrapServers, names, partitions, replication, Map.of());
+    public static void ensure(KafkaClientConfig kafka, Collection<String> names, int partitions, short replication) {
+        ensure(kafka, names, partitions, replication, Map.of());
     }
 
     /**
      * As above, with topic settings for some of them ({@code configs}: topic name -> settings such as
      * {@code retention.ms} or {@code cleanup.policy}); they apply to topics created here only.
      */
-    public static void ensure(String bootstrapServers, Collection<String> names, int partitions, short replication,
+    public static void ensure(KafkaClientConfig kafka, Collection<String> names, int partitions, short replication,
                               Map<String, Map<String, String>> configs) {
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        Admin admin = Admin.create(kafka.base());
         try {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = names.stream().distinct().filter(n -> !existing.contains(n))
@@ -53,7 +53,7 @@ public final class TopicCreator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("could not reach Kafka at " + bootstrapServers + " to check topics: " + e,
+            throw new IllegalStateException("could not reach Kafka at " + kafka.bootstrapServers() + " to check topics: " + e,
                     e);
         } finally {
             admin.close(java.time.Duration.ofSeconds(2));

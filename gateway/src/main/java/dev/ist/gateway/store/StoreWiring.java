@@ -75,7 +75,7 @@ public class StoreWiring {
                     topics.events(), Map.of("retention.ms", Long.toString(eventsRetention.toMillis())),
                     workers, Map.of("cleanup.policy", "compact", "segment.ms", "3600000",
                             "delete.retention.ms", "3600000"));
-            projector.preparingTopicsWith(() -> TopicCreator.ensure(kafka.bootstrapServers(),
+            projector.preparingTopicsWith(() -> TopicCreator.ensure(dev.ist.common.kafka.KafkaClientConfig.plaintext(kafka.bootstrapServers()),
                     Stream.concat(topics.jobLanes().stream(),
                             Stream.of(topics.events(), topics.control(), topics.dlq(), workers)).toList(),
                     kafka.topicPartitions(), kafka.replicationFactor(), topicSettings));

@@ -69,7 +69,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private Thread thread;
 
     public WebhookDispatcher(WebhookSettings settings, JobStore store, WebhookLog log, WebhookSigner signer,
-                             WebhookAddressGuard guard, Topics topics, String bootstrapServers) {
+                             WebhookAddressGuard guard, Topics topics, dev.ist.common.kafka.KafkaClientConfig kafka) {
         this.settings = settings;
         this.store = store;
         this.log = log;
@@ -77,7 +77,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.guard = guard;
         this.topics = topics;
         this.poster = new PinnedPoster(settings.timeout());
-        Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
+        Map<String, Object> c = TopicReaderConfig.fromStart(kafka);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(c);

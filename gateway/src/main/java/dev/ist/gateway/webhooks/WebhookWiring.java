@@ -2,7 +2,6 @@ package dev.ist.gateway.webhooks;
 
 import dev.ist.common.Topics;
 import dev.ist.common.storage.ImageStore;
-import dev.ist.gateway.config.KafkaSettings;
 import dev.ist.gateway.store.JobStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +43,8 @@ public class WebhookWiring {
     @Produces
     @Singleton
     public WebhookDispatcher dispatcher(JobStore store, WebhookLog log, WebhookSigner signer, WebhookAddressGuard guard,
-                                        Topics topics, KafkaSettings kafka) {
-        WebhookDispatcher d = new WebhookDispatcher(settings, store, log, signer, guard, topics,
-                kafka.bootstrapServers());
+                                        Topics topics, dev.ist.common.kafka.KafkaClientConfig kafka) {
+        WebhookDispatcher d = new WebhookDispatcher(settings, store, log, signer, guard, topics, kafka);
         d.start();
         return d;
     }
