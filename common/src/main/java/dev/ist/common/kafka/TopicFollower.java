@@ -4,6 +4,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,6 +60,8 @@ public final class TopicFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long lastPollNanos = System.nanoTime();
     private volatile boolean started;
+    private final KafkaAccessProblem access;
+    private volatile java.util.function.Consumer<String> accessFailures = p -> { };
 
     /**
      * @param config      consumer settings (deserializers for String keys and byte[] values; no group id)
@@ -79,6 +82,18 @@ public final class TopicFollower implements AutoCloseable {
         this.pollTimeout = pollTimeout;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
+        this.access = new KafkaAccessProblem("the reader of " + topic);
+    }
+
+    /** Where login and ACL failures are counted; nothing until set. */
+    public TopicFollower onAccessFailure(java.util.function.Consumer<String> sink) {
+        this.accessFailures = sink == null ? p -> { } : sink;
+        return this;
+    }
+
+    /** The login or ACL problem the follower is waiting out, or null. */
+    public String accessProblem() {
+        return access.current();
     }
 
     public synchronized TopicFollower start() {
@@ -119,7 +134,8 @@ public final class TopicFollower implements AutoCloseable {
 
     /** Read up to the start's end and polled within {@code within}. */
     public boolean isHealthy(Duration within) {
-        return running && initialCatchUp.isDone() && System.nanoTime() - lastPollNanos < within.toNanos();
+        return running && initialCatchUp.isDone() && access.current() == null
+                && System.nanoTime() - lastPollNanos < within.toNanos();
     }
 
     public boolean isRunning() {
@@ -142,11 +158,15 @@ public final class TopicFollower implements AutoCloseable {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout)) {
                         hand(r);
                     }
+                    access.cleared().ifPresent(line -> LOG.log(System.Logger.Level.INFO, line));
                 } catch (WakeupException e) {
                     if (!running) {
                         break;
                     }
                     // a sync request: answered below instead of after the poll timeout
+                } catch (KafkaException e) {
+                    waitOut(e);
+                    continue;
                 }
                 lastPollNanos = System.nanoTime();
                 if (!initialCatchUp.isDone() && reached(initialEnd)) {
@@ -202,15 +222,40 @@ public final class TopicFollower implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "topic {0} does not exist yet; waiting for it", topic);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 LOG.log(System.Logger.Level.DEBUG, "waiting for Kafka to describe {0}", topic);
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                waitOut(e);
+                continue;
             }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!sleep(Duration.ofSeconds(1))) {
                 return null;
             }
         }
         return null;
+    }
+
+    /** A login or ACL failure: one line per new problem, a growing pause, then the caller tries again. */
+    private void waitOut(KafkaException e) {
+        String problem = KafkaAccessProblem.describe(e).orElseThrow(() -> e);
+        KafkaAccessProblem.Meeting m = access.met(problem);
+        m.log().ifPresent(line -> LOG.log(System.Logger.Level.ERROR, line));
+        accessFailures.accept(problem);
+        sleep(m.retryIn());
+    }
+
+    /** Sleeps while running; false when interrupted. */
+    private boolean sleep(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        while (running && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private void seekToStart(List<TopicPartition> assigned) {

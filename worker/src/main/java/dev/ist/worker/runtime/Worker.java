@@ -139,13 +139,9 @@ public final class Worker implements AutoCloseable {
                 config.topics().control(), cancels, config.cancelMemory(), clock)
                 // the control topic's memory is bounded; the marker in the job's prefix is not
                 .onCancel(m -> background.execute(() -> recordCancel(cancelMarker, m)));
+        control.onAccessFailure(p -> metrics.kafkaAccessFailure("control-listener"));
         control.start();
-        try {
-            // cancels sent while no worker was up must be known before the first job starts
-            control.initialCatchUp().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("control topic {} not read up to its end within 30 s; continuing", config.topics().control());
-        }
+        awaitControlHistory();
         // the job mode picks the stylizer; the engine is the caller's, the ONNX models are loaded (and closed) here
         stylizers.put(JobMode.OPTIMIZE, new OptimiseStylizer(engine,
                 new StyleTargetsCache(config.styleCacheEntries(), config.styleCacheMaxBytes()), metrics));
@@ -167,6 +163,7 @@ public final class Worker implements AutoCloseable {
                 .withGroupInstanceId(config.groupInstanceId().orElse(null))
                 .withLanes(JobConsumer.Lanes.of(jobTopics, config.laneWeights(), config.laneSettle())),
                 runner);
+        consumer.onAccessFailure(p -> metrics.kafkaAccessFailure("jobs-consumer"));
         // a record that keeps crashing the handler is dead-lettered and committed, never re-read forever
         consumer.onPoison(this::deadLetterPoison, HANDLER_CRASHES_BEFORE_DEAD_LETTER);
         metrics.bindConsumer(consumer.kafkaConsumer());
@@ -196,6 +193,39 @@ public final class Worker implements AutoCloseable {
         Map<String, Object> c = new java.util.HashMap<>(config.kafka().properties());
         c.putAll(jobsConsumerOverrides);
         return c;
+    }
+
+    /**
+     * Cancels sent while no worker was up must be known before the first job starts: waits up to 30 s for the control
+     * topic's history, less when Kafka refuses the login or the ACL (then the worker comes up not ready, saying why,
+     * instead of hanging before its health port opens).
+     */
+    private void awaitControlHistory() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                control.initialCatchUp().get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (control.accessProblem() != null) {
+                    LOG.warn("control topic {} not readable ({}); starting not ready", config.topics().control(),
+                            control.accessProblem());
+                    return;
+                }
+            } catch (Exception e) {
+                break;
+            }
+        }
+        LOG.warn("control topic {} not read up to its end within 30 s; continuing", config.topics().control());
+    }
+
+    /** The Kafka login or ACL problem this worker waits out (jobs consumer or control listener), if any. */
+    public java.util.Optional<String> kafkaAccessProblem() {
+        String p = consumer == null ? null : consumer.accessProblem();
+        if (p == null && control != null) {
+            p = control.accessProblem();
+        }
+        return java.util.Optional.ofNullable(p);
     }
 
     /**

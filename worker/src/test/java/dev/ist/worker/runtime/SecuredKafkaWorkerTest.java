@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * On a broker that refuses unauthenticated clients and denies whatever no ACL allows: a worker logging in as its own
@@ -111,6 +113,32 @@ class SecuredKafkaWorkerTest {
             Map<String, String> wrongPassword = KafkaBroker.scramLogin(worker.get("sasl.jaas.config")
                     .replaceAll(".*username=\"([^\"]+)\".*", "$1"), "not-the-password");
             assertInstanceOf(SaslAuthenticationException.class, sendError(wrongPassword, h.topics.events(), event));
+        }
+    }
+
+    @Test
+    void aWorkerWithAWrongPasswordStaysUpNotReadySaysWhyAndRecoversOnceTheUserIsFixed() {
+        try (WorkerHarness h = new WorkerHarness("wrong-password", S3Server.shared(), broker)) {
+            Map<String, String> login = workerUser(h);
+            String user = login.get("sasl.jaas.config").replaceAll(".*username=\"([^\"]+)\".*", "$1");
+            String typo = "a-password-the-broker-does-not-know";
+            Worker w = h.startWorker(loggedIn(h.workerSettings("typo-worker"), KafkaBroker.scramLogin(user, typo)));
+            WorkerHarness.await("the worker to report the refused login", Duration.ofSeconds(60),
+                    () -> w.kafkaAccessProblem().isPresent());
+            assertTrue(w.kafkaAccessProblem().orElseThrow().contains("sasl.jaas.config"),
+                    w.kafkaAccessProblem().orElseThrow());
+            assertFalse(w.readiness().values().stream().allMatch(Boolean::booleanValue), "not ready: "
+                    + w.readiness());
+            assertTrue(w.metrics().registry().get("ist.kafka.access.failures").counters().stream()
+                    .mapToDouble(c -> c.count()).sum() >= 1, "counted");
+
+            broker.addScramUser(user, typo); // the operator fixes the broker's side; the worker is not restarted
+            WorkerHarness.await("the worker to become ready", Duration.ofSeconds(120),
+                    () -> w.readiness().values().stream().allMatch(Boolean::booleanValue));
+            ImageRef content = h.upload(TestImages.gradientPng(48, 36));
+            JobRequest request = h.request(content, content, WorkerHarness.tinyOptions(40, 2).build());
+            h.submit(request);
+            assertEquals(EventType.SUCCEEDED, h.awaitTerminal(request.jobId(), Duration.ofSeconds(120)).type());
         }
     }
 

@@ -73,6 +73,17 @@ public final class ControlListener implements AutoCloseable {
         return follower.awaitCaughtUp(timeout);
     }
 
+    /** Where login and ACL failures are counted; nothing until set. */
+    public ControlListener onAccessFailure(java.util.function.Consumer<String> sink) {
+        follower.onAccessFailure(sink);
+        return this;
+    }
+
+    /** The login or ACL problem the listener is waiting out, or null. */
+    public String accessProblem() {
+        return follower.accessProblem();
+    }
+
     /** Polled within the last 30 s. */
     public boolean isHealthy() {
         return follower.isHealthy(HEALTHY_WITHIN);

@@ -36,7 +36,11 @@ public final class EventPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
 
-    private final Producer<String, byte[]> producer;
+    /** Makes a producer: the first, and a fresh one after the broker refused this one's login or an ACL. */
+    private final java.util.function.Supplier<Producer<String, byte[]>> producers;
+    private volatile Producer<String, byte[]> producer;
+    /** An idempotent producer that met an authentication failure stays failed: the next send takes a fresh one. */
+    private volatile boolean refused;
     private final Topics topics;
     private final Duration timeout;
     private final JsonCodec codec = JsonCodec.shared();
@@ -44,7 +48,12 @@ public final class EventPublisher implements AutoCloseable {
     private volatile Consumer<String> skips = r -> { };
 
     public EventPublisher(Producer<String, byte[]> producer, Topics topics, Duration timeout) {
-        this.producer = producer;
+        this(() -> producer, topics, timeout);
+    }
+
+    EventPublisher(java.util.function.Supplier<Producer<String, byte[]>> producers, Topics topics, Duration timeout) {
+        this.producers = producers;
+        this.producer = producers.get();
         this.topics = topics;
         this.timeout = timeout;
     }
@@ -65,14 +74,15 @@ public final class EventPublisher implements AutoCloseable {
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new EventPublisher(new KafkaProducer<>(c), topics, timeout);
+        return new EventPublisher(() -> new KafkaProducer<>(c), topics, timeout);
     }
 
     /** Fire and forget (progress ticks): a lost tick is superseded by the next one. */
     public void publish(JobEvent event) {
         try {
-            producer.send(record(event), (meta, error) -> {
+            producer().send(record(event), (meta, error) -> {
                 if (error != null) {
+                    noteRefusal(error);
                     LOG.warn("event {} #{} of job {} not published: {}", event.type(), event.seq(), event.jobId(),
                             error.toString());
                 }
@@ -174,17 +184,43 @@ public final class EventPublisher implements AutoCloseable {
     /** Sends any record (a job forwarded to another pool's topic) and waits for the broker's acknowledgement. */
     public void sendAndWait(ProducerRecord<String, byte[]> record, String what) throws PublishException {
         try {
-            Future<RecordMetadata> sent = producer.send(record);
+            Future<RecordMetadata> sent = producer().send(record);
             sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (KafkaException e) {
+            noteRefusal(e);
             throw new PublishException("could not publish " + what + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while publishing " + what, e);
         } catch (ExecutionException e) {
+            noteRefusal(e.getCause());
             throw new PublishException("broker refused or lost " + what + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new PublishException("no acknowledgement for " + what + " within " + timeout, e);
+        }
+    }
+
+    /** The producer to send with: a fresh one when the last met a refused login or ACL (fixed since, perhaps). */
+    private Producer<String, byte[]> producer() {
+        if (refused) {
+            synchronized (this) {
+                if (refused) {
+                    Producer<String, byte[]> old = producer;
+                    producer = producers.get();
+                    refused = false;
+                    if (old != producer) {
+                        old.close(Duration.ZERO);
+                        LOG.info("event producer replaced after Kafka refused its login or an ACL");
+                    }
+                }
+            }
+        }
+        return producer;
+    }
+
+    private void noteRefusal(Throwable error) {
+        if (dev.ist.common.kafka.KafkaAccessProblem.describe(error).isPresent()) {
+            refused = true;
         }
     }
 

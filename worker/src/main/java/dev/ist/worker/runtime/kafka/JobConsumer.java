@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.kafka;
 
+import dev.ist.common.kafka.KafkaAccessProblem;
 import dev.ist.common.job.LaneSchedule;
 import dev.ist.common.job.Priority;
 import dev.ist.worker.runtime.job.JobControl;
@@ -144,6 +145,8 @@ public final class JobConsumer implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final LaneBuffer waiting;
     private final JobHandler handler;
+    private final KafkaAccessProblem access = new KafkaAccessProblem("the jobs consumer");
+    private volatile java.util.function.Consumer<String> accessFailures = p -> { };
     private final ExecutorService jobThread;
     private final Thread pollThread;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -213,7 +216,31 @@ public final class JobConsumer implements AutoCloseable {
 
     /** Joined the group and polled within the last 30 s. */
     public boolean isHealthy() {
-        return running && joined && System.nanoTime() - lastPollNanos < 30_000_000_000L;
+        return running && joined && access.current() == null
+                && System.nanoTime() - lastPollNanos < 30_000_000_000L;
+    }
+
+    /** Where login and ACL failures are counted ({@code ist_kafka_access_failures_total}); nothing until set. */
+    public JobConsumer onAccessFailure(java.util.function.Consumer<String> sink) {
+        this.accessFailures = sink == null ? p -> { } : sink;
+        return this;
+    }
+
+    /** The login or ACL problem the consumer is waiting out, or null. */
+    public String accessProblem() {
+        return access.current();
+    }
+
+    private void pause(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        while (running && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The polling thread runs (or was stopped on purpose); false means the consumer died and the process should restart. */
@@ -231,12 +258,21 @@ public final class JobConsumer implements AutoCloseable {
                 boolean woken = false;
                 try {
                     records = consumer.poll(settling ? settings.lanes().settle() : settings.pollTimeout());
+                    access.cleared().ifPresent(LOG::info);
                 } catch (WakeupException e) {
                     if (!running) {
                         break;
                     }
                     records = ConsumerRecords.empty(); // the job finished: commit now, not after the poll timeout
                     woken = true; // (a late wake-up must not pass for a settled poll)
+                } catch (KafkaException e) {
+                    // a login or ACL problem is the operator's to fix: stay alive (not ready) and try again later
+                    String problem = KafkaAccessProblem.describe(e).orElseThrow(() -> e);
+                    KafkaAccessProblem.Meeting m = access.met(problem);
+                    m.log().ifPresent(LOG::error);
+                    accessFailures.accept(problem);
+                    pause(m.retryIn());
+                    continue;
                 }
                 lastPollNanos = System.nanoTime();
                 for (ConsumerRecord<String, byte[]> record : records) {

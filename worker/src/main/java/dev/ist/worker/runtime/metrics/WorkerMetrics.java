@@ -237,6 +237,16 @@ public final class WorkerMetrics implements AutoCloseable {
                 .tag("to_pool", pool).register(registry).increment();
     }
 
+    /**
+     * A Kafka client of this worker was refused its login or an ACL ({@code ist_kafka_access_failures_total{client}}),
+     * counted at every retry.
+     */
+    public void kafkaAccessFailure(String client) {
+        Counter.builder("ist.kafka.access.failures")
+                .description("Kafka logins or requests refused (bad credentials or a missing ACL), per client")
+                .tag("client", client).register(registry).increment();
+    }
+
     public void recordSkipped(String reason) {
         Counter.builder("ist.worker.records.skipped").description("Jobs-topic records skipped without a dead letter")
                 .tag("reason", reason).register(registry).increment();
