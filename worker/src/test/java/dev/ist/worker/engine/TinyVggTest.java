@@ -109,7 +109,11 @@ class TinyVggTest {
             assertEquals(loss.get("tv").getAsDouble(), t.tv(), 1e-5 * loss.get("tv").getAsDouble());
             assertEquals(loss.get("total").getAsDouble(), ev.loss(), 1e-4 * loss.get("total").getAsDouble());
             double err = Fixtures.maxRelativeError(ev.gradient(), Fixtures.floats(loss.getAsJsonArray("gradient")));
-            assertTrue(err < 1e-3, "gradient differs from PyTorch autograd by " + err);
+            // fp32 convolution kernels differ per CPU and channel count: this net's narrow layers run padded to 16
+            // channels (VggNetwork.MIN_CONV_CHANNELS), where libtorch 2.7.1 on an AMX Xeon answers within 2.8e-3 of
+            // the reference (1.2e-3 at 64 channels, < 1e-3 unpadded or on an AMD EPYC); a wrong term or scale
+            // is off by far more, and gradientMatchesFiniteDifferences checks the gradient on its own
+            assertTrue(err < 5e-3, "gradient differs from PyTorch autograd by " + err);
         }
     }
 
