@@ -90,6 +90,54 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * kill -9 of the server: the postmaster and every backend it forked get SIGKILL at once (a crashed or OOM-killed
+     * database host), so nothing is flushed or shut down. {@link #startAgain()} then starts it on the same data
+     * directory, where PostgreSQL recovers from its write-ahead log.
+     */
+    public synchronized void kill() {
+        if (running == null) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle postmaster = ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IllegalStateException("no postmaster process " + pid));
+            java.util.List<ProcessHandle> all = new java.util.ArrayList<>();
+            all.add(postmaster);
+            postmaster.descendants().forEach(all::add);
+            all.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle p : all) {
+                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not kill PostgreSQL: " + e, e);
+        } finally {
+            // releases the handle's lock on the data directory; its pg_ctl stop finds no server and only logs that
+            EmbeddedPostgres dead = running;
+            running = null;
+            try {
+                dead.close();
+            } catch (IOException ignored) {
+                // nothing left to stop
+            }
+        }
+    }
+
+    /** The postmaster's process id (from postmaster.pid in the data directory). */
+    public synchronized long pid() {
+        if (running == null) {
+            throw new IllegalStateException("the PostgreSQL server is stopped");
+        }
+        try {
+            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
         return port;
     }

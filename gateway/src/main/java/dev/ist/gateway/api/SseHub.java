@@ -29,8 +29,11 @@ import java.util.concurrent.TimeUnit;
  * follows the job on this replica's tail of the events topic ({@link LiveEvents}), and ends after the terminal event.
  * The tail listener is registered before the store is read and every stream drops what it has sent already (by
  * seq), so the hand-over from history to live neither loses nor repeats an event; a seq gap on the tail is filled
- * from the store. A comment line every heartbeat interval keeps proxies from cutting idle
- * streams and reveals clients that went away.
+ * from the store. Where the store does not hold the gap yet (this replica's projector is behind its tail, as after a
+ * restart while a killed replica's consumer still holds the projector group), the live events past the gap are held
+ * back and the store is asked again every {@value #GAP_RETRY_MS} ms: an event past a gap is never sent, since the
+ * client's Last-Event-ID would then skip the gap for good. A comment line every heartbeat interval keeps proxies from
+ * cutting idle streams and reveals clients that went away.
  *
  * <p>Queue positions are pushed too: while a job is QUEUED its stream gets an event named {@code queue} (data
  * {@code {"jobId","at","position","etaSeconds"}}, no {@code id}, so Last-Event-ID keeps counting job events only)
@@ -42,6 +45,9 @@ import java.util.concurrent.TimeUnit;
 public class SseHub {
 
     private static final long TERMINAL_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    private static final long GAP_RETRY_MS = 100;
+    /** Live events held back behind a gap per stream; beyond it the stream ends (the client resumes later). */
+    private static final int MAX_HELD = 10_000;
     private static final long QUEUE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
 
     private final JobStore store;
@@ -78,6 +84,7 @@ public class SseHub {
         heartbeats.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
         long queueEvery = Math.max(10, settings.sse().queueInterval().toMillis());
         heartbeats.scheduleWithFixedDelay(this::pushQueuePositions, queueEvery, queueEvery, TimeUnit.MILLISECONDS);
+        heartbeats.scheduleWithFixedDelay(this::fillGaps, GAP_RETRY_MS, GAP_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** On the scheduler thread: sends each queued job's stream its position when it moved since the last push. */
@@ -143,6 +150,17 @@ public class SseHub {
         return true;
     }
 
+    /** On the scheduler thread: streams holding live events behind a gap ask the store for it again. */
+    private void fillGaps() {
+        for (Session s : sessions) {
+            try {
+                s.fillGap();
+            } catch (RuntimeException e) {
+                // the store is down: asked again on the next tick
+            }
+        }
+    }
+
     private void beat() {
         for (Session s : sessions) {
             s.heartbeat();
@@ -165,6 +183,8 @@ public class SseHub {
         private final SseEventSink sink;
         private final Sse sse;
         private long lastSent;
+        /** Live events past a gap the store could not fill yet, by seq. */
+        private final java.util.TreeMap<Long, JobEvent> held = new java.util.TreeMap<>();
         private volatile boolean closed;
         private QueueEstimator.Queue lastQueue;
 
@@ -214,23 +234,61 @@ public class SseHub {
             }
         }
 
-        /** An event past a gap first sends what the store holds in the gap. */
+        /**
+         * An event past a gap first sends what the store holds in the gap; if the gap stays open, the event is held
+         * back, and {@link #fillGap()} sends it once the store has the gap.
+         */
         private synchronized void deliver(JobEvent e) {
             if (closed || e.seq() <= lastSent) {
                 return;
             }
-            if (e.seq() > lastSent + 1) {
+            if (held.isEmpty() && e.seq() > lastSent + 1) {
+                boolean filled;
                 try {
-                    for (JobEvent missed : store.eventsAfter(jobId, lastSent)) {
-                        if (missed.seq() < e.seq()) {
-                            sendEvent(missed);
-                        }
-                    }
+                    filled = fillFromStore(e.seq());
                 } catch (RuntimeException storeDown) {
-                    // the live event still goes out; a client that needs the gap reconnects with Last-Event-ID
+                    filled = false;
                 }
+                if (filled) {
+                    sendEvent(e);
+                    return;
+                }
+            } else if (held.isEmpty()) {
+                sendEvent(e);
+                return;
             }
-            sendEvent(e);
+            held.put(e.seq(), e);
+            if (held.size() > MAX_HELD) {
+                close(); // the client reconnects with Last-Event-ID and gets the rest from the store
+            }
+        }
+
+        /** On the scheduler: the held events, in order, as far as the store now fills the gaps before them. */
+        synchronized void fillGap() {
+            while (!closed && !held.isEmpty()) {
+                long next = held.firstKey();
+                if (next > lastSent + 1 && !fillFromStore(next)) {
+                    return;
+                }
+                sendEvent(held.pollFirstEntry().getValue());
+            }
+        }
+
+        /**
+         * Sends what the store holds after the last event sent and before {@code before}, without a gap; true when
+         * nothing before {@code before} is missing any more, or the store already holds {@code before} or a later
+         * event (its projector is past the gap: those seqs never came, and waiting would not bring them).
+         */
+        private boolean fillFromStore(long before) {
+            List<JobEvent> stored = store.eventsAfter(jobId, lastSent);
+            boolean storePast = !stored.isEmpty() && stored.get(stored.size() - 1).seq() >= before;
+            for (JobEvent missed : stored) {
+                if (missed.seq() >= before || (missed.seq() > lastSent + 1 && !storePast)) {
+                    break;
+                }
+                sendEvent(missed);
+            }
+            return storePast || lastSent + 1 >= before;
         }
 
         synchronized void sendEvent(JobEvent e) {

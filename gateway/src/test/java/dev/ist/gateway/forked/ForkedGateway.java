@@ -60,6 +60,18 @@ final class ForkedGateway implements AutoCloseable {
 
     static ForkedGateway start(String name, Topics topics, String bucket, String heap, Map<String, String> extra)
             throws Exception {
+        return start(name, topics, bucket, heap, newDatabase(name), extra);
+    }
+
+    /** A fresh, empty database on the shared PostgreSQL server, as a JDBC URL (for gateways that share one). */
+    static String newDatabase(String name) {
+        PostgresServer pg = PostgresServer.shared();
+        return pg.jdbcUrl(pg.newDatabase("fk_" + name));
+    }
+
+    /** A gateway on the database {@code jdbcUrl} (user and password of the testkit's servers). */
+    static ForkedGateway start(String name, Topics topics, String bucket, String heap, String jdbcUrl,
+                               Map<String, String> extra) throws Exception {
         Path jar = Path.of(System.getProperty("ist.gateway.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the packaged gateway is missing: " + jar.toAbsolutePath()
@@ -67,7 +79,6 @@ final class ForkedGateway implements AutoCloseable {
         }
         KafkaBroker kafka = KafkaBroker.shared();
         S3Server s3 = S3Server.shared();
-        PostgresServer pg = PostgresServer.shared();
         int port = freePort();
         Path dir = Files.createDirectories(Path.of("target", "forked", name + "-" + UUID.randomUUID()));
         Path log = dir.resolve("gateway.log");
@@ -85,7 +96,7 @@ final class ForkedGateway implements AutoCloseable {
                 "-Dist.topics.events=" + topics.events(),
                 "-Dist.topics.dlq=" + topics.dlq(),
                 "-Dist.topics.control=" + topics.control(),
-                "-Dist.db.url=" + pg.jdbcUrl(pg.newDatabase("fk_" + name)),
+                "-Dist.db.url=" + jdbcUrl,
                 "-Dist.db.user=" + PostgresServer.USER,
                 "-Dist.db.password=" + PostgresServer.PASSWORD,
                 "-Dist.s3.endpoint=" + s3.endpoint(),
@@ -134,6 +145,12 @@ final class ForkedGateway implements AutoCloseable {
             throw new AssertionError("no ist_jvm_heap_peak_bytes in /q/metrics");
         }
         return (long) Double.parseDouble(m.group(1));
+    }
+
+    /** kill -9: the process ends at once, without its shutdown hooks (no consumer leaves its group). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     boolean alive() {
