@@ -36,10 +36,12 @@ class OptionDefaultsProviderTest {
         assertEquals(OptionDefaults.SEED, c.seed);
         assertEquals(OptionDefaults.CONTENT_LAYERS, c.contentLayers);
         assertEquals(OptionDefaults.STYLE_LAYERS, c.styleLayers);
-        assertEquals(OptionDefaults.OPTIMIZER.name(), c.optimizer.toUpperCase(Locale.ROOT));
-        assertEquals(OptionDefaults.POOLING.name(), c.pooling.toUpperCase(Locale.ROOT));
-        assertEquals(OptionDefaults.PRECISION.name(), c.precision.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.OPTIMIZER, c.optimizer);
+        assertEquals(OptionDefaults.POOLING, c.pooling);
+        assertEquals(OptionDefaults.PRECISION, c.precision);
         assertEquals(OptionDefaults.INIT.name(), c.init.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.COLOR_TRANSFER, c.colorTransfer);
+        assertEquals(OptionDefaults.STYLE_LOSS, c.styleLoss);
         assertEquals(dev.ist.worker.engine.TransferSpec.DEFAULT_LBFGS_HISTORY, c.history);
     }
 
