@@ -47,12 +47,12 @@ class OptionsApiTest {
     @Test
     void theEndpointShowsTheConfiguredLimitsAndTheApiRefusesJustPastThem() {
         as(TestEnv.ALICE_KEY).get("/v1/options").then().statusCode(200)
-                .body("numbers.iterations.maximum", equalTo((float) MAX_ITERATIONS))
-                .body("numbers.iterations.minimum", equalTo(1.0f))
-                .body("numbers.size.maximum", equalTo((float) MAX_SIZE))
+                .body("numbers.iterations.maximum", equalTo(MAX_ITERATIONS))
+                .body("numbers.iterations.minimum", equalTo(1))
+                .body("numbers.size.maximum", equalTo(MAX_SIZE))
                 .body("numbers.styleScale.maximum", equalTo(2.0f))
                 .body("numbers.styleScale.exclusiveMinimum", equalTo(0.0f))
-                .body("numbers.iterations.default", equalTo(500.0f))
+                .body("numbers.iterations.default", equalTo(500))
                 .body("choices.optimizer.values", hasItem("ADAM"))
                 .body("choices.optimizer.default", equalTo("LBFGS"))
                 .body("styles.max", equalTo(4));

@@ -33,12 +33,12 @@ public record OptionsView(
         StylesBounds styles,
         InputBounds inputs) {
 
-    /** A number; {@code integer} when only whole numbers are valid. */
+    /** A number; {@code integer} when only whole numbers are valid (its values are then written as integers). */
     @Schema(description = "A numeric option: its default and the bounds the API checks")
     public record NumberOption(boolean integer,
                                @JsonProperty("default") @Schema(name = "default", description = "absent: no single "
-                                       + "default (e.g. learningRate: 1 for LBFGS, 0.02 for ADAM)") Double defaultValue,
-                               Double minimum, Double exclusiveMinimum, Double maximum, Double exclusiveMaximum) {
+                                       + "default (e.g. learningRate: 1 for LBFGS, 0.02 for ADAM)") Number defaultValue,
+                               Number minimum, Number exclusiveMinimum, Number maximum, Number exclusiveMaximum) {
     }
 
     @Schema(description = "An option with a fixed set of values")
@@ -68,7 +68,7 @@ public record OptionsView(
         numbers.put("styleWeight", closed(OptionDefaults.STYLE_WEIGHT, 0, maxWeight));
         numbers.put("tvWeight", closed(OptionDefaults.TV_WEIGHT, 0, maxWeight));
         numbers.put("learningRate", new NumberOption(false, null, null, 0.0, JobLimits.MAX_LEARNING_RATE, null));
-        numbers.put("seed", new NumberOption(true, (double) OptionDefaults.SEED, null, null, null, null));
+        numbers.put("seed", new NumberOption(true, OptionDefaults.SEED, null, null, null, null));
         numbers.put("styleScale", new NumberOption(false, OptionDefaults.STYLE_SCALE, null, 0.0,
                 limits.maxStyleScale(), null));
         numbers.put("contentMaskWeight", closed(OptionDefaults.CONTENT_MASK_WEIGHT, JobLimits.MIN_CONTENT_MASK_WEIGHT,
@@ -101,7 +101,7 @@ public record OptionsView(
     }
 
     private static NumberOption whole(int def, int min, int max) {
-        return new NumberOption(true, (double) def, (double) min, null, (double) max, null);
+        return new NumberOption(true, def, min, null, max, null);
     }
 
     private static NumberOption closed(double def, double min, double max) {

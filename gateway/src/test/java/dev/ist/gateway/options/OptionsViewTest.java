@@ -50,25 +50,25 @@ class OptionsViewTest {
                 OptionsView.NumberOption n = e.getValue();
                 double step = n.integer() ? 1 : Math.max(1e-9, Math.ulp(1000.0));
                 if (n.minimum() != null) {
-                    accepted(validator, setter, e.getKey(), n.minimum());
-                    refused(validator, setter, e.getKey(), n.minimum() - step);
+                    accepted(validator, setter, e.getKey(), n.minimum().doubleValue());
+                    refused(validator, setter, e.getKey(), n.minimum().doubleValue() - step);
                     probed++;
                 }
                 if (n.exclusiveMinimum() != null) {
-                    refused(validator, setter, e.getKey(), n.exclusiveMinimum());
+                    refused(validator, setter, e.getKey(), n.exclusiveMinimum().doubleValue());
                     probed++;
                 }
                 if (n.maximum() != null) {
-                    accepted(validator, setter, e.getKey(), n.maximum());
-                    refused(validator, setter, e.getKey(), n.maximum() * (1 + 1e-9) + step);
+                    accepted(validator, setter, e.getKey(), n.maximum().doubleValue());
+                    refused(validator, setter, e.getKey(), n.maximum().doubleValue() * (1 + 1e-9) + step);
                     probed++;
                 }
                 if (n.exclusiveMaximum() != null) {
-                    refused(validator, setter, e.getKey(), n.exclusiveMaximum());
+                    refused(validator, setter, e.getKey(), n.exclusiveMaximum().doubleValue());
                     probed++;
                 }
                 if (n.defaultValue() != null) {
-                    accepted(validator, setter, e.getKey(), n.defaultValue());
+                    accepted(validator, setter, e.getKey(), n.defaultValue().doubleValue());
                 }
             }
             assertTrue(probed >= 15, "bounds probed: " + probed);
@@ -78,13 +78,13 @@ class OptionsViewTest {
     @Test
     void theViewCarriesTheConfiguredLimitsAndTheSharedDefaults() {
         OptionsView view = OptionsView.of(CHANGED);
-        assertEquals(1234.0, view.numbers().get("iterations").maximum());
-        assertEquals(640.0, view.numbers().get("size").maximum());
-        assertEquals(32.0, view.numbers().get("size").minimum());
+        assertEquals(1234, view.numbers().get("iterations").maximum());
+        assertEquals(640, view.numbers().get("size").maximum());
+        assertEquals(32, view.numbers().get("size").minimum());
         assertEquals(2.0, view.numbers().get("styleScale").maximum());
         assertEquals(2, view.styles().max());
         assertEquals(1 << 20, view.inputs().maxBytes());
-        assertEquals((double) OptionDefaults.ITERATIONS, view.numbers().get("iterations").defaultValue());
+        assertEquals(OptionDefaults.ITERATIONS, view.numbers().get("iterations").defaultValue());
         assertEquals(OptionDefaults.OPTIMIZER.name(), view.choices().get("optimizer").defaultValue());
         assertEquals(List.of("LBFGS", "ADAM"), view.choices().get("optimizer").values());
         assertEquals(OptionDefaults.STYLE_LAYERS, view.layers().get("styleLayers").defaultValue());
