@@ -8,9 +8,13 @@ import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.JobValidator;
 import dev.ist.common.storage.ImageStore;
 
+import picocli.CommandLine.Option;
+
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -24,32 +28,24 @@ import java.util.stream.Collectors;
  */
 final class OptionCheck {
 
-    /** JobOptions field → flag; fields the CLI never sets (mode, model) keep their JSON name. */
-    private static final Map<String, String> FLAGS = Map.ofEntries(
-            Map.entry("size", "--size"),
-            Map.entry("iterations", "--iterations"),
-            Map.entry("contentWeight", "--content-weight"),
-            Map.entry("styleWeight", "--style-weight"),
-            Map.entry("tvWeight", "--tv-weight"),
-            Map.entry("contentLayers", "--content-layers"),
-            Map.entry("styleLayers", "--style-layers"),
-            Map.entry("optimizer", "--optimizer"),
-            Map.entry("learningRate", "--lr"),
-            Map.entry("init", "--init"),
-            Map.entry("initImage", "--init"),
-            Map.entry("seed", "--seed"),
-            Map.entry("preserveColors", "--preserve-colors"),
-            Map.entry("multiScale", "--multiscale"),
-            Map.entry("styleScale", "--style-scale"),
-            Map.entry("pooling", "--pooling"),
-            Map.entry("outputFormat", "--output"),
-            Map.entry("contentMask", "--content-mask"),
-            Map.entry("contentMaskWeight", "--content-mask-weight"),
-            Map.entry("colorTransfer", "--color-transfer"),
-            Map.entry("styleLoss", "--style-loss"),
-            Map.entry("styleLayerWeights", "--style-layer-weights"),
-            Map.entry("emaDecay", "--ema-decay"),
-            Map.entry("precision", "--precision"));
+    /**
+     * JobOptions field → flag: read from {@link JobOptionFlags}, whose fields are named as the JobOptions fields they
+     * set, plus the options set from other flags. Fields the CLI never sets (mode, model) keep their JSON name.
+     */
+    private static final Map<String, String> FLAGS = flags();
+
+    private static Map<String, String> flags() {
+        Map<String, String> flags = new HashMap<>(Map.of("initImage", "--init", "outputFormat", "--output",
+                "contentMask", "--content-mask"));
+        for (Field f : JobOptionFlags.class.getDeclaredFields()) {
+            Option option = f.getAnnotation(Option.class);
+            if (option != null) {
+                // the first name is the long one (--lr before --learning-rate: the shorter, as users type it)
+                flags.put(f.getName(), option.names()[0]);
+            }
+        }
+        return Map.copyOf(flags);
+    }
 
     private static final Pattern STYLE_FIELD = Pattern.compile("styles\\[(\\d+)]\\.(\\w+)(\\..*)?");
 

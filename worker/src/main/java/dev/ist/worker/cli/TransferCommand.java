@@ -1,14 +1,9 @@
 package dev.ist.worker.cli;
 
-import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
-import dev.ist.common.job.Optimizer;
 import dev.ist.common.job.OutputFormat;
-import dev.ist.common.job.Pooling;
-import dev.ist.common.job.Precision;
-import dev.ist.common.job.StyleLoss;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.ImageOps;
@@ -50,6 +45,10 @@ public final class TransferCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
+    /** The flags that are job options (the API's model), with their mapping to {@code JobOptions}. */
+    @CommandLine.Mixin
+    JobOptionFlags job = new JobOptionFlags();
+
     @Option(names = "--content", required = true, paramLabel = "FILE", description = "content image")
     Path content;
 
@@ -69,22 +68,6 @@ public final class TransferCommand implements Callable<Integer> {
             description = "grey mask over the output: the content weight is raised where it is white")
     Path contentMask;
 
-    @Option(names = "--content-mask-weight", paramLabel = "K",
-            description = "factor on the content weight where --content-mask is white (default ${DEFAULT-VALUE})")
-    double contentMaskWeight;
-
-    @Option(names = "--color-transfer", paramLabel = "MODE",
-            description = "${COMPLETION-CANDIDATES} (LUMINANCE = --preserve-colors; default ${DEFAULT-VALUE})")
-    ColorTransfer colorTransfer;
-
-    @Option(names = "--style-loss", paramLabel = "LOSS",
-            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    StyleLoss styleLoss;
-
-    @Option(names = "--ema-decay", paramLabel = "D",
-            description = "average the iterates with this decay and output the average; 0 = off (default ${DEFAULT-VALUE})")
-    double emaDecay;
-
     @Option(names = "--style-weights", split = ",", paramLabel = "W",
             description = "blend weight per style image, e.g. 0.7,0.3 (default equal)")
     List<Double> styleWeights;
@@ -96,68 +79,14 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--16bit", description = "16 bits per channel in a .png (a .tif always has them)")
     boolean sixteenBit;
 
-    @Option(names = "--size", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
-    int size;
-
-    @Option(names = "--iterations", description = "iterations (default ${DEFAULT-VALUE})")
-    int iterations;
-
-    @Option(names = "--optimizer", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    Optimizer optimizer;
-
-    @Option(names = {"--lr", "--learning-rate"}, description = "learning rate (default 1 for lbfgs, 0.02 for adam)")
-    Double learningRate;
-
     @Option(names = "--history", description = "L-BFGS history size (default ${DEFAULT-VALUE})")
     int history;
 
     @Option(names = "--strong-wolfe", description = "L-BFGS with strong-Wolfe line search")
     boolean strongWolfe;
 
-    @Option(names = "--init", description = "content, noise or an image FILE (default ${DEFAULT-VALUE})")
-    String init;
-
-    @Option(names = "--content-weight", description = "α (default ${DEFAULT-VALUE})")
-    double contentWeight;
-
-    @Option(names = "--style-weight", description = "β (default ${DEFAULT-VALUE})")
-    double styleWeight;
-
-    @Option(names = "--tv-weight", description = "γ, total variation (default ${DEFAULT-VALUE})")
-    double tvWeight;
-
-    @Option(names = "--content-layers", split = ",", description = "content layers (default ${DEFAULT-VALUE})")
-    List<String> contentLayers;
-
-    @Option(names = "--style-layers", split = ",", description = "style layers (default ${DEFAULT-VALUE})")
-    List<String> styleLayers;
-
-    @Option(names = "--style-layer-weights", split = ",", paramLabel = "LAYER=W",
-            description = "weights on the style layers, e.g. relu1_1=0.5,relu5_1=2 (others 1), or one number per layer")
-    List<String> styleLayerWeights;
-
-    @Option(names = "--style-scale", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
-    double styleScale;
-
-    @Option(names = "--pooling", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    Pooling pooling;
-
-    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}; AUTO = BF16 where the CPU has AMX or the "
-            + "GPU is Ampere or later (default ${DEFAULT-VALUE})")
-    Precision precision;
-
-    @Option(names = "--preserve-colors",
-            description = "transfer on luminance only and keep the content's colours (= --color-transfer luminance)")
-    boolean preserveColors;
-
-    @Option(names = "--multiscale", description = "coarse-to-fine pyramid up to --size")
-    boolean multiScale;
-
     @Option(names = "--keep-best", description = "output the iterate with the lowest loss")
     boolean keepBest;
-
-    @Option(names = "--seed", description = "seed for noise init (default ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "VGG19 weights (.pth or .safetensors)")
     Path weightsFile;
@@ -207,14 +136,14 @@ public final class TransferCommand implements Callable<Integer> {
         long maxPixels = engineSettings.maxInputPixels();
         BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
         TransferSpec.Builder builder = TransferSpec.builder().options(options).content(contentImage)
-                .styles(styleArguments.load(styleWeights, contentImage, size, maxPixels));
+                .styles(styleArguments.load(styleWeights, contentImage, options.size(), maxPixels));
         if (contentMask != null) {
-            int[] outSize = ImageOps.scaledSize(contentImage.getWidth(), contentImage.getHeight(), size);
+            int[] outSize = ImageOps.scaledSize(contentImage.getWidth(), contentImage.getHeight(), options.size());
             builder.contentMask(StyleArguments.fit(ImageDecoder.readMask(contentMask, maxPixels), outSize,
                     "--content-mask " + contentMask, "output"));
         }
         if (options.init() == InitMode.IMAGE) {
-            builder.initImage(ImageDecoder.read(Path.of(init), maxPixels));
+            builder.initImage(ImageDecoder.read(Path.of(job.init), maxPixels));
         }
         // engine-only tuning: settings of this machine's run that a job request does not carry
         builder.lbfgsHistory(history).strongWolfe(strongWolfe).keepBest(keepBest).tileSize(tileSize);
@@ -249,22 +178,7 @@ public final class TransferCommand implements Callable<Integer> {
 
     /** The options in the API's model: what a JSON submit of the same choices carries. */
     JobOptions jobOptions() {
-        JobOptions.Builder b = JobOptions.builder()
-                .size(size).iterations(iterations)
-                .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
-                .contentLayers(contentLayers).styleLayers(styleLayers)
-                .styleLayerWeights(StyleArguments.layerWeights(styleLayerWeights, styleLayers))
-                .optimizer(optimizer).learningRate(learningRate).seed(seed)
-                .preserveColors(preserveColors).colorTransfer(colorTransfer).multiScale(multiScale)
-                .styleScale(styleScale).pooling(pooling).outputFormat(jobOutputFormat(outputFormat(output)))
-                .contentMask(contentMask == null ? null : OptionCheck.ref(contentMask))
-                .contentMaskWeight(contentMaskWeight).styleLoss(styleLoss).emaDecay(emaDecay).precision(precision);
-        switch (init.toLowerCase(Locale.ROOT)) {
-            case "content" -> b.init(InitMode.CONTENT);
-            case "noise" -> b.init(InitMode.NOISE);
-            default -> b.init(InitMode.IMAGE).initImage(OptionCheck.ref(Path.of(init)));
-        }
-        return b.build();
+        return job.jobOptions(jobOutputFormat(outputFormat(output)), contentMask);
     }
 
     /** The whole run as a job request, so the style count and blend weights meet the API's rules too. */

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,6 +143,19 @@ class CliOptionRulesTest {
         assertEquals(IstCli.EXIT_BAD_INPUT, colours.exit(), colours.err());
         assertEquals("transfer: error: --color-transfer: HISTOGRAM contradicts --preserve-colors (its old name for "
                 + "LUMINANCE); set one of them", colours.err());
+    }
+
+    @Test
+    void everyJobOptionACliUserCanSetIsNamedByItsFlag() {
+        for (RecordComponent c : JobOptions.class.getRecordComponents()) {
+            if (List.of("mode", "model").contains(c.getName())) {
+                continue; // feed-forward jobs are the gateway's; ist transfer optimises
+            }
+            String flag = OptionCheck.flag("options." + c.getName());
+            assertTrue(flag.startsWith("--"), c.getName() + " has no flag: " + flag);
+        }
+        assertEquals("--lr", OptionCheck.flag("options.learningRate"));
+        assertEquals("--multiscale", OptionCheck.flag("options.multiScale"));
     }
 
     @Test
