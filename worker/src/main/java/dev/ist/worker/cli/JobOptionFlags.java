@@ -18,8 +18,9 @@ import java.util.Locale;
 /**
  * The flags of {@code ist transfer} that are job options, one per {@link JobOptions} field a user sets, and their
  * mapping onto the API's model. Defaults come from {@link OptionDefaultsProvider} ({@code OptionDefaults}); the rules
- * are {@code JobValidator}'s ({@link OptionCheck}). Adding an option here means a field, a line in
- * {@link #jobOptions} and its flag name in {@link OptionCheck}.
+ * are {@code JobValidator}'s ({@link OptionCheck}). Each field is named as the JobOptions field it sets: that is how
+ * {@link OptionCheck} names a refused field by its flag. Adding an option here is a field and a line in
+ * {@link #jobOptions}.
  */
 final class JobOptionFlags {
 
