@@ -11,6 +11,8 @@ content="$1" style="$2" size="$3" budget="$4" iterations="$5"
 shift 5
 out="$(mktemp -d)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# ist transfer applies the API's size limit (2048 by default); print sizes are what this check is for
+export IST_LIMITS_MAX_SIZE="${IST_LIMITS_MAX_SIZE:-$size}"
 "$ROOT/ist" transfer --content "$content" --style "$style" --output "$out/out.png" --size "$size" \
   --iterations "$iterations" --random-weights 1 --memory-budget "$budget" --log-json "$@" >"$out/log.jsonl" 2>"$out/err.txt" &
 pid=$!

@@ -51,6 +51,13 @@ try {
       'the key is kept in localStorage');
   }
 
+  // the form's bounds are the gateway's answer to GET /v1/options (its ist.limits.*), not numbers of the HTML
+  await page.waitForFunction(() => window.__ist.options !== undefined, null, { timeout: 10000 });
+  const announced = await page.evaluate(async (key) => (await fetch('/v1/options',
+    { headers: key === '-' ? {} : { 'X-Api-Key': key } })).json(), apiKey);
+  check(await page.getAttribute('#iterations', 'max') === String(announced.numbers.iterations.maximum),
+    `the iterations input's max is the gateway's limit (${announced.numbers.iterations.maximum})`);
+
   await page.setInputFiles('#content-input', contentPng);
   await page.setInputFiles('#style-input', [stylePng]);
   await page.click('#preset-quick');

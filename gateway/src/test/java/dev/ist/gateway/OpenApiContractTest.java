@@ -73,6 +73,7 @@ class OpenApiContractTest {
         api(api, "POST", "/v1/jobs/{id}/webhooks/redeliver",
                 as(alice).post("/v1/jobs/" + formJob + "/webhooks/redeliver"), 409);
         api(api, "GET", "/v1/models", as(alice).get("/v1/models"), 200);
+        api(api, "GET", "/v1/options", as(alice).get("/v1/options"), 200);
 
         // a job that stays queued: its queue position, no result yet, no preview, cancel accepted
         String queued = api(api, "POST", "/v1/jobs", Jobs.submit(TestEnv.QUEUED_KEY, QUICK), 202).path("id");

@@ -15,6 +15,15 @@ public record JobLimits(
         double maxWeight,
         double maxStyleScale) {
 
+    /** Fixed bounds (not configuration): read by {@link JobValidator} and by what tells clients the limits. */
+    public static final double MAX_LEARNING_RATE = 1000.0;
+    /** Beyond this the content term swamps the style where the mask is white; nobody wants that. */
+    public static final double MAX_CONTENT_MASK_WEIGHT = 100.0;
+    /** 1 = the mask changes nothing; below it would lower the content weight where the mask is white. */
+    public static final double MIN_CONTENT_MASK_WEIGHT = 1.0;
+    /** The first optimiser iteration count a job may ask for. */
+    public static final int MIN_ITERATIONS = 1;
+
     public static JobLimits defaults() {
         return new JobLimits(16, 2048, 5000, 4, 40_000_000L, 25L * 1024 * 1024, 1.0e9, 4.0);
     }

@@ -13,9 +13,6 @@ import java.util.Set;
  */
 public final class JobValidator {
 
-    /** Beyond this the content term swamps the style where the mask is white; nobody wants that. */
-    static final double MAX_CONTENT_MASK_WEIGHT = 100.0;
-
     private final JobLimits limits;
 
     public JobValidator(JobLimits limits) {
@@ -91,7 +88,7 @@ public final class JobValidator {
             return;
         }
         range("options.size", o.size(), limits.minSize(), limits.maxSize(), errors);
-        range("options.iterations", o.iterations(), 1, limits.maxIterations(), errors);
+        range("options.iterations", o.iterations(), JobLimits.MIN_ITERATIONS, limits.maxIterations(), errors);
         weight("options.contentWeight", o.contentWeight(), errors);
         weight("options.styleWeight", o.styleWeight(), errors);
         weight("options.tvWeight", o.tvWeight(), errors);
@@ -101,8 +98,9 @@ public final class JobValidator {
             errors.add(new FieldError("options.optimizer", "must be one of LBFGS, ADAM"));
         }
         Double lr = o.learningRate();
-        if (lr != null && (!Double.isFinite(lr) || lr <= 0 || lr > 1000)) {
-            errors.add(new FieldError("options.learningRate", "must be > 0 and <= 1000, was " + o.learningRate()));
+        if (lr != null && (!Double.isFinite(lr) || lr <= 0 || lr > JobLimits.MAX_LEARNING_RATE)) {
+            errors.add(new FieldError("options.learningRate", "must be > 0 and <= " + (int) JobLimits.MAX_LEARNING_RATE
+                    + ", was " + o.learningRate()));
         }
         if (o.init() == null) {
             errors.add(new FieldError("options.init", "must be one of CONTENT, NOISE, IMAGE"));
@@ -144,9 +142,9 @@ public final class JobValidator {
                 errors.add(new FieldError("options.contentMask", "needs mode OPTIMIZE"));
             }
         }
-        if (!Double.isFinite(o.contentMaskWeight()) || o.contentMaskWeight() < 1
-                || o.contentMaskWeight() > MAX_CONTENT_MASK_WEIGHT) {
-            errors.add(new FieldError("options.contentMaskWeight", "must be >= 1 and <= " + MAX_CONTENT_MASK_WEIGHT
+        if (!Double.isFinite(o.contentMaskWeight()) || o.contentMaskWeight() < JobLimits.MIN_CONTENT_MASK_WEIGHT
+                || o.contentMaskWeight() > JobLimits.MAX_CONTENT_MASK_WEIGHT) {
+            errors.add(new FieldError("options.contentMaskWeight", "must be >= 1 and <= " + JobLimits.MAX_CONTENT_MASK_WEIGHT
                     + ", was " + o.contentMaskWeight()));
         }
         if (o.colorTransfer() == null) {

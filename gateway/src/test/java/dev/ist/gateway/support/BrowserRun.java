@@ -87,6 +87,22 @@ public final class BrowserRun {
     }
 
     /**
+     * Runs {@code options.test.mjs}: the form's bounds and defaults are the gateway's {@code GET /v1/options}, against a
+     * gateway configured with these limits.
+     */
+    public static String runOptions(URI base, String apiKey, int maxIterations, int maxSize, String screenshotName)
+            throws Exception {
+        Path browserDir = Path.of(System.getProperty("ist.browser.dir", "src/test/browser")).toAbsolutePath();
+        Path screenshots = Path.of(System.getProperty("ist.screenshot.dir", "target/screenshots"))
+                .resolve(screenshotName).toAbsolutePath();
+        String chromium = System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium");
+        requireTools(browserDir, chromium);
+        return node(browserDir, chromium, "options.test.mjs", List.of(base.toString(), apiKey,
+                Integer.toString(maxIterations), Integer.toString(maxSize), screenshots.toString()),
+                "OPTIONS-TEST OK", screenshotName);
+    }
+
+    /**
      * Runs one browser script in node and fails unless it ends with 0 and prints {@code okLine}. The output goes to a
      * file, not a pipe: a pipe read would block until every process holding it (Chromium's helpers too) had exited,
      * and the time limit would never apply.

@@ -44,6 +44,8 @@ public final class IstCli implements Runnable {
         CommandLine cl = new CommandLine(new IstCli());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // --optimizer adam as well as ADAM: the API's enum names, typed as users type them
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandName() + ": error: " + ex.getMessage()
                     + " (see --help)");

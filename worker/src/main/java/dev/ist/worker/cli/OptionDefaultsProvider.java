@@ -13,14 +13,15 @@ import java.util.Map;
 /**
  * {@code ist transfer}'s defaults, taken from {@link OptionDefaults} (the same the API and the engine use) and, for
  * engine-only settings, from the engine's own constants, so {@code --help} and a job submitted without options
- * agree. Options not listed here keep their own default.
+ * agree. Options not listed here keep their own default. Enum options show the API's constant names (picocli
+ * converts them; the command line also takes them in lower case).
  */
 public final class OptionDefaultsProvider implements IDefaultValueProvider {
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("--size", Integer.toString(OptionDefaults.SIZE)),
             Map.entry("--iterations", Integer.toString(OptionDefaults.ITERATIONS)),
-            Map.entry("--optimizer", lower(OptionDefaults.OPTIMIZER)),
+            Map.entry("--optimizer", OptionDefaults.OPTIMIZER.name()),
             Map.entry("--init", lower(OptionDefaults.INIT)),
             Map.entry("--content-weight", number(OptionDefaults.CONTENT_WEIGHT)),
             Map.entry("--style-weight", number(OptionDefaults.STYLE_WEIGHT)),
@@ -28,13 +29,13 @@ public final class OptionDefaultsProvider implements IDefaultValueProvider {
             Map.entry("--content-layers", String.join(",", OptionDefaults.CONTENT_LAYERS)),
             Map.entry("--style-layers", String.join(",", OptionDefaults.STYLE_LAYERS)),
             Map.entry("--style-scale", number(OptionDefaults.STYLE_SCALE)),
-            Map.entry("--pooling", lower(OptionDefaults.POOLING)),
+            Map.entry("--pooling", OptionDefaults.POOLING.name()),
             Map.entry("--seed", Long.toString(OptionDefaults.SEED)),
-            Map.entry("--precision", lower(OptionDefaults.PRECISION)),
+            Map.entry("--precision", OptionDefaults.PRECISION.name()),
             Map.entry("--history", Integer.toString(TransferSpec.DEFAULT_LBFGS_HISTORY)),
             Map.entry("--content-mask-weight", number(OptionDefaults.CONTENT_MASK_WEIGHT)),
-            Map.entry("--color-transfer", lower(OptionDefaults.COLOR_TRANSFER)),
-            Map.entry("--style-loss", lower(OptionDefaults.STYLE_LOSS)),
+            Map.entry("--color-transfer", OptionDefaults.COLOR_TRANSFER.name()),
+            Map.entry("--style-loss", OptionDefaults.STYLE_LOSS.name()),
             Map.entry("--ema-decay", number(OptionDefaults.EMA_DECAY)));
 
     @Override

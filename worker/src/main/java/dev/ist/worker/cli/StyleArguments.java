@@ -4,6 +4,7 @@ import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.MaskFit;
 import dev.ist.worker.engine.StyleImage;
+import dev.ist.common.job.StyleRef;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -79,11 +80,22 @@ final class StyleArguments {
         return MaskFit.fit(mask, size[0], size[1], label, over);
     }
 
+    /** The styles as a job request names them (a file's ref, its blend weight, its masks' refs). */
+    List<StyleRef> refs(List<Double> weights) {
+        List<StyleRef> refs = new ArrayList<>();
+        for (int i = 0; i < styles.size(); i++) {
+            refs.add(new StyleRef(OptionCheck.ref(styles.get(i)), weights == null ? 1.0 : weights.get(i),
+                    masks[i] == null ? null : OptionCheck.ref(masks[i]),
+                    imageMasks[i] == null ? null : OptionCheck.ref(imageMasks[i])));
+        }
+        return refs;
+    }
+
     /**
-     * {@code --style-layer-weights}: {@code layer=w} pairs (layers not named weigh 1) or one number per style layer;
-     * null when not given.
+     * {@code --style-layer-weights} as the API's map: {@code layer=w} pairs (layers not named weigh 1) or one number
+     * per style layer; null when not given. Whether a named layer is a style layer is the validator's to say.
      */
-    static List<Double> layerWeights(List<String> raw, List<String> layers) {
+    static Map<String, Double> layerWeights(List<String> raw, List<String> layers) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
@@ -103,23 +115,22 @@ final class StyleArguments {
                 throw new UserInputException("--style-layer-weights: '" + item + "' is not a number");
             }
             if (named) {
-                String layer = parts[0].trim();
-                if (!layers.contains(layer)) {
-                    throw new UserInputException("--style-layer-weights: " + layer + " is not one of the style layers "
-                            + String.join(",", layers));
-                }
-                byName.put(layer, w);
+                byName.put(parts[0].trim(), w);
             } else {
                 plain.add(w);
             }
         }
-        if (!named) {
-            return plain;
+        if (named) {
+            return byName;
         }
-        List<Double> out = new ArrayList<>();
-        for (String layer : layers) {
-            out.add(byName.getOrDefault(layer, 1.0));
+        int layerCount = layers == null ? 0 : layers.size();
+        if (plain.size() != layerCount) {
+            throw new UserInputException("--style-layer-weights has " + plain.size() + " numbers for " + layerCount
+                    + " --style-layers");
         }
-        return out;
+        for (int i = 0; i < layerCount; i++) {
+            byName.put(layers.get(i), plain.get(i));
+        }
+        return byName;
     }
 }

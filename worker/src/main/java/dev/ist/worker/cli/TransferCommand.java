@@ -1,12 +1,10 @@
 package dev.ist.worker.cli;
 
 import dev.ist.worker.download.HttpWeightsDownload;
-import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.InitMode;
-import dev.ist.common.job.Optimizer;
-import dev.ist.common.job.Pooling;
-import dev.ist.common.job.Precision;
-import dev.ist.common.job.StyleLoss;
+import dev.ist.common.job.JobOptions;
+import dev.ist.common.job.JobRequest;
+import dev.ist.common.job.OutputFormat;
 import dev.ist.worker.engine.EngineSettings;
 import dev.ist.worker.engine.ImageDecoder;
 import dev.ist.worker.engine.ImageOps;
@@ -33,9 +31,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 
@@ -45,6 +45,10 @@ import javax.imageio.ImageIO;
 public final class TransferCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
+
+    /** The flags that are job options (the API's model), with their mapping to {@code JobOptions}. */
+    @CommandLine.Mixin
+    JobOptionFlags job = new JobOptionFlags();
 
     @Option(names = "--content", required = true, paramLabel = "FILE", description = "content image")
     Path content;
@@ -65,21 +69,6 @@ public final class TransferCommand implements Callable<Integer> {
             description = "grey mask over the output: the content weight is raised where it is white")
     Path contentMask;
 
-    @Option(names = "--content-mask-weight", paramLabel = "K",
-            description = "factor on the content weight where --content-mask is white (default ${DEFAULT-VALUE})")
-    double contentMaskWeight;
-
-    @Option(names = "--color-transfer", paramLabel = "MODE",
-            description = "none, luminance (= --preserve-colors) or histogram (default ${DEFAULT-VALUE})")
-    String colorTransfer;
-
-    @Option(names = "--style-loss", paramLabel = "LOSS", description = "gram or wasserstein (default ${DEFAULT-VALUE})")
-    String styleLoss;
-
-    @Option(names = "--ema-decay", paramLabel = "D",
-            description = "average the iterates with this decay and output the average; 0 = off (default ${DEFAULT-VALUE})")
-    double emaDecay;
-
     @Option(names = "--style-weights", split = ",", paramLabel = "W",
             description = "blend weight per style image, e.g. 0.7,0.3 (default equal)")
     List<Double> styleWeights;
@@ -91,68 +80,14 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--16bit", description = "16 bits per channel in a .png (a .tif always has them)")
     boolean sixteenBit;
 
-    @Option(names = "--size", description = "long side of the output in pixels (default ${DEFAULT-VALUE})")
-    int size;
-
-    @Option(names = "--iterations", description = "iterations (default ${DEFAULT-VALUE})")
-    int iterations;
-
-    @Option(names = "--optimizer", description = "lbfgs or adam (default ${DEFAULT-VALUE})")
-    String optimizer;
-
-    @Option(names = {"--lr", "--learning-rate"}, description = "learning rate (default 1 for lbfgs, 0.02 for adam)")
-    Double learningRate;
-
     @Option(names = "--history", description = "L-BFGS history size (default ${DEFAULT-VALUE})")
     int history;
 
     @Option(names = "--strong-wolfe", description = "L-BFGS with strong-Wolfe line search")
     boolean strongWolfe;
 
-    @Option(names = "--init", description = "content, noise or an image FILE (default ${DEFAULT-VALUE})")
-    String init;
-
-    @Option(names = "--content-weight", description = "α (default ${DEFAULT-VALUE})")
-    double contentWeight;
-
-    @Option(names = "--style-weight", description = "β (default ${DEFAULT-VALUE})")
-    double styleWeight;
-
-    @Option(names = "--tv-weight", description = "γ, total variation (default ${DEFAULT-VALUE})")
-    double tvWeight;
-
-    @Option(names = "--content-layers", split = ",", description = "content layers (default ${DEFAULT-VALUE})")
-    List<String> contentLayers;
-
-    @Option(names = "--style-layers", split = ",", description = "style layers (default ${DEFAULT-VALUE})")
-    List<String> styleLayers;
-
-    @Option(names = "--style-layer-weights", split = ",", paramLabel = "LAYER=W",
-            description = "weights on the style layers, e.g. relu1_1=0.5,relu5_1=2 (others 1), or one number per layer")
-    List<String> styleLayerWeights;
-
-    @Option(names = "--style-scale", description = "style image size relative to the output (default ${DEFAULT-VALUE})")
-    double styleScale;
-
-    @Option(names = "--pooling", description = "max or avg (default ${DEFAULT-VALUE})")
-    String pooling;
-
-    @Option(names = "--precision", description = "fp32, bf16 or auto: bf16 where the CPU has AMX or the GPU is "
-            + "Ampere or later (default ${DEFAULT-VALUE})")
-    String precision;
-
-    @Option(names = "--preserve-colors",
-            description = "transfer on luminance only and keep the content's colours (= --color-transfer luminance)")
-    boolean preserveColors;
-
-    @Option(names = "--multiscale", description = "coarse-to-fine pyramid up to --size")
-    boolean multiScale;
-
     @Option(names = "--keep-best", description = "output the iterate with the lowest loss")
     boolean keepBest;
-
-    @Option(names = "--seed", description = "seed for noise init (default ${DEFAULT-VALUE})")
-    long seed;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "VGG19 weights (.pth or .safetensors)")
     Path weightsFile;
@@ -189,44 +124,30 @@ public final class TransferCommand implements Callable<Integer> {
         if (outDir == null || !Files.isDirectory(outDir)) {
             throw new UserInputException("output folder " + outDir + " does not exist");
         }
-        EngineSettings engineSettings = EngineSettings.fromSystem() // read once, given to the engine
-                .withMemoryBudget(memoryBudget());
-        long maxPixels = engineSettings.maxInputPixels();
-        BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
         if (styleWeights != null && styleWeights.size() != styles.size()) {
             throw new UserInputException("--style-weights has " + styleWeights.size() + " values for "
                     + styles.size() + " --style images");
         }
-        TransferSpec.Builder builder = TransferSpec.builder().content(contentImage);
-        builder.styles(new StyleArguments(styles, styleMasks, styleImageMasks,
-                commandSpec.commandLine().getParseResult().originalArgs())
-                .load(styleWeights, contentImage, size, maxPixels));
+        StyleArguments styleArguments = styleArguments();
+        JobOptions options = jobOptions();
+        // the API's rules and limits, before any image is decoded or the network loaded
+        OptionCheck.require(jobRequest(options, styleArguments), OptionCheck.limits());
+        EngineSettings engineSettings = EngineSettings.fromSystem() // read once, given to the engine
+                .withMemoryBudget(memoryBudget());
+        long maxPixels = engineSettings.maxInputPixels();
+        BufferedImage contentImage = ImageDecoder.read(content, maxPixels);
+        TransferSpec.Builder builder = TransferSpec.builder().options(options).content(contentImage)
+                .styles(styleArguments.load(styleWeights, contentImage, options.size(), maxPixels));
         if (contentMask != null) {
-            int[] outSize = ImageOps.scaledSize(contentImage.getWidth(), contentImage.getHeight(), size);
+            int[] outSize = ImageOps.scaledSize(contentImage.getWidth(), contentImage.getHeight(), options.size());
             builder.contentMask(StyleArguments.fit(ImageDecoder.readMask(contentMask, maxPixels), outSize,
                     "--content-mask " + contentMask, "output"));
         }
-        ColorTransfer colours = parseEnum(ColorTransfer.class, colorTransfer, "--color-transfer");
-        if (preserveColors && colours == ColorTransfer.HISTOGRAM) {
-            throw new UserInputException("--preserve-colors and --color-transfer histogram exclude each other");
+        if (options.init() == InitMode.IMAGE) {
+            builder.initImage(ImageDecoder.read(Path.of(job.init), maxPixels));
         }
-        builder.colorTransfer(colours).contentMaskWeight(contentMaskWeight)
-                .styleLoss(parseEnum(StyleLoss.class, styleLoss, "--style-loss")).emaDecay(emaDecay);
-        builder.size(size).iterations(iterations)
-                .optimizer(parseEnum(Optimizer.class, optimizer, "--optimizer"))
-                .learningRate(learningRate == null ? Double.NaN : learningRate)
-                .lbfgsHistory(history).strongWolfe(strongWolfe)
-                .contentWeight(contentWeight).styleWeight(styleWeight).tvWeight(tvWeight)
-                .styleScale(styleScale).pooling(parseEnum(Pooling.class, pooling, "--pooling"))
-                .preserveColors(preserveColors).multiScale(multiScale).keepBest(keepBest).seed(seed)
-                .tileSize(tileSize).precision(parseEnum(Precision.class, precision, "--precision"));
-        builder.contentLayers(contentLayers).styleLayers(styleLayers);
-        builder.styleLayerWeights(StyleArguments.layerWeights(styleLayerWeights, styleLayers));
-        switch (init.toLowerCase(Locale.ROOT)) {
-            case "content" -> builder.init(InitMode.CONTENT);
-            case "noise" -> builder.init(InitMode.NOISE);
-            default -> builder.initImage(ImageDecoder.read(Path.of(init), maxPixels));
-        }
+        // engine-only tuning: settings of this machine's run that a job request does not carry
+        builder.lbfgsHistory(history).strongWolfe(strongWolfe).keepBest(keepBest).tileSize(tileSize);
         TransferSpec spec = builder.build();
         Vgg19Weights weights = loadWeights();
         Progress progress = new Progress(err, logJson ? null : out, System.console() != null && !logJson);
@@ -254,6 +175,32 @@ public final class TransferCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The options in the API's model: what a JSON submit of the same choices carries. */
+    JobOptions jobOptions() {
+        return job.jobOptions(jobOutputFormat(outputFormat(output)), contentMask);
+    }
+
+    /** The whole run as a job request, so the style count and blend weights meet the API's rules too. */
+    JobRequest jobRequest(JobOptions options, StyleArguments styleArguments) {
+        return JobRequest.of(UUID.randomUUID().toString(), Instant.now(), OptionCheck.ref(content),
+                styleArguments.refs(styleWeights), options, "cli");
+    }
+
+    StyleArguments styleArguments() {
+        return new StyleArguments(styles, styleMasks, styleImageMasks,
+                commandSpec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** BMP is a writer of this command only; the API's formats have no BMP, so it counts as the default there. */
+    private static OutputFormat jobOutputFormat(String format) {
+        return switch (format) {
+            case "png16" -> OutputFormat.PNG16;
+            case "tiff" -> OutputFormat.TIFF;
+            case "jpg" -> OutputFormat.JPEG;
+            default -> OutputFormat.PNG;
+        };
     }
 
     private long memoryBudget() {
@@ -324,18 +271,6 @@ public final class TransferCommand implements Callable<Integer> {
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String option) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            StringBuilder allowed = new StringBuilder();
-            for (E c : type.getEnumConstants()) {
-                allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-            }
-            throw new UserInputException(option + " must be one of " + allowed + ", got '" + value + "'");
         }
     }
 

@@ -27,28 +27,30 @@ class OptionDefaultsProviderTest {
     @Test
     void unsetOptionsTakeTheSharedDefaults() {
         TransferCommand c = parsed();
-        assertEquals(OptionDefaults.SIZE, c.size);
-        assertEquals(OptionDefaults.ITERATIONS, c.iterations);
-        assertEquals(OptionDefaults.CONTENT_WEIGHT, c.contentWeight);
-        assertEquals(OptionDefaults.STYLE_WEIGHT, c.styleWeight);
-        assertEquals(OptionDefaults.TV_WEIGHT, c.tvWeight);
-        assertEquals(OptionDefaults.STYLE_SCALE, c.styleScale);
-        assertEquals(OptionDefaults.SEED, c.seed);
-        assertEquals(OptionDefaults.CONTENT_LAYERS, c.contentLayers);
-        assertEquals(OptionDefaults.STYLE_LAYERS, c.styleLayers);
-        assertEquals(OptionDefaults.OPTIMIZER.name(), c.optimizer.toUpperCase(Locale.ROOT));
-        assertEquals(OptionDefaults.POOLING.name(), c.pooling.toUpperCase(Locale.ROOT));
-        assertEquals(OptionDefaults.PRECISION.name(), c.precision.toUpperCase(Locale.ROOT));
-        assertEquals(OptionDefaults.INIT.name(), c.init.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.SIZE, c.job.size);
+        assertEquals(OptionDefaults.ITERATIONS, c.job.iterations);
+        assertEquals(OptionDefaults.CONTENT_WEIGHT, c.job.contentWeight);
+        assertEquals(OptionDefaults.STYLE_WEIGHT, c.job.styleWeight);
+        assertEquals(OptionDefaults.TV_WEIGHT, c.job.tvWeight);
+        assertEquals(OptionDefaults.STYLE_SCALE, c.job.styleScale);
+        assertEquals(OptionDefaults.SEED, c.job.seed);
+        assertEquals(OptionDefaults.CONTENT_LAYERS, c.job.contentLayers);
+        assertEquals(OptionDefaults.STYLE_LAYERS, c.job.styleLayers);
+        assertEquals(OptionDefaults.OPTIMIZER, c.job.optimizer);
+        assertEquals(OptionDefaults.POOLING, c.job.pooling);
+        assertEquals(OptionDefaults.PRECISION, c.job.precision);
+        assertEquals(OptionDefaults.INIT.name(), c.job.init.toUpperCase(Locale.ROOT));
+        assertEquals(OptionDefaults.COLOR_TRANSFER, c.job.colorTransfer);
+        assertEquals(OptionDefaults.STYLE_LOSS, c.job.styleLoss);
         assertEquals(dev.ist.worker.engine.TransferSpec.DEFAULT_LBFGS_HISTORY, c.history);
     }
 
     @Test
     void givenOptionsReplaceTheDefaults() {
         TransferCommand c = parsed("--size", "300", "--style-layers", "relu2_1,relu3_1", "--style-weight", "10");
-        assertEquals(300, c.size);
-        assertEquals(java.util.List.of("relu2_1", "relu3_1"), c.styleLayers);
-        assertEquals(10.0, c.styleWeight);
+        assertEquals(300, c.job.size);
+        assertEquals(java.util.List.of("relu2_1", "relu3_1"), c.job.styleLayers);
+        assertEquals(10.0, c.job.styleWeight);
     }
 
     @Test

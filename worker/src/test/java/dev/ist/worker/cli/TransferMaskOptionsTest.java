@@ -141,8 +141,8 @@ class TransferMaskOptionsTest {
     @Test
     void anUnknownColourTransferOrLayerWeightIsOneLine() throws IOException {
         assertOneLineError(cli(args("--style", image("red.png", 40, 40, 0xd02010).toString(),
-                "--color-transfer", "sepia")), "--color-transfer must be one of none, luminance, histogram");
+                "--color-transfer", "sepia")), "option '--color-transfer': expected one of [NONE, LUMINANCE, HISTOGRAM]");
         assertOneLineError(cli(args("--style", image("red.png", 40, 40, 0xd02010).toString(),
-                "--style-layer-weights", "relu9_1=1")), "relu9_1 is not one of the style layers");
+                "--style-layer-weights", "relu9_1=1")), "--style-layer-weights relu9_1 is not one of --style-layers");
     }
 }

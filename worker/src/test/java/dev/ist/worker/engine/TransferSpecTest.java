@@ -66,6 +66,23 @@ class TransferSpecTest {
     }
 
     @Test
+    void aSpecIsImagesTheJobsOptionsAndTheEnginesTuning() {
+        JobOptions o = JobOptions.builder().size(96).iterations(3).optimizer(Optimizer.ADAM).learningRate(0.5)
+                .styleLayers(List.of("relu1_1", "relu2_1")).styleLayerWeights(java.util.Map.of("relu2_1", 2.0))
+                .build();
+        TransferSpec spec = valid().options(o).lbfgsHistory(7).tileSize(128).build();
+        assertEquals(o, spec.options(), "the job's options are kept as they are");
+        assertEquals(List.of(1.0, 2.0), spec.styleLayerWeights());
+        assertEquals(new EngineTuning(7, false, 1e-7, 1e-9, 128, false, 128, TransferSpec.DEFAULT_TILE_HALO),
+                spec.tuning());
+        assertEquals(EngineTuning.defaults(), valid().build().tuning());
+        TransferSpec copy = spec.withStyleTargets(List.of());
+        assertEquals(spec.options(), copy.options());
+        assertEquals(spec.tuning(), copy.tuning());
+        assertEquals(0.5, copy.learningRate());
+    }
+
+    @Test
     void badOptionsAreRefusedWithAReason() {
         assertMessage(() -> valid().styleLayers(List.of("relu6_1")).build(), "unknown style layer 'relu6_1'");
         assertMessage(() -> valid().contentLayers(List.of("fc7")).build(), "unknown content layer 'fc7'");
