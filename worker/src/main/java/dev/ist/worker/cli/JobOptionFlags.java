@@ -80,8 +80,9 @@ final class JobOptionFlags {
     @Option(names = "--pooling", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     Pooling pooling;
 
-    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}; AUTO = BF16 where the CPU has AMX or the "
-            + "GPU is Ampere or later (default ${DEFAULT-VALUE})")
+    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}; AUTO = whichever this machine measures "
+            + "faster (bf16 must be ist.precision.margin = 1.2x as fast; measured once, then cached) "
+            + "(default ${DEFAULT-VALUE})")
     Precision precision;
 
     @Option(names = "--preserve-colors",

@@ -1,6 +1,12 @@
 package dev.ist.worker.cli;
 
 import dev.ist.worker.download.HttpWeightsDownload;
+import dev.ist.common.IstConfig;
+import dev.ist.common.job.Precision;
+import dev.ist.worker.engine.PrecisionCalibrator;
+import dev.ist.worker.engine.precision.CalibrationCache;
+import dev.ist.worker.engine.precision.PrecisionCalibration;
+import dev.ist.worker.runtime.PrecisionCalibrationSettings;
 import dev.ist.common.job.InitMode;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
@@ -156,6 +162,16 @@ public final class TransferCommand implements Callable<Integer> {
         // closed in reverse order: the engine first, then a waiting exit may go on
         try (StopOnShutdown stop = new StopOnShutdown(err);
              StyleTransferEngine engine = new StyleTransferEngine(weights, device, engineSettings)) {
+            if (spec.precision() == Precision.AUTO) {
+                // AUTO is what this machine measures fastest (cached after the first run), as on a worker
+                PrecisionCalibrationSettings cal = PrecisionCalibrationSettings.from(IstConfig.fromSystem());
+                PrecisionCalibration measured = PrecisionCalibrator.calibrate(engine,
+                        new CalibrationCache(cal.cacheDir()), cal.margin());
+                engine.useCalibration(measured);
+                if (!logJson) {
+                    out.println("precision auto " + measured.describe());
+                }
+            }
             if (!logJson) {
                 for (LevelPlan plan : engine.plan(spec)) {
                     if (plan.tiled() || plan.lbfgsHistory() != spec.lbfgsHistory()) {
