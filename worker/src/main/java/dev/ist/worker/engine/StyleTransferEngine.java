@@ -2,9 +2,7 @@ package dev.ist.worker.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.ist.common.capacity.Estimate;
 import dev.ist.common.capacity.JobShape;
 import dev.ist.common.capacity.HeapModel;
@@ -12,11 +10,9 @@ import dev.ist.common.capacity.LevelPlan;
 import dev.ist.common.capacity.MemoryModel;
 import dev.ist.common.capacity.TilePlan;
 import dev.ist.common.job.Optimizer;
-import dev.ist.common.job.ColorTransfer;
 import dev.ist.common.job.Pooling;
 import dev.ist.common.job.Precision;
 import dev.ist.common.job.StyleLoss;
-import dev.ist.common.job.VggLayerNames;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
@@ -31,14 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,6 +61,8 @@ public final class StyleTransferEngine implements AutoCloseable {
     /** The TorchScript network, loaded on the first bf16 run; one module serves both poolings. */
     private ScriptedVgg19 scripted;
     private final Map<Pooling, ScriptedFeatureNetwork> scriptedNets = new EnumMap<>(Pooling.class);
+    /** Gram targets of style images, with their cache key. */
+    private final StyleTargetFactory styleTargets;
 
     /** With {@link EngineSettings#defaults()}. */
     public StyleTransferEngine(Vgg19Weights weights, String device) {
@@ -101,6 +93,7 @@ public final class StyleTransferEngine implements AutoCloseable {
             manager.close();
             throw e;
         }
+        this.styleTargets = new StyleTargetFactory(weights, manager, settings, this::network);
     }
 
     /** DJL's intra-op thread count; read by DJL when the PyTorch engine starts, so the first engine's count wins. */
@@ -198,140 +191,13 @@ public final class StyleTransferEngine implements AutoCloseable {
      * one blended region, or one region per style when {@code spec} is in region mode (output masks).
      */
     public StyleTargets computeStyleTargets(List<StyleImage> styles, int outputLongSide, TransferSpec spec) {
-        if (styles.isEmpty()) {
-            throw new InvalidSpecException("need at least one style image");
-        }
-        net.requireLayers(spec.styleLayers(), weights.description());
-        float[] contentChw = spec.colorTransfer() == ColorTransfer.NONE ? null : ImageOps.toChw(spec.content());
-        float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(contentChw) : null;
-        ColorMatch.Stats colours = spec.colorTransfer() == ColorTransfer.HISTOGRAM ? ColorMatch.stats(contentChw) : null;
-        String key = styleKey(styles, outputLongSide, spec, lumaRef, colours);
-        int styleLongSide = Math.max(16, (int) Math.round(outputLongSide * spec.styleScale()));
-        List<float[]> pixels = new ArrayList<>();
-        List<int[]> sizes = new ArrayList<>();
-        List<float[]> styleMasks = new ArrayList<>();
-        List<Double> blendWeights = new ArrayList<>();
-        int minSide = minimumShortSide(spec);
-        for (int k = 0; k < styles.size(); k++) {
-            BufferedImage style = styles.get(k).image();
-            int[] size = ImageOps.scaledSize(style.getWidth(), style.getHeight(), styleLongSide);
-            if (Math.min(size[0], size[1]) < minSide) {
-                // too small for the deepest layer: enlarge until the short side fits
-                double grow = (double) minSide / Math.min(size[0], size[1]);
-                size = new int[] {(int) Math.ceil(size[0] * grow), (int) Math.ceil(size[1] * grow)};
-            }
-            float[] p = ImageOps.toChw(ImageOps.resize(style, size[0], size[1]));
-            if (lumaRef != null) {
-                p = ImageOps.grey(ImageOps.matchLuminance(ImageOps.luminance(p), lumaRef));
-            } else if (colours != null) {
-                p = ColorMatch.transfer(p, colours);
-            }
-            BufferedImage styleMask = styles.get(k).styleMask();
-            float[] mask = styleMask == null ? null : LevelMasks.grey(styleMask, size[0], size[1]);
-            if (mask != null && isBlack(mask)) {
-                throw new InvalidSpecException("the style mask of style " + k + " selects nothing (black everywhere)");
-            }
-            pixels.add(p);
-            sizes.add(size);
-            styleMasks.add(mask);
-            blendWeights.add(styles.get(k).weight());
-        }
-        return styleTargets(pixels, sizes, styleMasks, blendWeights, spec.regionMode(), outputLongSide, spec, key);
-    }
-
-    private static boolean isBlack(float[] mask) {
-        for (float v : mask) {
-            if (v > 1e-4f) {
-                return false;
-            }
-        }
-        return true;
+        return styleTargets.compute(styles, outputLongSide, spec);
     }
 
     /** Blended Gram targets of style images given as CHW pixels with their (w, h). */
     StyleTargets gramTargets(List<float[]> pixels, List<int[]> sizes, List<Double> blendWeights, int outputLongSide,
                              TransferSpec spec, String key) {
-        List<float[]> noMasks = new ArrayList<>();
-        for (int k = 0; k < pixels.size(); k++) {
-            noMasks.add(null);
-        }
-        return styleTargets(pixels, sizes, noMasks, blendWeights, false, outputLongSide, spec, key);
-    }
-
-    /**
-     * Gram matrices and means of style images (CHW pixels with their (w, h)), each weighted by its style mask plane
-     * (null = all of it): blended by weight into one region, or one region per style when {@code regions}.
-     */
-    StyleTargets styleTargets(List<float[]> pixels, List<int[]> sizes, List<float[]> styleMasks,
-                              List<Double> blendWeights, boolean regions, int outputLongSide, TransferSpec spec,
-                              String key) {
-        double sum = 0;
-        for (double w : blendWeights) {
-            sum += w;
-        }
-        List<StyleTargets.Region> out = new ArrayList<>();
-        Map<String, Integer> channels = new LinkedHashMap<>();
-        VggNetwork styleNet = network(spec.pooling());
-        try (NDManager sub = manager.newSubManager()) {
-            Map<String, NDArray> blended = new LinkedHashMap<>();
-            Map<String, NDArray> blendedMeans = new LinkedHashMap<>();
-            TilePlanner planner = new TilePlanner(settings.memoryBudgetBytes());
-            for (int k = 0; k < pixels.size(); k++) {
-                int[] size = sizes.get(k);
-                double w = blendWeights.get(k) / sum;
-                Map<String, LevelMasks.LayerMask> masks = styleMasks.get(k) == null ? null
-                        : LevelMasks.perLayer(styleMasks.get(k), size[0], size[1], spec.styleLayers());
-                // a print-size style image is tiled like the level it serves (forward only, so it fits too)
-                TilePlan plan = planner.planForward(spec, size[0], size[1]);
-                Map<String, NDArray> styleGrams;
-                Map<String, NDArray> styleMeans;
-                if (plan.single()) {
-                    NDArray image = sub.create(pixels.get(k), new Shape(1, 3, size[1], size[0]));
-                    Map<String, NDArray> features = styleNet.activations(image, spec.styleLayers());
-                    styleGrams = new LinkedHashMap<>();
-                    styleMeans = new LinkedHashMap<>();
-                    for (String layer : spec.styleLayers()) {
-                        LevelMasks.LayerMask m = masks == null ? null : masks.get(layer);
-                        NDArray row = m == null ? null : m.row(sub);
-                        double area = m == null ? 0 : m.sumSquares();
-                        NDArray f = features.get(layer);
-                        styleGrams.put(layer, row == null ? VggNetwork.gram(f) : StyleStatistics.gram(f, row, area));
-                        styleMeans.put(layer, StyleStatistics.mean(f, row, area));
-                    }
-                } else {
-                    TiledGatysObjective.Statistics st = TiledGatysObjective.statistics(styleNet, sub, pixels.get(k),
-                            plan, spec.styleLayers(), masks);
-                    styleGrams = st.grams();
-                    styleMeans = st.means();
-                }
-                if (regions) {
-                    out.add(region(styleGrams, styleMeans, spec));
-                    continue;
-                }
-                for (String layer : spec.styleLayers()) {
-                    blended.merge(layer, Scalars.mul(styleGrams.get(layer), w), NDArray::add);
-                    blendedMeans.merge(layer, Scalars.mul(styleMeans.get(layer), w), NDArray::add);
-                }
-            }
-            if (!regions) {
-                out.add(region(blended, blendedMeans, spec));
-            }
-            for (String layer : spec.styleLayers()) {
-                channels.put(layer, styleNet.channels(layer));
-            }
-        }
-        return new StyleTargets(key, outputLongSide, out, channels);
-    }
-
-    private static StyleTargets.Region region(Map<String, NDArray> grams, Map<String, NDArray> means,
-                                              TransferSpec spec) {
-        Map<String, float[]> g = new LinkedHashMap<>();
-        Map<String, float[]> m = new LinkedHashMap<>();
-        for (String layer : spec.styleLayers()) {
-            g.put(layer, grams.get(layer).toFloatArray());
-            m.put(layer, means.get(layer).toFloatArray());
-        }
-        return new StyleTargets.Region(g, m);
+        return styleTargets.gramTargets(pixels, sizes, blendWeights, outputLongSide, spec, key);
     }
 
     /**
@@ -475,51 +341,6 @@ public final class StyleTransferEngine implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             return "0"; // unknown: AUTO stays fp32
         }
-    }
-
-    private String styleKey(List<StyleImage> styles, int outputLongSide, TransferSpec spec, float[] lumaRef,
-                            ColorMatch.Stats colours) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder sb = new StringBuilder("ist-style-targets-v2|").append(weights.sha256()).append('|')
-                    .append(weights.preprocessing()).append('|').append(spec.pooling()).append('|')
-                    .append(outputLongSide).append('|').append(spec.styleScale()).append('|')
-                    .append(String.join(",", spec.styleLayers())).append('|')
-                    .append(spec.regionMode() ? "regions|" : "blend|");
-            if (lumaRef != null) {
-                float[] stats = ImageOps.matchLuminance(new float[] {0f, 1f}, lumaRef);
-                sb.append("luma:").append(stats[0]).append(',').append(stats[1]).append('|');
-            }
-            if (colours != null) {
-                sb.append("histogram:").append(java.util.Arrays.toString(colours.mean()))
-                        .append(java.util.Arrays.toString(colours.cov())).append('|');
-            }
-            double sum = 0;
-            for (StyleImage s : styles) {
-                sum += s.weight();
-            }
-            for (StyleImage style : styles) {
-                sb.append(imageHash(md, style.image()));
-                if (style.styleMask() != null) {
-                    sb.append("/mask:").append(imageHash(md, style.styleMask()));
-                }
-                sb.append(':').append(style.weight() / sum).append(';');
-            }
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String imageHash(MessageDigest md, BufferedImage s) {
-        int[] argb = s.getRGB(0, 0, s.getWidth(), s.getHeight(), null, 0, s.getWidth());
-        ByteBuffer buf = ByteBuffer.allocate(argb.length * 4 + 8);
-        buf.putInt(s.getWidth()).putInt(s.getHeight());
-        for (int p : argb) {
-            buf.putInt(p & 0xffffff);
-        }
-        md.update(buf.array());
-        return HexFormat.of().formatHex(md.digest());
     }
 
     @Override
@@ -731,12 +552,7 @@ public final class StyleTransferEngine implements AutoCloseable {
             long t0 = System.nanoTime();
             StyleTargets targets = null;
             if (!spec.styleTargets().isEmpty()) {
-                float[] contentChw = spec.colorTransfer() == ColorTransfer.NONE ? null
-                        : ImageOps.toChw(spec.content());
-                float[] lumaRef = spec.preserveColors() ? ImageOps.luminance(contentChw) : null;
-                ColorMatch.Stats colours = spec.colorTransfer() == ColorTransfer.HISTOGRAM
-                        ? ColorMatch.stats(contentChw) : null;
-                String key = styleKey(spec.styles(), longSide, spec, lumaRef, colours);
+                String key = styleTargets.key(spec.styles(), longSide, spec);
                 for (StyleTargets t : spec.styleTargets()) {
                     if (t.cacheKey().equals(key)) {
                         targets = t;
