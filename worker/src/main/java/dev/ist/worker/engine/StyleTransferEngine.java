@@ -16,6 +16,7 @@ import dev.ist.common.job.StyleLoss;
 import dev.ist.worker.engine.optim.Adam;
 import dev.ist.worker.engine.optim.Evaluation;
 import dev.ist.worker.engine.optim.Lbfgs;
+import dev.ist.worker.engine.optim.Minimizer;
 import dev.ist.worker.engine.optim.NonFiniteEvaluationException;
 import dev.ist.worker.engine.precision.Bf16Fallback;
 import dev.ist.worker.engine.precision.CpuFeatures;
@@ -473,37 +474,26 @@ public final class StyleTransferEngine implements AutoCloseable {
                 try (LevelObjective objective = objective(spec, contentPixels, w, h, targets, levelPlan.tiles(),
                         fallback, cancelled)) {
                     int end = levelEnd[level];
-                    Lbfgs lbfgs = null;
-                    Adam adam = null;
-                    Evaluation ev;
-                    if (spec.optimizer() == Optimizer.LBFGS) {
-                        lbfgs = new Lbfgs(new Lbfgs.Options(spec.learningRate(), levelPlan.lbfgsHistory(),
-                                spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
-                        ev = lbfgs.start(x, objective);
-                    } else {
-                        adam = new Adam(spec.learningRate());
-                        if (resume != null && resume.scaleIndex() == level) {
-                            adam.restore(resume.optimizerState(), x.length);
-                        }
-                        ev = adam.start(x, objective);
-                    }
+                    Minimizer minimizer = minimizer(levelPlan, resume != null && resume.scaleIndex() == level
+                            ? resume.optimizerState() : null, x.length);
+                    Evaluation ev = minimizer.start(x, objective);
                     while (true) {
                         if (finalLevel && spec.keepBest() && ev.loss() < bestLoss) {
                             bestLoss = ev.loss();
                             best = x.clone();
                         }
-                        boolean stop = iteration >= end || (lbfgs != null && lbfgs.converged());
-                        report(level, levels.size(), iteration, w, h, x, ev, adam, finalLevel && stop);
+                        boolean stop = iteration >= end || minimizer.converged();
+                        report(level, levels.size(), iteration, w, h, x, ev, minimizer, finalLevel && stop);
                         if (stop) {
                             break;
                         }
                         if (cancelled.getAsBoolean()) {
-                            throw new TransferCancelledException(state(level, iteration, w, h, x, adam));
+                            throw new TransferCancelledException(state(level, iteration, w, h, x, minimizer));
                         }
-                        int recoveredBefore = recoveries(lbfgs, adam);
-                        ev = lbfgs != null ? lbfgs.iterate(x, objective) : adam.iterate(x, ev, objective);
+                        int recoveredBefore = minimizer.recoveries();
+                        ev = minimizer.iterate(x, ev, objective);
                         iteration++;
-                        int recovered = recoveries(lbfgs, adam) - recoveredBefore;
+                        int recovered = minimizer.recoveries() - recoveredBefore;
                         if (recovered > 0) {
                             LOG.warn("non-finite evaluation at iteration {} ({}x{}, {}): stepped around it with {} "
                                     + "shorter step(s)", iteration, w, h, fallback.current(), recovered);
@@ -589,8 +579,17 @@ public final class StyleTransferEngine implements AutoCloseable {
             }
         }
 
-        private static int recoveries(Lbfgs lbfgs, Adam adam) {
-            return lbfgs != null ? lbfgs.recoveries() : adam.recoveries();
+        /** The spec's optimiser for one level, restored from a checkpoint's state when it resumes this level. */
+        private Minimizer minimizer(LevelPlan levelPlan, byte[] resumedState, int n) {
+            if (spec.optimizer() == Optimizer.LBFGS) {
+                return new Lbfgs(new Lbfgs.Options(spec.learningRate(), levelPlan.lbfgsHistory(),
+                        spec.toleranceGrad(), spec.toleranceChange(), spec.strongWolfe(), 25));
+            }
+            Adam adam = new Adam(spec.learningRate());
+            if (resumedState != null) {
+                adam.restore(resumedState, n);
+            }
+            return adam;
         }
 
         private float[] initialImage(float[] contentPixels, int w, int h) {
@@ -619,13 +618,13 @@ public final class StyleTransferEngine implements AutoCloseable {
             return ImageOps.fromLuminanceChroma(ImageOps.channelMean(x), contentChroma);
         }
 
-        private EngineState state(int level, int iteration, int w, int h, float[] x, Adam adam) {
-            return new EngineState(level, iteration, w, h, x.clone(), spec.seed(),
-                    adam == null ? new byte[0] : adam.stateBytes(), average == null ? null : average.clone());
+        private EngineState state(int level, int iteration, int w, int h, float[] x, Minimizer minimizer) {
+            return new EngineState(level, iteration, w, h, x.clone(), spec.seed(), minimizer.state(),
+                    average == null ? null : average.clone());
         }
 
-        private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev, Adam adam,
-                            boolean last) {
+        private void report(int level, int levels, int iteration, int w, int h, float[] x, Evaluation ev,
+                            Minimizer minimizer, boolean last) {
             GatysObjective.Terms t = (GatysObjective.Terms) ev.detail();
             boolean[] valid = {true};
             boolean finalLevel = level == levels - 1;
@@ -644,7 +643,7 @@ public final class StyleTransferEngine implements AutoCloseable {
                     },
                     () -> {
                         requireValid(valid);
-                        return state(level, iteration, w, h, x, adam);
+                        return state(level, iteration, w, h, x, minimizer);
                     });
             try {
                 listener.onIteration(r);

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * times. The halved rate stays for the rest of the run and is part of {@link #stateBytes()}, so a resumed run continues
  * exactly as an uninterrupted one.
  */
-public final class Adam {
+public final class Adam implements Minimizer {
     private final double lr;
     private final double beta1 = 0.9;
     private final double beta2 = 0.999;
@@ -29,6 +29,7 @@ public final class Adam {
     }
 
     /** Evaluates the starting point. */
+    @Override
     public Evaluation start(float[] x, Objective f) {
         Evaluation e = f.evaluate(x);
         if (!e.isFinite()) {
@@ -38,6 +39,7 @@ public final class Adam {
     }
 
     /** One step from {@code current} (the evaluation at {@code x}); returns the evaluation at the moved {@code x}. */
+    @Override
     public Evaluation iterate(float[] x, Evaluation current, Objective f) {
         step(x, current.gradient());
         Evaluation next = f.evaluate(x);
@@ -89,11 +91,17 @@ public final class Adam {
     }
 
     /** Non-finite evaluations stepped around so far (each a retry at half the rate). */
+    @Override
     public int recoveries() {
         return recoveries;
     }
 
     /** step count, length, both moments and the rate scale, little-endian; empty before the first step. */
+    @Override
+    public byte[] state() {
+        return stateBytes();
+    }
+
     public byte[] stateBytes() {
         if (m == null) {
             return new byte[0];

@@ -17,7 +17,7 @@ package dev.ist.worker.engine.optim;
  * In the strong-Wolfe line search a non-finite probe moves the trial step halfway back to the last finite one, as
  * line searches do when a trial leaves the function's domain. Each retry is counted in {@link #recoveries()}.
  */
-public final class Lbfgs {
+public final class Lbfgs implements Minimizer {
     public record Options(double learningRate, int historySize, double toleranceGrad, double toleranceChange,
                           boolean strongWolfe, int maxLineSearch) {
         public static Options torchDefaults() {
@@ -54,6 +54,7 @@ public final class Lbfgs {
     }
 
     /** Evaluates the starting point. */
+    @Override
     public Evaluation start(float[] x, Objective f) {
         current = f.evaluate(x);
         if (!current.isFinite()) {
@@ -66,6 +67,7 @@ public final class Lbfgs {
     }
 
     /** Whether the optimiser has stopped (see {@link #stopReason()}); further iterations do nothing. */
+    @Override
     public boolean converged() {
         return stopReason != null;
     }
@@ -75,8 +77,15 @@ public final class Lbfgs {
     }
 
     /** Non-finite evaluations stepped around so far (each a shorter retry). */
+    @Override
     public int recoveries() {
         return recoveries;
+    }
+
+    /** One L-BFGS iteration (its own state holds the current evaluation). */
+    @Override
+    public Evaluation iterate(float[] x, Evaluation current, Objective f) {
+        return iterate(x, f);
     }
 
     /** One L-BFGS iteration; returns the evaluation at the updated {@code x}. */
