@@ -11,7 +11,6 @@ import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.runtime.fleet.MemoryPreflight;
 
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Whether a job of a given output size fits this worker's memory, asked before RUNNING is announced. An optimisation
@@ -25,46 +24,37 @@ public interface JobMemoryCheck {
 
     /**
      * @param fits          whether to run it
-     * @param lbfgsHistory  the L-BFGS history to run with (may be shorter than the engine default to fit)
      * @param message       why not (the FAILED message, with the largest size that fits), or how it fits
      * @param suggestedSize the largest long side that fits when it does not (0 = unknown or it fits)
      * @param estimate      the engine's quote when it has one (the tile plan), else null
      */
-    record Verdict(boolean fits, int lbfgsHistory, String message, int suggestedSize, Estimate estimate) {
-        public Verdict(boolean fits, int lbfgsHistory, String message) {
-            this(fits, lbfgsHistory, message, 0, null);
+    record Verdict(boolean fits, String message, int suggestedSize, Estimate estimate) {
+        public Verdict(boolean fits, String message) {
+            this(fits, message, 0, null);
         }
     }
 
-    /**
-     * @param prepared the job as the stylizer bound it; its {@link Stylizer.Prepared#transferSpec()} is what the
-     *                 engine will run
-     */
+    /** @param prepared the job as the stylizer bound it: it answers by its mode's model */
     Verdict check(JobOptions options, int width, int height, Stylizer.Prepared prepared);
 
     /** No budget: everything fits with the default history (tests, the CLI). */
     static JobMemoryCheck unlimited() {
-        return (options, width, height, prepared) ->
-                new Verdict(true, TransferSpec.DEFAULT_LBFGS_HISTORY, "no memory budget");
+        return (options, width, height, prepared) -> new Verdict(true, "no memory budget");
     }
 
-    /**
-     * One budget for the worker: the tiled model for optimisation jobs, the untiled preflight (same budget) for the
-     * fast path.
-     */
+    /** One budget for the worker; each job answers by its mode's model ({@link Stylizer.Prepared#memoryFit}). */
     static JobMemoryCheck of(MemoryPreflight preflight) {
-        TilePlanner planner = new TilePlanner(preflight.budgetBytes());
-        return (options, width, height, prepared) -> {
-            Optional<TransferSpec> spec = prepared == null ? Optional.empty() : prepared.transferSpec();
-            if (options.mode() != JobMode.FAST && spec.isPresent()) {
-                return tiled(planner, spec.get(), width, height);
-            }
-            MemoryModel.Mode mode = options.mode() == JobMode.FAST ? MemoryModel.Mode.FAST
-                    : options.optimizer() == Optimizer.ADAM ? MemoryModel.Mode.ADAM : MemoryModel.Mode.LBFGS;
-            MemoryPreflight.Decision d = preflight.check(mode, width, height, TransferSpec.DEFAULT_LBFGS_HISTORY);
-            return new Verdict(d.fits(), d.history() > 0 ? d.history() : TransferSpec.DEFAULT_LBFGS_HISTORY,
-                    d.message(), d.fits() ? 0 : d.largestFittingSize(), null);
-        };
+        return (options, width, height, prepared) -> prepared == null
+                ? untiled(preflight, options, width, height)
+                : prepared.memoryFit(preflight, options, width, height);
+    }
+
+    /** The untiled preflight for the job's mode (the fast path's model). */
+    static Verdict untiled(MemoryPreflight preflight, JobOptions options, int width, int height) {
+        MemoryModel.Mode mode = options.mode() == JobMode.FAST ? MemoryModel.Mode.FAST
+                : options.optimizer() == Optimizer.ADAM ? MemoryModel.Mode.ADAM : MemoryModel.Mode.LBFGS;
+        MemoryPreflight.Decision d = preflight.check(mode, width, height, TransferSpec.DEFAULT_LBFGS_HISTORY);
+        return new Verdict(d.fits(), d.message(), d.fits() ? 0 : d.largestFittingSize(), null);
     }
 
     /**
@@ -77,7 +67,7 @@ public interface JobMemoryCheck {
             Estimate.Level last = estimate.levels().get(estimate.levels().size() - 1);
             String how = last.tiles() == 1 ? "fits untiled" : String.format(Locale.ROOT,
                     "fits tiled: %d tiles of %d px + %d px halo", last.tiles(), last.tileCore(), last.tileHalo());
-            return new Verdict(true, spec.lbfgsHistory(), String.format(Locale.ROOT,
+            return new Verdict(true, String.format(Locale.ROOT,
                     "%s, about %s of a %s budget, ~%.1f s/iteration", how, MemoryModel.mib(estimate.peakBytes()),
                     MemoryModel.mib(planner.budgetBytes()), estimate.secondsPerIteration()), 0, estimate);
         } catch (EngineOutOfMemoryException e) {
@@ -86,7 +76,7 @@ public interface JobMemoryCheck {
                     "a %d×%d %s job does not fit this worker's memory budget of %s even tiled; the largest size "
                             + "that fits is %d px (long side)", width, height,
                     spec.optimizer().name().toLowerCase(Locale.ROOT), MemoryModel.mib(planner.budgetBytes()), largest);
-            return new Verdict(false, spec.lbfgsHistory(), message, largest, null);
+            return new Verdict(false, message, largest, null);
         }
     }
 }

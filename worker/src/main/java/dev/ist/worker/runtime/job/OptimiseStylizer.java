@@ -1,5 +1,7 @@
 package dev.ist.worker.runtime.job;
 
+import dev.ist.worker.engine.TilePlanner;
+import dev.ist.worker.runtime.fleet.MemoryPreflight;
 import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.StyleRef;
@@ -89,14 +91,10 @@ public final class OptimiseStylizer implements Stylizer {
                     result.precision().name(), result.precisionFallback(), engine.precisionChoice(spec)), cacheHit);
         }
 
+        /** The engine's own quote: the tile plan it will run under the budget. */
         @Override
-        public Optional<TransferSpec> transferSpec() {
-            return Optional.of(spec);
-        }
-
-        @Override
-        public Prepared withLbfgsHistory(int pairs) {
-            return new Run(spec.toBuilder().lbfgsHistory(pairs).build(), key, cacheHit);
+        public JobMemoryCheck.Verdict memoryFit(MemoryPreflight budget, JobOptions options, int width, int height) {
+            return JobMemoryCheck.tiled(new TilePlanner(budget.budgetBytes()), spec, width, height);
         }
     }
 

@@ -153,10 +153,6 @@ final class StylizeStage {
         if (!fit.fits()) {
             return tooLarge(job, fit, fetched.content().getWidth(), fetched.content().getHeight());
         }
-        if (fit.lbfgsHistory() < TransferSpec.DEFAULT_LBFGS_HISTORY) {
-            LOG.info("job {} ({}×{}) {}", jobId, size[0], size[1], fit.message());
-            prepared = prepared.withLbfgsHistory(fit.lbfgsHistory());
-        }
 
         long runningSeq = EventSeq.running(startIteration);
         events.publish(JobEvent.running(jobId, runningSeq, clock.instant(), workerId, Map.copyOf(job.timings)));

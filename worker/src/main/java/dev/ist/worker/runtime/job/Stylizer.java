@@ -35,15 +35,15 @@ public interface Stylizer extends AutoCloseable {
         Stylized run(IterationListener listener, BooleanSupplier stop);
 
         /**
-         * The same job with a shorter L-BFGS history (the memory preflight's choice); modes without one ignore it.
+         * Whether this job fits the worker's memory budget, by its mode's own model: the untiled preflight here (the
+         * fast path), the engine's tile plan for an optimisation job (which overrides it).
+         *
+         * @param width  the output's width
+         * @param height the output's height
          */
-        default Prepared withLbfgsHistory(int pairs) {
-            return this;
-        }
-
-        /** The engine spec this job runs, for the memory check's tiled quote; empty for modes without one. */
-        default java.util.Optional<dev.ist.worker.engine.TransferSpec> transferSpec() {
-            return java.util.Optional.empty();
+        default JobMemoryCheck.Verdict memoryFit(dev.ist.worker.runtime.fleet.MemoryPreflight budget,
+                                                 dev.ist.common.job.JobOptions options, int width, int height) {
+            return JobMemoryCheck.untiled(budget, options, width, height);
         }
     }
 

@@ -9,7 +9,7 @@
  * loop with {@code CRASH_LOOP}. It returns a typed decision; the claim is its only write.</li>
  * <li>{@link dev.ist.worker.runtime.job.StylizeStage}: inputs and checkpoint, the job mode's
  * {@link dev.ist.worker.runtime.job.Stylizer} (prepare, memory preflight ({@link
- * dev.ist.worker.runtime.job.JobMemoryCheck}: {@code TOO_LARGE_FOR_WORKER} or a shorter L-BFGS history), RUNNING,
+ * dev.ist.worker.runtime.job.JobMemoryCheck}: {@code TOO_LARGE_FOR_WORKER}, each mode by its own memory model), RUNNING,
  * run with progress), the engine's exceptions as a typed result.</li>
  * <li>{@link dev.ist.worker.runtime.job.Completion}: result, manifest and terminal marker, then SUCCEEDED; or the
  * checkpoint of a stopped job; {@link dev.ist.worker.runtime.job.TerminalPublisher} ends a job from any stage,

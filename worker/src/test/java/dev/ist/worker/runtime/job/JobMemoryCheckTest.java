@@ -38,7 +38,6 @@ class JobMemoryCheckTest {
         assertTrue(v.estimate().peakBytes() <= 4 * GIB, v.message());
         assertTrue(v.estimate().levels().get(0).tiles() > 1, "tiled: " + v.message());
         assertTrue(v.message().startsWith("fits tiled"), v.message());
-        assertEquals(TransferSpec.DEFAULT_LBFGS_HISTORY, v.lbfgsHistory(), "the engine picks the history per level");
     }
 
     @Test
@@ -90,8 +89,10 @@ class JobMemoryCheckTest {
             }
 
             @Override
-            public Optional<TransferSpec> transferSpec() {
-                return Optional.of(spec);
+            public JobMemoryCheck.Verdict memoryFit(MemoryPreflight budget, JobOptions options, int width,
+                                                    int height) {
+                return JobMemoryCheck.tiled(new dev.ist.worker.engine.TilePlanner(budget.budgetBytes()), spec, width,
+                        height);
             }
         };
     }

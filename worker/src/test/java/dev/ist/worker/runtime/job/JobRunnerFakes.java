@@ -216,7 +216,6 @@ final class JobRunnerFakes {
         int prepared;
         int runs;
         /** The L-BFGS history the preflight asked for, or 0. */
-        int lbfgsHistory;
         boolean closed;
         EngineState lastResume;
 
@@ -235,11 +234,6 @@ final class JobRunnerFakes {
                     return behaviour.run(request, resume, listener, stop);
                 }
 
-                @Override
-                public Prepared withLbfgsHistory(int pairs) {
-                    lbfgsHistory = pairs;
-                    return this;
-                }
             };
         }
 

@@ -618,7 +618,7 @@ class JobRunnerTest {
     @Test
     void aJobTooLargeForThisWorkerFailsBeforeRunningWithTheSizeThatFits() {
         FakeStylizer stylizer = finishing();
-        memory = (options, w, h, prepared) -> new JobMemoryCheck.Verdict(false, 20,
+        memory = (options, w, h, prepared) -> new JobMemoryCheck.Verdict(false,
                 "needs about 9000 MiB but this worker's budget is 1000 MiB; the largest size that fits is 700 px");
 
         JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
@@ -632,18 +632,6 @@ class JobRunnerTest {
         assertEquals(1, events.deadLetters.size());
         assertEquals(64, preflightSizes.get(0)[0], "the output size (content 4x4 scaled to size 64)");
         assertEquals(64, preflightSizes.get(0)[1]);
-    }
-
-    @Test
-    void aJobThatFitsOnlyWithAShorterHistoryRunsWithIt() {
-        FakeStylizer stylizer = finishing();
-        memory = (options, w, h, prepared) -> new JobMemoryCheck.Verdict(true, 7, "fits with an L-BFGS history of 7");
-
-        JobOutcome outcome = runner(stylizer).handle(record(request()), new JobControl());
-
-        assertEquals(Action.COMMIT, outcome.action());
-        assertEquals(EventType.SUCCEEDED, onlyTerminal().type());
-        assertEquals(7, stylizer.lbfgsHistory);
     }
 
     @Test
