@@ -1,5 +1,7 @@
 package dev.ist.worker.engine;
 
+import dev.ist.common.IstConfig;
+
 /**
  * What an engine is configured with, given to it at construction: nothing is read from the environment while a
  * transfer runs. {@link #fromSystem()} reads the {@code ist.engine.*} keys (a system property, else the environment
@@ -37,10 +39,16 @@ public record EngineSettings(long maxInputPixels, long maxOutputPixels, int thre
         return new EngineSettings(DEFAULT_MAX_INPUT_PIXELS, DEFAULT_MAX_OUTPUT_PIXELS, 0, 0);
     }
 
+    /** From system properties and IST_* variables, read the one way every IST setting is ({@link IstConfig}). */
     public static EngineSettings fromSystem() {
-        return new EngineSettings(Settings.getLong("ist.engine.max-pixels", DEFAULT_MAX_INPUT_PIXELS),
-                Settings.getLong("ist.engine.max-output-pixels", DEFAULT_MAX_OUTPUT_PIXELS),
-                (int) Settings.getLong("ist.engine.threads", 0), 0);
+        IstConfig c = IstConfig.fromSystem();
+        try {
+            return new EngineSettings(c.getLong("ist.engine.max-pixels", DEFAULT_MAX_INPUT_PIXELS),
+                    c.getLong("ist.engine.max-output-pixels", DEFAULT_MAX_OUTPUT_PIXELS),
+                    c.getInt("ist.engine.threads", 0), 0);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException(e.getMessage());
+        }
     }
 
     public EngineSettings withThreads(int n) {

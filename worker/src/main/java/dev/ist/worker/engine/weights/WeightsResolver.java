@@ -1,6 +1,6 @@
 package dev.ist.worker.engine.weights;
 
-import dev.ist.worker.engine.Settings;
+import dev.ist.common.IstConfig;
 import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.WeightsException;
 
@@ -67,12 +67,13 @@ public final class WeightsResolver {
 
     /** The settings' resolver for a home folder and the TORCH_HOME / KERAS_HOME variables (null = unset). */
     static WeightsResolver fromSettings(Path home, String torchHome, String kerasHome, WeightsDownload download) {
-        Path cache = Path.of(Settings.get("ist.weights.cache-dir", home.resolve(".cache/ist/weights").toString()));
+        IstConfig c = IstConfig.fromSystem();
+        Path cache = Path.of(c.get("ist.weights.cache-dir", home.resolve(".cache/ist/weights").toString()));
         Path torchCache = torchHome != null ? Path.of(torchHome, "hub", "checkpoints")
                 : home.resolve(".cache/torch/hub/checkpoints");
         Path kerasModels = (kerasHome != null ? Path.of(kerasHome) : home.resolve(".keras")).resolve("models");
-        return new WeightsResolver(cache, URI.create(Settings.get("ist.weights.url", DEFAULT_URL)),
-                Settings.getBoolean("ist.weights.offline", false), List.of(torchCache),
+        return new WeightsResolver(cache, URI.create(c.get("ist.weights.url", DEFAULT_URL)),
+                c.getBoolean("ist.weights.offline", false), List.of(torchCache),
                 new KerasCache(kerasModels, KERAS_NOTOP_MD5), download);
     }
 
