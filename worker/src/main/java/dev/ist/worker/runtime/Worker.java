@@ -18,7 +18,7 @@ import dev.ist.worker.runtime.job.FencedJobObjects;
 import dev.ist.worker.runtime.job.JobMemoryCheck;
 import dev.ist.worker.runtime.job.StyleTargetsCache;
 import dev.ist.worker.runtime.job.Stylizer;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 import dev.ist.worker.runtime.kafka.CancelRegistry;
 import dev.ist.worker.runtime.kafka.ControlListener;
 import dev.ist.worker.runtime.kafka.EventPublisher;
@@ -69,7 +69,7 @@ public final class Worker implements AutoCloseable {
     private static final int PUBLISHED_EVENT_SCAN_LIMIT = 200_000;
 
     private final WorkerConfig config;
-    private final TransferEngine engine;
+    private final EngineHandle engine;
     private final Clock clock;
     private final Map<String, Object> jobsConsumerOverrides;
     private WorkerMetrics metrics;
@@ -89,16 +89,16 @@ public final class Worker implements AutoCloseable {
     private WorkerCapacityTable fleet;
     private WorkerCapacityFeeder fleetFeeder;
 
-    public Worker(WorkerConfig config, TransferEngine engine) {
+    public Worker(WorkerConfig config, EngineHandle engine) {
         this(config, engine, Clock.systemUTC());
     }
 
-    public Worker(WorkerConfig config, TransferEngine engine, Clock clock) {
+    public Worker(WorkerConfig config, EngineHandle engine, Clock clock) {
         this(config, engine, clock, Map.of());
     }
 
     /** With Kafka settings that replace the jobs consumer's own (tests: an assignor that moves partitions on cue). */
-    Worker(WorkerConfig config, TransferEngine engine, Clock clock, Map<String, Object> jobsConsumerOverrides) {
+    Worker(WorkerConfig config, EngineHandle engine, Clock clock, Map<String, Object> jobsConsumerOverrides) {
         this.config = config;
         this.engine = engine;
         this.clock = clock;

@@ -11,7 +11,7 @@ import dev.ist.worker.engine.Vgg19Weights;
 import dev.ist.worker.engine.weights.RandomWeights;
 import dev.ist.worker.engine.weights.WeightsLoader;
 import dev.ist.worker.engine.weights.WeightsResolver;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ public final class WorkerMain {
             engine.useCalibration(measured);
             LOG.info("AUTO precision on {}: {}", measured.key(), measured.describe());
         }
-        Worker worker = new Worker(config, TransferEngine.of(engine));
+        Worker worker = new Worker(config, EngineHandle.of(engine));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

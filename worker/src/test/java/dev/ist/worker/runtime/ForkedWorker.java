@@ -6,7 +6,7 @@ import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.weights.RandomWeights;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 
 import java.util.function.BooleanSupplier;
 
@@ -22,9 +22,9 @@ public final class ForkedWorker {
 
     public static void main(String[] args) throws InterruptedException {
         long delayMs = Long.getLong("test.iteration-delay-ms", 0);
-        TransferEngine real = TransferEngine.of(new StyleTransferEngine(
+        EngineHandle real = EngineHandle.of(new StyleTransferEngine(
                 RandomWeights.create(7, WorkerHarness.TINY_CHANNELS, WorkerHarness.TINY_CHANNELS.length), "cpu"));
-        TransferEngine engine = delayMs <= 0 ? real : new WorkerHarness.DelegatingEngine(real) {
+        EngineHandle engine = delayMs <= 0 ? real : new WorkerHarness.DelegatingEngine(real) {
             @Override
             public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
                 return engine.stylize(spec, report -> {

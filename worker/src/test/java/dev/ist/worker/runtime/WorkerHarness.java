@@ -18,7 +18,7 @@ import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.S3Server;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.weights.RandomWeights;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,7 +67,7 @@ final class WorkerHarness implements AutoCloseable {
     final Map<String, List<JobEvent>> events = new ConcurrentHashMap<>();
     final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
-    private final List<TransferEngine> engines = new CopyOnWriteArrayList<>();
+    private final List<EngineHandle> engines = new CopyOnWriteArrayList<>();
     private final Thread watcher;
     private volatile boolean watching = true;
     private final JsonCodec codec = JsonCodec.shared();
@@ -142,9 +142,9 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     Worker startWorker(Map<String, String> settings, dev.ist.worker.engine.Vgg19Weights weights,
-                       java.util.function.UnaryOperator<TransferEngine> decorate) {
-        TransferEngine engine = decorate.apply(
-                new OnePerProcess(TransferEngine.of(new StyleTransferEngine(weights, "cpu"))));
+                       java.util.function.UnaryOperator<EngineHandle> decorate) {
+        EngineHandle engine = decorate.apply(
+                new OnePerProcess(EngineHandle.of(new StyleTransferEngine(weights, "cpu"))));
         engines.add(engine);
         Worker w = new Worker(WorkerConfig.from(IstConfig.of(settings)), engine).start();
         workers.add(w);
@@ -312,10 +312,10 @@ final class WorkerHarness implements AutoCloseable {
      * A test engine that wraps the real one: subclasses override {@code stylize} (or {@code device}) to add what a test
      * needs, everything else is passed through.
      */
-    abstract static class DelegatingEngine implements TransferEngine {
-        protected final TransferEngine engine;
+    abstract static class DelegatingEngine implements EngineHandle {
+        protected final EngineHandle engine;
 
-        DelegatingEngine(TransferEngine engine) {
+        DelegatingEngine(EngineHandle engine) {
             this.engine = engine;
         }
 
@@ -347,7 +347,7 @@ final class WorkerHarness implements AutoCloseable {
     static final class OnePerProcess extends DelegatingEngine {
         private static final java.util.concurrent.locks.ReentrantLock ENGINE = new java.util.concurrent.locks.ReentrantLock();
 
-        OnePerProcess(TransferEngine engine) {
+        OnePerProcess(EngineHandle engine) {
             super(engine);
         }
 
@@ -369,7 +369,7 @@ final class WorkerHarness implements AutoCloseable {
         for (Worker w : workers) {
             w.close();
         }
-        engines.forEach(TransferEngine::close);
+        engines.forEach(EngineHandle::close);
         watching = false;
         try {
             watcher.join(5000);

@@ -11,7 +11,7 @@ import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.weights.RandomWeights;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class WorkerOutOfMemoryTest {
 
     /** Runs the real engine and fails the way a device without enough memory does, a few iterations in. */
     private static final class SmallDevice extends WorkerHarness.DelegatingEngine {
-        SmallDevice(TransferEngine engine) {
+        SmallDevice(EngineHandle engine) {
             super(engine);
         }
 

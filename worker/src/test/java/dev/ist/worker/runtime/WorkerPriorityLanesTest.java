@@ -46,7 +46,7 @@ class WorkerPriorityLanesTest {
         final CountDownLatch release = new CountDownLatch(1);
         private final AtomicBoolean first = new AtomicBoolean(true);
 
-        FirstJobHeld(dev.ist.worker.runtime.job.TransferEngine engine) {
+        FirstJobHeld(dev.ist.worker.runtime.job.EngineHandle engine) {
             super(engine);
         }
 

@@ -17,7 +17,7 @@ import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
 import dev.ist.worker.engine.weights.RandomWeights;
 import dev.ist.worker.runtime.job.Checkpoint;
-import dev.ist.worker.runtime.job.TransferEngine;
+import dev.ist.worker.runtime.job.EngineHandle;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +60,7 @@ class WorkerRevocationTest {
 
     private WorkerHarness h;
     private final List<Worker> workers = new ArrayList<>();
-    private final List<TransferEngine> engines = new ArrayList<>();
+    private final List<EngineHandle> engines = new ArrayList<>();
     private final HoldMidJob firstEngine = new HoldMidJob(HOLD_AT);
     private final GateBeforeRun secondEngine = new GateBeforeRun();
 
@@ -74,7 +74,7 @@ class WorkerRevocationTest {
         firstEngine.release();
         secondEngine.open();
         workers.forEach(Worker::close);
-        engines.forEach(TransferEngine::close);
+        engines.forEach(EngineHandle::close);
         h.close();
     }
 
@@ -135,8 +135,8 @@ class WorkerRevocationTest {
         assertEquals(1.0, jobsFinished(second), "the second worker finished the job");
     }
 
-    private Worker startWorker(String workerId, UnaryOperator<TransferEngine> decorate) {
-        TransferEngine engine = decorate.apply(new WorkerHarness.OnePerProcess(TransferEngine.of(new StyleTransferEngine(
+    private Worker startWorker(String workerId, UnaryOperator<EngineHandle> decorate) {
+        EngineHandle engine = decorate.apply(new WorkerHarness.OnePerProcess(EngineHandle.of(new StyleTransferEngine(
                 RandomWeights.create(7, WorkerHarness.TINY_CHANNELS, WorkerHarness.TINY_CHANNELS.length), "cpu"))));
         engines.add(engine);
         Worker worker = new Worker(WorkerConfig.from(IstConfig.of(h.workerSettings(workerId))), engine,
@@ -187,7 +187,7 @@ class WorkerRevocationTest {
             released.countDown();
         }
 
-        TransferEngine wrap(TransferEngine engine) {
+        EngineHandle wrap(EngineHandle engine) {
             return new WorkerHarness.DelegatingEngine(engine) {
                 @Override
                 public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier stop) {
@@ -227,7 +227,7 @@ class WorkerRevocationTest {
             gate.countDown();
         }
 
-        TransferEngine wrap(TransferEngine engine) {
+        EngineHandle wrap(EngineHandle engine) {
             return new WorkerHarness.DelegatingEngine(engine) {
                 @Override
                 public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier stop) {

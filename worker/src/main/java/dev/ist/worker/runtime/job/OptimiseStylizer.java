@@ -27,11 +27,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class OptimiseStylizer implements Stylizer {
 
-    private final TransferEngine engine;
+    private final EngineHandle engine;
     private final StyleTargetsCache cache;
     private final WorkerMetrics metrics;
 
-    public OptimiseStylizer(TransferEngine engine, StyleTargetsCache cache, WorkerMetrics metrics) {
+    public OptimiseStylizer(EngineHandle engine, StyleTargetsCache cache, WorkerMetrics metrics) {
         this.engine = engine;
         this.cache = cache;
         this.metrics = metrics;

@@ -9,8 +9,11 @@ import dev.ist.worker.engine.precision.PrecisionCalibration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-/** What the runtime needs from the engine: one transfer at a time, and what the network is (for manifests). */
-public interface TransferEngine extends AutoCloseable {
+/**
+ * The runtime's handle on the optimisation engine ({@link StyleTransferEngine} behind it): one transfer at a time, what
+ * the network is (for manifests) and what AUTO precision means here.
+ */
+public interface EngineHandle extends AutoCloseable {
 
     TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled);
 
@@ -35,8 +38,8 @@ public interface TransferEngine extends AutoCloseable {
     void close();
 
     /** The DJL engine behind the interface. */
-    static TransferEngine of(StyleTransferEngine engine) {
-        return new TransferEngine() {
+    static EngineHandle of(StyleTransferEngine engine) {
+        return new EngineHandle() {
             @Override
             public TransferResult stylize(TransferSpec spec, IterationListener listener, BooleanSupplier cancelled) {
                 return engine.stylize(spec, listener, cancelled);
