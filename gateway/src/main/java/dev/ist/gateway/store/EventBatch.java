@@ -50,7 +50,7 @@ final class EventBatch {
         }
         ensureRows(c);
         Map<String, JobSummary> held = JobSummary.lockAll(c, byJob.keySet());
-        Set<String> stored = storedKeys(c);
+        Set<String> stored = storedKeys(c, held);
         Rows rows = new Rows(size);
         List<JobSummary> changed = new ArrayList<>();
         for (Map.Entry<String, List<JobEvent>> job : byJob.entrySet()) {
@@ -146,15 +146,23 @@ final class EventBatch {
         }
     }
 
-    /** Which (job, seq) of this batch are stored already (a redelivery after a crash, a replay). */
-    private Set<String> storedKeys(Connection c) throws SQLException {
-        List<String> ids = new ArrayList<>(size);
-        List<Long> seqs = new ArrayList<>(size);
+    /**
+     * Which (job, seq) of this batch are stored already (a redelivery after a crash, a replay). Only events at or
+     * below the job's last_seq can be: every stored event was folded into it, so newer ones need no look-up.
+     */
+    private Set<String> storedKeys(Connection c, Map<String, JobSummary> held) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
         byJob.forEach((id, events) -> events.forEach(e -> {
-            ids.add(id);
-            seqs.add(e.seq());
+            if (e.seq() <= held.get(id).lastSeq) {
+                ids.add(id);
+                seqs.add(e.seq());
+            }
         }));
         Set<String> out = new HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
         try (PreparedStatement s = c.prepareStatement("""
                 SELECT e.job_id, e.seq FROM job_events e
                 JOIN unnest(?::text[], ?::bigint[]) AS k(job_id, seq) ON e.job_id = k.job_id AND e.seq = k.seq""")) {

@@ -140,9 +140,14 @@ public final class JobProjection {
         }
     }
 
-    boolean isForwardNote(Connection c, JobSummary held, JobEvent e) throws SQLException {
-        if (e.type() != EventType.QUEUED || e.seq() != 0 || GATEWAY_WORKER.equals(e.workerId()) || e.failure() == null
-                || held.terminalSeq != null || held.lastSeq > 0) {
+    /** A worker's restated QUEUED event with a note (a forward): applied per record, it may rewrite seq 0. */
+    static boolean mayBeForwardNote(JobEvent e) {
+        return e.type() == EventType.QUEUED && e.seq() == 0 && !GATEWAY_WORKER.equals(e.workerId())
+                && e.failure() != null;
+    }
+
+    private boolean isForwardNote(Connection c, JobSummary held, JobEvent e) throws SQLException {
+        if (!mayBeForwardNote(e) || held.terminalSeq != null || held.lastSeq > 0) {
             return false;
         }
         try (PreparedStatement s = c.prepareStatement("SELECT body FROM job_events WHERE job_id = ? AND seq = 0")) {

@@ -3,6 +3,7 @@ package dev.ist.gateway.store;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.EventType;
 import dev.ist.common.event.JobEvent;
+import dev.ist.common.event.Progress;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -35,7 +36,8 @@ final class JobSummary {
     int eventCount;
     private String timingsJson;
     private Map<String, Long> timings; // decoded only when an event carries timings
-    String progress;
+    private String progressJson;
+    private Progress progress; // the latest tick's, encoded once at the write (not once per tick)
     String previewKey;
     String network;
     String failure;
@@ -52,7 +54,7 @@ final class JobSummary {
         trimmedThrough = rs.getLong(5);
         eventCount = rs.getInt(6);
         timingsJson = rs.getString(7);
-        progress = rs.getString(8);
+        progressJson = rs.getString(8);
         previewKey = rs.getString(9);
         network = rs.getString(10);
         failure = rs.getString(11);
@@ -108,8 +110,8 @@ final class JobSummary {
                 }
             });
         }
-        if (e.progress() != null && (latest || progress == null)) {
-            progress = CODEC.encodeToString(e.progress());
+        if (e.progress() != null && (latest || (progress == null && progressJson == null))) {
+            progress = e.progress();
         }
         if (e.progress() != null && e.progress().previewKey() != null && (latest || previewKey == null)) {
             previewKey = e.progress().previewKey();
@@ -146,7 +148,7 @@ final class JobSummary {
         setLong(s, 3, terminalSeq);
         s.setTimestamp(4, updatedAt);
         s.setString(5, workerId);
-        s.setString(6, progress);
+        s.setString(6, progress == null ? progressJson : CODEC.encodeToString(progress));
         s.setString(7, previewKey);
         s.setString(8, resultKey);
         s.setString(9, failure);

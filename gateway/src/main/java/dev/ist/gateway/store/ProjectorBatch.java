@@ -108,7 +108,7 @@ final class ProjectorBatch {
         return true;
     }
 
-    /** Like {@link #applyOne}, but the events (other than QUEUED, which may be a forward note) wait for a flush. */
+    /** Like {@link #applyOne}, but the events (other than a worker's forward note) wait for a flush. */
     private void applyBatched(Connection c, ConsumerRecord<String, byte[]> r, EventBatch events, List<String> skips)
             throws SQLException {
         if (!r.topic().equals(topics.events())) {
@@ -117,7 +117,7 @@ final class ProjectorBatch {
         }
         try {
             JobEvent e = codec.decodeEvent(r.value());
-            if (e.type() == EventType.QUEUED) {
+            if (JobProjection.mayBeForwardNote(e)) {
                 projection.applyEvent(c, e);
             } else {
                 events.add(e);

@@ -1,7 +1,6 @@
 package dev.ist.gateway.store;
 
 import dev.ist.common.event.ErrorCode;
-import dev.ist.common.event.EventType;
 import dev.ist.common.event.Failure;
 import dev.ist.common.event.JobEvent;
 import dev.ist.common.event.Losses;
@@ -47,7 +46,7 @@ class EventBatchTest {
             db.inTransaction(c -> {
                 EventBatch events = new EventBatch(projection);
                 for (JobEvent e : poll) {
-                    if (!batched || e.type() == EventType.QUEUED) {
+                    if (!batched || JobProjection.mayBeForwardNote(e)) {
                         projection.applyEvent(c, e);
                     } else {
                         events.add(e);
