@@ -89,7 +89,7 @@ final class BulkJobs {
         // finished jobs are the oldest; the running and queued ones came last
         Instant submitted = t0.plusMillis(i * 20L);
         JobRequest r = RealisticJobs.request(id, owner, submitted);
-        boolean failed = done && i % 10 == 9;
+        boolean failed = done && (i / 10) % 10 == 9; // one in ten, the owner's jobs (every tenth) included
         String state = done ? (failed ? "FAILED" : "SUCCEEDED") : running ? "RUNNING" : "QUEUED";
         long lastSeq = done ? RealisticJobs.TICKS + 2 : running ? RealisticJobs.TICKS + 1 : 0;
         String progress = done || running ? fill("progress", id) : null;
