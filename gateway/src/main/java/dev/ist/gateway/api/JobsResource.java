@@ -231,7 +231,9 @@ public class JobsResource {
                 links.put("next", "/v1/jobs?size=" + size + filter + "&cursor=" + next);
             }
         }
-        return new JobPage(items, pageNumber, size, store.count(owner, state), links, next);
+        int counted = store.count(owner, state, JobPage.COUNT_LIMIT + 1);
+        boolean exact = counted <= JobPage.COUNT_LIMIT;
+        return new JobPage(items, pageNumber, size, exact ? counted : JobPage.COUNT_LIMIT, exact, links, next);
     }
 
     @GET

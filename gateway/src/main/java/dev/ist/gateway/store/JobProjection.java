@@ -12,8 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Applies one record of the topics to the rows, on the caller's connection and transaction. Idempotent: a request per
@@ -34,6 +32,10 @@ public final class JobProjection {
             throw new IllegalArgumentException("ist.gateway.view.max-events-per-job must be >= 8");
         }
         this.maxEventsPerJob = maxEventsPerJob;
+    }
+
+    int maxEventsPerJob() {
+        return maxEventsPerJob;
     }
 
     /**
@@ -101,7 +103,7 @@ public final class JobProjection {
     /** An event; whether it was new (a re-delivered one changes nothing). */
     public boolean applyEvent(Connection c, JobEvent e) throws SQLException {
         ensureRow(c, e.jobId());
-        Held held = lock(c, e.jobId());
+        JobSummary held = JobSummary.lock(c, e.jobId());
         boolean fresh;
         if (isForwardNote(c, held, e)) {
             // a worker that forwarded the job restates its QUEUED event with a note; the state stays QUEUED
@@ -112,8 +114,7 @@ public final class JobProjection {
             }
             fresh = true;
         } else {
-            if (e.type() == EventType.PROGRESS
-                    && ((held.terminalSeq != null && e.seq() < held.terminalSeq) || e.seq() <= held.trimmedThrough)) {
+            if (held.dropsTick(e)) {
                 return false; // a tick compacted or trimmed away earlier stays away
             }
             fresh = insertEvent(c, e);
@@ -139,9 +140,14 @@ public final class JobProjection {
         }
     }
 
-    private boolean isForwardNote(Connection c, Held held, JobEvent e) throws SQLException {
-        if (e.type() != EventType.QUEUED || e.seq() != 0 || GATEWAY_WORKER.equals(e.workerId()) || e.failure() == null
-                || held.terminalSeq != null || held.lastSeq > 0) {
+    /** A worker's restated QUEUED event with a note (a forward): applied per record, it may rewrite seq 0. */
+    static boolean mayBeForwardNote(JobEvent e) {
+        return e.type() == EventType.QUEUED && e.seq() == 0 && !GATEWAY_WORKER.equals(e.workerId())
+                && e.failure() != null;
+    }
+
+    private boolean isForwardNote(Connection c, JobSummary held, JobEvent e) throws SQLException {
+        if (!mayBeForwardNote(e) || held.terminalSeq != null || held.lastSeq > 0) {
             return false;
         }
         try (PreparedStatement s = c.prepareStatement("SELECT body FROM job_events WHERE job_id = ? AND seq = 0")) {
@@ -153,69 +159,18 @@ public final class JobProjection {
     }
 
     /** Folds {@code e} into the job's summary columns, then compacts (finished) or trims (over the cap) its ticks. */
-    private void updateSummary(Connection c, Held h, JobEvent e) throws SQLException {
-        boolean latest = e.seq() >= h.lastSeq;
-        Map<String, Long> timings = h.timings == null ? new LinkedHashMap<>() : readTimings(h.timings);
-        if (e.timingsMs() != null) {
-            e.timingsMs().forEach((k, v) -> {
-                if (latest) {
-                    timings.put(k, v);
-                } else {
-                    timings.putIfAbsent(k, v);
-                }
-            });
-        }
-        String progress = h.progress;
-        String previewKey = h.previewKey;
-        String network = h.network;
-        if (e.progress() != null && (latest || progress == null)) {
-            progress = codec.encodeToString(e.progress());
-        }
-        if (e.progress() != null && e.progress().previewKey() != null && (latest || previewKey == null)) {
-            previewKey = e.progress().previewKey();
-        }
-        if (e.network() != null && (latest || network == null)) {
-            network = codec.encodeToString(e.network());
-        }
-        String state = h.state;
-        Long terminalSeq = h.terminalSeq;
-        String failure = h.failure;
-        String resultKey = h.resultKey;
-        Long totalMs = h.totalMs;
-        if (e.isTerminal() && (terminalSeq == null || e.seq() > terminalSeq)) {
-            terminalSeq = e.seq();
-            state = JobState.of(e.type()).name();
-            failure = e.failure() == null ? null : codec.encodeToString(e.failure());
-            resultKey = e.type() == EventType.SUCCEEDED ? e.resultKey() : null;
-            totalMs = e.type() == EventType.SUCCEEDED && e.timingsMs() != null ? e.timingsMs().get("total") : null;
-        } else if (terminalSeq == null && latest) {
-            state = JobState.of(e.type()).name();
-        }
-        try (PreparedStatement s = c.prepareStatement("""
-                UPDATE jobs SET state = ?, last_seq = ?, terminal_seq = ?, updated_at = ?, worker_id = ?,
-                    progress = ?, preview_key = ?, result_key = ?, failure = ?, timings = ?, network = ?, total_ms = ?,
-                    event_count = ?
-                WHERE job_id = ?""")) {
-            s.setString(1, state);
-            s.setLong(2, latest ? e.seq() : h.lastSeq);
-            setLong(s, 3, terminalSeq);
-            s.setTimestamp(4, latest ? Timestamp.from(e.at()) : h.updatedAt);
-            s.setString(5, latest ? e.workerId() : h.workerId);
-            s.setString(6, progress);
-            s.setString(7, previewKey);
-            s.setString(8, resultKey);
-            s.setString(9, failure);
-            s.setString(10, timings.isEmpty() ? null : codec.encodeToString(timings));
-            s.setString(11, network);
-            setLong(s, 12, totalMs);
-            s.setInt(13, h.eventCount);
-            s.setString(14, e.jobId());
-            s.executeUpdate();
-        }
-        if (terminalSeq != null) {
-            compactFinished(c, e.jobId());
+    private void updateSummary(Connection c, JobSummary h, JobEvent e) throws SQLException {
+        h.fold(e);
+        h.write(c);
+        tidy(c, h);
+    }
+
+    /** Compacts a finished job's ticks, or trims a running job's ticks over the cap. */
+    void tidy(Connection c, JobSummary h) throws SQLException {
+        if (h.terminalSeq != null) {
+            compactFinished(c, h.jobId);
         } else if (h.eventCount > maxEventsPerJob) {
-            trim(c, e.jobId(), h.eventCount - maxEventsPerJob);
+            trim(c, h.jobId, h.eventCount - maxEventsPerJob);
         }
     }
 
@@ -264,78 +219,11 @@ public final class JobProjection {
         }
     }
 
-    /** The job's row, locked for this transaction (events of one job are applied one at a time). */
-    private static Held lock(Connection c, String jobId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                SELECT state, last_seq, terminal_seq, trimmed_through, event_count, timings, progress, preview_key,
-                       network, failure, result_key, total_ms, updated_at, worker_id
-                FROM jobs WHERE job_id = ? FOR UPDATE""")) {
-            s.setString(1, jobId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                Held h = new Held();
-                h.state = rs.getString(1);
-                h.lastSeq = rs.getLong(2);
-                h.terminalSeq = (Long) rs.getObject(3);
-                h.trimmedThrough = rs.getLong(4);
-                h.eventCount = rs.getInt(5);
-                h.timings = rs.getString(6);
-                h.progress = rs.getString(7);
-                h.previewKey = rs.getString(8);
-                h.network = rs.getString(9);
-                h.failure = rs.getString(10);
-                h.resultKey = rs.getString(11);
-                h.totalMs = (Long) rs.getObject(12);
-                h.updatedAt = rs.getTimestamp(13);
-                h.workerId = rs.getString(14);
-                return h;
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Long> readTimings(String json) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        try {
-            Map<String, Object> raw = codec.mapper().readValue(json, Map.class);
-            raw.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable timings in the job row: " + e.getMessage(), e);
-        }
-        return out;
-    }
-
-    private static void setLong(PreparedStatement s, int i, Long v) throws SQLException {
-        if (v == null) {
-            s.setNull(i, Types.BIGINT);
-        } else {
-            s.setLong(i, v);
-        }
-    }
-
     private static void setTimestamp(PreparedStatement s, int i, java.time.Instant v) throws SQLException {
         if (v == null) {
             s.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
             s.setTimestamp(i, Timestamp.from(v));
         }
-    }
-
-    /** The summary columns of a job as they stand before an event is applied. */
-    private static final class Held {
-        String state;
-        long lastSeq;
-        Long terminalSeq;
-        long trimmedThrough;
-        int eventCount;
-        String timings;
-        String progress;
-        String previewKey;
-        String network;
-        String failure;
-        String resultKey;
-        Long totalMs;
-        Timestamp updatedAt;
-        String workerId;
     }
 }

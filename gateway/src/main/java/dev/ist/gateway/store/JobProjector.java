@@ -60,7 +60,9 @@ public final class JobProjector implements Runnable, AutoCloseable {
         Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // large polls: one transaction per poll, and a finished job's ticks coalesce within one (EventBatch)
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         // new pools' topics are found by the subscription pattern within seconds
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5000);
         this.consumer = new KafkaConsumer<>(c);

@@ -98,7 +98,9 @@ public class JobStore {
                 sql.append(" AND state = ?");
             }
             if (after != null) {
-                sql.append(" AND (submitted_at < ? OR (submitted_at = ? AND job_id > ?))");
+                // "submitted_at <= ?" bounds the index range scan; the OR alone would only filter rows, so a deep
+                // page read (and threw away) every newer job of the owner
+                sql.append(" AND submitted_at <= ? AND (submitted_at < ? OR job_id > ?)");
             }
             sql.append(" ORDER BY submitted_at DESC, job_id LIMIT ? OFFSET ?");
             try (PreparedStatement s = c.prepareStatement(sql.toString())) {
@@ -139,13 +141,23 @@ public class JobStore {
 
     /** How many jobs of {@code owner} (in {@code state}, or all) there are. */
     public int count(String owner, JobState state) {
+        return count(owner, state, Integer.MAX_VALUE);
+    }
+
+    /**
+     * How many jobs of {@code owner} (in {@code state}, or all) there are, counted up to {@code limit}: what a list
+     * call can afford (an owner's 100 000 jobs cost a full count on every page).
+     */
+    public int count(String owner, JobState state, int limit) {
         return metrics.timed("count", () -> db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM jobs WHERE owner = ? "
-                    + "AND request IS NOT NULL" + (state == null ? "" : " AND state = ?"))) {
-                s.setString(1, owner);
+            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM jobs WHERE owner = ? "
+                    + "AND request IS NOT NULL" + (state == null ? "" : " AND state = ?") + " LIMIT ?) AS counted")) {
+                int i = 1;
+                s.setString(i++, owner);
                 if (state != null) {
-                    s.setString(2, state.name());
+                    s.setString(i++, state.name());
                 }
+                s.setInt(i, limit);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);

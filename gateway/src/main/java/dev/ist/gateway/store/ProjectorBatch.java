@@ -5,6 +5,8 @@ import dev.ist.common.capacity.JobForwards;
 import dev.ist.common.capacity.WorkerPool;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
+import dev.ist.common.event.EventType;
+import dev.ist.common.event.JobEvent;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies one poll's records and their offsets in one transaction. When the transaction fails for the data's sake
+ * Applies one poll's records and their offsets in one transaction, the events grouped per job ({@link EventBatch}). When the transaction fails for the data's sake
  * (the database itself is fine), the records are applied one per transaction instead and the one that fails is
  * skipped: a record that cannot be applied is logged once, counted and passed over, never a wedge.
  */
@@ -48,9 +50,11 @@ final class ProjectorBatch {
         Timer.Sample sample = Timer.start();
         try {
             db.inTransaction(c -> {
+                EventBatch events = new EventBatch(projection);
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    applyOne(c, r, skips);
+                    applyBatched(c, r, events, skips);
                 }
+                events.flush(c);
                 ProjectorOffsets.write(c, nextOffsets(records));
                 return null;
             });
@@ -102,6 +106,25 @@ final class ProjectorBatch {
         }
         endOutage();
         return true;
+    }
+
+    /** Like {@link #applyOne}, but the events (other than a worker's forward note) wait for a flush. */
+    private void applyBatched(Connection c, ConsumerRecord<String, byte[]> r, EventBatch events, List<String> skips)
+            throws SQLException {
+        if (!r.topic().equals(topics.events())) {
+            applyOne(c, r, skips);
+            return;
+        }
+        try {
+            JobEvent e = codec.decodeEvent(r.value());
+            if (JobProjection.mayBeForwardNote(e)) {
+                projection.applyEvent(c, e);
+            } else {
+                events.add(e);
+            }
+        } catch (InvalidMessageException | IllegalArgumentException e) {
+            skips.add("undecodable: record at " + where(r) + " (" + e.getMessage() + ")");
+        }
     }
 
     private void applyOne(Connection c, ConsumerRecord<String, byte[]> r, List<String> skips) throws SQLException {

@@ -242,6 +242,10 @@ class JobProjectionTest {
         assertEquals(new java.util.HashSet<>(originals), new java.util.HashSet<>(walked));
         assertEquals(expected, walked, "newest first, then by id, each once");
         assertEquals(walked.stream().distinct().count(), walked.size());
+        int all = store.count("alice", null);
+        assertTrue(all > 25);
+        assertEquals(all, store.count("alice", null, all + 1), "under the bound the count is exact");
+        assertEquals(10, store.count("alice", null, 10), "a list call counts no further than its bound");
     }
 
     @Test
