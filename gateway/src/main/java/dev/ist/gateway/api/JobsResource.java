@@ -245,7 +245,7 @@ public class JobsResource {
     public JobResponse get(@PathParam("id") String id) {
         JobSnapshot job = access.require(caller.get(), id);
         JobResponse body = JobResponse.of(job, queue);
-        return job.resultKey() != null && images.expired(id) ? body.withDataRemoved() : body;
+        return job.resultKey() != null && images.expired(job) ? body.withDataRemoved() : body;
     }
 
     @DELETE

@@ -125,6 +125,14 @@ public interface GatewaySettings {
         @WithName("consumer-group")
         @WithDefault("ist-gateway-projector")
         String consumerGroup();
+
+        /**
+         * How long the projector group waits for a replica that stopped answering (kill -9, a partition) before
+         * another takes its partitions over: the longest pause of projection after a crash (Kafka's default is 45 s).
+         */
+        @WithName("session-timeout")
+        @WithDefault("10s")
+        Duration sessionTimeout();
     }
 
     interface View {

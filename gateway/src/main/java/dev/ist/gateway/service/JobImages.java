@@ -10,7 +10,13 @@ import dev.ist.gateway.store.JobSnapshot;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 
+import dev.ist.common.IstConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 /** A job's result and preview images: a redirect to a presigned URL, or the bytes; never another job's objects. */
 @Singleton
@@ -19,11 +25,15 @@ public class JobImages {
     private final ImageStore store;
     private final PublicPresigner presigner;
     private final GatewaySettings settings;
+    /** The workers' storage janitor deletes a job's images this long after it finished, not before. */
+    private final Duration objectRetention;
 
-    public JobImages(ImageStore store, PublicPresigner presigner, GatewaySettings settings) {
+    public JobImages(ImageStore store, PublicPresigner presigner, GatewaySettings settings,
+                     @ConfigProperty(name = "ist.retention.job-objects", defaultValue = "7d") String objectRetention) {
         this.store = store;
         this.presigner = presigner;
         this.settings = settings;
+        this.objectRetention = IstConfig.of(Map.of("r", objectRetention)).getDuration("r", Duration.ofDays(7));
     }
 
     public Response result(JobSnapshot job, String mode) {
@@ -45,10 +55,17 @@ public class JobImages {
         return object(job.jobId(), job.previewKey(), mode, "inline");
     }
 
-    /** Whether the storage janitor left its marker for the job (best effort: storage trouble reads as not). */
-    public boolean expired(String jobId) {
+    /**
+     * Whether the storage janitor left its marker for the job (best effort: storage trouble reads as not). A job that
+     * finished within {@code ist.retention.job-objects} cannot have been swept yet, so it is answered without asking
+     * storage: that look-up was most of a GET's time.
+     */
+    public boolean expired(JobSnapshot job) {
+        if (job.updatedAt() != null && job.updatedAt().isAfter(Instant.now().minus(objectRetention))) {
+            return false;
+        }
         try {
-            return store.exists(ObjectKeys.expired(jobId));
+            return store.exists(ObjectKeys.expired(job.jobId()));
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,6 +1,7 @@
 package dev.ist.gateway.store;
 
 import dev.ist.common.TopicReaderConfig;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -51,14 +52,27 @@ public final class JobProjector implements Runnable, AutoCloseable {
     private Thread thread;
     private Runnable prepareTopics = () -> { };
 
+    /** On an unsecured broker with Kafka's default session timeout (tests, benches). */
     public JobProjector(Topics topics, Database db, JobProjection projection, ProjectorMetrics metrics,
                         String bootstrapServers, String groupId, String clientId) {
+        this(topics, db, projection, metrics, KafkaClientConfig.plaintext(bootstrapServers), groupId, clientId,
+                Duration.ofSeconds(45));
+    }
+
+    /**
+     * @param sessionTimeout how long the group waits for a replica that stopped answering (killed, partitioned)
+     *                       before another takes its partitions: the longest pause of projection after a crash
+     */
+    public JobProjector(Topics topics, Database db, JobProjection projection, ProjectorMetrics metrics,
+                        KafkaClientConfig kafka, String groupId, String clientId, Duration sessionTimeout) {
         this.topics = topics;
         this.db = db;
         this.metrics = metrics;
         this.batch = new ProjectorBatch(topics, db, projection, metrics);
-        Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
+        Map<String, Object> c = TopicReaderConfig.fromStart(kafka);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 3));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         // large polls: one transaction per poll, and a finished job's ticks coalesce within one (EventBatch)
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

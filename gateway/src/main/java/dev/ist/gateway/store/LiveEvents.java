@@ -1,6 +1,7 @@
 package dev.ist.gateway.store;
 
 import dev.ist.common.TopicReaderConfig;
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
@@ -39,9 +40,14 @@ public final class LiveEvents implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private Thread thread;
 
+    /** On an unsecured broker (tests). */
     public LiveEvents(String eventsTopic, String bootstrapServers, String clientId) {
+        this(eventsTopic, KafkaClientConfig.plaintext(bootstrapServers), clientId);
+    }
+
+    public LiveEvents(String eventsTopic, KafkaClientConfig kafka, String clientId) {
         this.topic = eventsTopic;
-        Map<String, Object> c = TopicReaderConfig.fromStart(bootstrapServers);
+        Map<String, Object> c = TopicReaderConfig.fromStart(kafka);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         this.consumer = new KafkaConsumer<>(c);

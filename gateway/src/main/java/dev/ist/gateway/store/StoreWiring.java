@@ -1,5 +1,6 @@
 package dev.ist.gateway.store;
 
+import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.Topics;
 import dev.ist.common.job.LaneSchedule;
 import dev.ist.gateway.config.GatewaySettings;
@@ -61,10 +62,11 @@ public class StoreWiring {
     @Produces
     @Singleton
     public JobProjector projector(Database db, JobProjection projection, MeterRegistry registry, Config config,
-                                  GatewaySettings settings) {
+                                  GatewaySettings settings, KafkaClientConfig client) {
         String group = settings.projector().consumerGroup();
-        JobProjector projector = new JobProjector(topics, db, projection, new ProjectorMetrics(registry),
-                kafka.bootstrapServers(), group, "ist-gateway-projector-" + UUID.randomUUID().toString().substring(0, 8));
+        JobProjector projector = new JobProjector(topics, db, projection, new ProjectorMetrics(registry), client,
+                group, "ist-gateway-projector-" + UUID.randomUUID().toString().substring(0, 8),
+                settings.projector().sessionTimeout());
         if (kafka.createTopics()) {
             String workers = config.getOptionalValue("ist.topics.workers", String.class).orElse("ist.workers");
             Duration eventsRetention = config.getOptionalValue("ist.topics.events-retention", Duration.class)
@@ -75,7 +77,7 @@ public class StoreWiring {
                     topics.events(), Map.of("retention.ms", Long.toString(eventsRetention.toMillis())),
                     workers, Map.of("cleanup.policy", "compact", "segment.ms", "3600000",
                             "delete.retention.ms", "3600000"));
-            projector.preparingTopicsWith(() -> TopicCreator.ensure(dev.ist.common.kafka.KafkaClientConfig.plaintext(kafka.bootstrapServers()),
+            projector.preparingTopicsWith(() -> TopicCreator.ensure(client,
                     Stream.concat(topics.jobLanes().stream(),
                             Stream.of(topics.events(), topics.control(), topics.dlq(), workers)).toList(),
                     kafka.topicPartitions(), kafka.replicationFactor(), topicSettings));
@@ -90,8 +92,8 @@ public class StoreWiring {
 
     @Produces
     @Singleton
-    public LiveEvents liveEvents() {
-        LiveEvents live = new LiveEvents(topics.events(), kafka.bootstrapServers(),
+    public LiveEvents liveEvents(KafkaClientConfig client) {
+        LiveEvents live = new LiveEvents(topics.events(), client,
                 "ist-gateway-live-" + UUID.randomUUID().toString().substring(0, 8));
         live.start();
         return live;
