@@ -19,7 +19,7 @@ import java.util.List;
  * spread over them.
  * ETA of a queued job: the runs of the jobs ahead of it in its pool, shared by that pool's live workers (those that
  * reported an event in the last two minutes, at least 1), plus its own run. A run is the job's quote (the capacity
- * model's seconds, {@link dev.ist.common.job.JobRequest#quotedSeconds()}) times {@link Throughput#quoteCalibration()},
+ * model's seconds, {@link dev.ist.common.job.JobRequest#quotedSeconds()}) times {@link RecentRuns#quoteCalibration()},
  * so a 20-minute print job ahead counts as 20 minutes, not as the fleet's average; a job without a quote counts as the
  * mean duration of the recent finished jobs (all pools), unknown before the first. ETA of a running job: its
  * remaining iterations at its measured rate.
@@ -82,10 +82,10 @@ public final class QueueEstimator {
      * recent mean duration when it has no quote; unknown (null) from the first job whose run is unknown.
      */
     private List<Queue> positions(String pool, List<JobStore.QueuedJob> order) {
-        Throughput throughput = new Throughput(store);
-        Duration mean = throughput.meanDuration();
-        double calibration = throughput.quoteCalibration();
-        int workers = Math.max(1, throughput.liveWorkers(pool, Instant.now()));
+        RecentRuns recent = new RecentRuns(store);
+        Duration mean = recent.meanDuration();
+        double calibration = recent.quoteCalibration();
+        int workers = Math.max(1, recent.liveWorkers(pool, Instant.now()));
         List<Queue> out = new ArrayList<>(order.size());
         double ahead = 0;
         boolean known = true;

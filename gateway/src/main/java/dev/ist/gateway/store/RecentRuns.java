@@ -9,7 +9,7 @@ import java.util.List;
  * The fleet as the job store sees it: durations of the most recent finished jobs and how they compared with their
  * quotes (read once per estimate), and the live workers of a pool.
  */
-public final class Throughput {
+public final class RecentRuns {
 
     static final int RECENT = 20;
     private static final Duration LIVE = Duration.ofMinutes(2);
@@ -17,7 +17,7 @@ public final class Throughput {
     private final JobStore store;
     private final List<double[]> recent;
 
-    Throughput(JobStore store) {
+    RecentRuns(JobStore store) {
         this.store = store;
         this.recent = store.recentRuns(RECENT);
     }
