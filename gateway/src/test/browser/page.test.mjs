@@ -41,6 +41,7 @@ try {
   await installProbes(page);
 
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  check(await page.evaluate(() => !('__ist' in window)), 'the page carries no test hooks (window.__ist)');
   if (apiKey === '-') {
     // the recent jobs list has been read (it is aria-busy while it is)
     await page.waitForSelector('#recent[aria-busy="false"]', { state: 'attached', timeout: 10000 });

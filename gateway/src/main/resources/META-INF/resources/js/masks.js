@@ -12,7 +12,6 @@ function maskSize() {
   return img ? { w, h: Math.max(1, Math.round((w * img.naturalHeight) / img.naturalWidth)) } : { w, h: 240 };
 }
 
-
 export function resetMasks() {
   state.masks = state.styles.map(() => null);
   const list = $('#mask-list');

@@ -42,7 +42,7 @@ export function planText(estimate) {
   return text;
 }
 
-/** Spans the test reads back: the words, and the figures they were made from. */
+/** A figure as a span: its words, and the exact figure they were made from as data-* (seconds, peakBytes). */
 function figure(id, text, data) {
   const span = document.createElement('span');
   if (id) {
