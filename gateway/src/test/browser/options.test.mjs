@@ -40,7 +40,10 @@ try {
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
   await page.fill('#api-key', apiKey);
   await page.click('#save-key');
-  await page.waitForFunction(() => window.__ist.options !== undefined, null, { timeout: 15000 });
+  // the gateway's answer has reached the form (its bounds are on the inputs); the checks below say what they are
+  await page.waitForFunction(([iterations, size]) => document.querySelector('#iterations').getAttribute('max')
+    === iterations && document.querySelector('#size').getAttribute('max') === size, [maxIterations, maxSize],
+  { timeout: 15000 }).catch(() => {});
 
   check(await page.getAttribute('#iterations', 'max') === maxIterations,
     `the iterations input's max is the configured limit (${maxIterations})`);

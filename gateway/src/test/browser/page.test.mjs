@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { installProbes, probed, submitted } from './probes.mjs';
 
 const [baseUrl, apiKey, contentPng, stylePng, badFile, shotDir] = process.argv.slice(2);
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -37,10 +38,13 @@ try {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.log('[page error] ' + m.text()); });
   page.on('pageerror', (e) => console.log('[page exception] ' + e.message));
+  await installProbes(page);
 
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  check(await page.evaluate(() => !('__ist' in window)), 'the page carries no test hooks (window.__ist)');
   if (apiKey === '-') {
-    await page.waitForFunction(() => window.__ist.recentLoaded, null, { timeout: 10000 });
+    // the recent jobs list has been read (it is aria-busy while it is)
+    await page.waitForSelector('#recent[aria-busy="false"]', { state: 'attached', timeout: 10000 });
     check(await page.isHidden('#notice'), 'with anonymous access the page works without asking for a key');
   } else {
     await page.waitForSelector('#notice:not([hidden])', { timeout: 10000 });
@@ -52,9 +56,10 @@ try {
   }
 
   // the form's bounds are the gateway's answer to GET /v1/options (its ist.limits.*), not numbers of the HTML
-  await page.waitForFunction(() => window.__ist.options !== undefined, null, { timeout: 10000 });
   const announced = await page.evaluate(async (key) => (await fetch('/v1/options',
     { headers: key === '-' ? {} : { 'X-Api-Key': key } })).json(), apiKey);
+  await page.waitForFunction((max) => document.querySelector('#iterations').getAttribute('max') === String(max),
+    announced.numbers.iterations.maximum, { timeout: 10000 }).catch(() => {}); // the check below says what it was
   check(await page.getAttribute('#iterations', 'max') === String(announced.numbers.iterations.maximum),
     `the iterations input's max is the gateway's limit (${announced.numbers.iterations.maximum})`);
 
@@ -66,9 +71,9 @@ try {
   await page.waitForSelector('#quote-unknown', { timeout: 15000 });
   check((await page.textContent('#quote-unknown')).startsWith('No worker has reported its capacity yet'),
     'with no worker advertised, the quote says the fleet is unknown');
-  await page.click('#submit');
-  await page.waitForFunction(() => window.__ist.lastJob, null, { timeout: 10000 });
-  const firstJobId = await page.evaluate(() => window.__ist.lastJob.id);
+  const firstAnswer = await submitted(page, () => page.click('#submit'));
+  check(firstAnswer.status() === 202, 'the job is accepted');
+  const firstJobId = (await firstAnswer.json()).id;
 
   await page.waitForFunction(() => {
     const v = Number(document.querySelector('#progress').getAttribute('aria-valuenow'));
@@ -79,11 +84,13 @@ try {
   check(true, 'a preview image appeared while the job ran');
   await page.waitForSelector('#result[src^="blob:"]', { timeout: 30000 });
   await page.waitForFunction(() => document.querySelector('#result').naturalWidth > 0, null, { timeout: 10000 });
-  const seen = await page.evaluate(() => window.__ist.progressSeen);
+  const seen = (await probed(page)).progress; // every value the progress bar's aria-valuenow took
   const intermediate = new Set(seen.filter((v) => v > 0 && v < 100));
   check(intermediate.size >= 2, `the progress bar showed several steps (${[...intermediate].join(', ')})`);
   check(seen[seen.length - 1] === 100, 'the progress bar ends full');
-  check(await page.evaluate(() => window.__ist.lossPoints) >= 2, 'the loss chart has points');
+  const chart = await page.getAttribute('#loss-chart', 'aria-label');
+  const lossPoints = Number((/: (\d+) points?\b/.exec(chart) || [0, 0])[1]);
+  check(lossPoints >= 2, `the loss chart has points ("${chart}")`);
   check((await page.textContent('#job-status')).includes('succeeded'), 'the status says succeeded');
   check(await page.isVisible('#download'), 'the download link is shown');
   await page.waitForSelector('#network-notice:not([hidden])', { timeout: 10000 });
@@ -99,9 +106,12 @@ try {
   await page.screenshot({ path: shot, fullPage: true });
   console.log('SCREENSHOT ' + shot);
 
-  const delays = await page.evaluate(() => window.__ist.delays);
+  // (the probe reads the page's event stream alongside it: each job event's delay from its "at" to the page)
+  const received = (await probed(page)).events.filter((e) => e.jobId === firstJobId);
+  const delays = received.map((e) => e.delay);
   check(delays.length >= 5, `the page received ${delays.length} events`);
-  const live = await page.evaluate(() => window.__ist.liveDelays);
+  // QUEUED is stamped at submission and replayed when the stream opens: not a live delivery
+  const live = received.filter((e) => e.type !== 'QUEUED').map((e) => e.delay);
   console.log(`EVENT_TO_BROWSER_MS live n=${live.length} p50=${quantile(live, 0.5)} p90=${quantile(live, 0.9)} `
     + `max=${Math.max(...live)} min=${Math.min(...live)} (all events incl. replayed QUEUED: p50=${quantile(delays, 0.5)} `
     + `max=${Math.max(...delays)})`);
@@ -137,16 +147,15 @@ try {
   await page.waitForSelector('#mask-input-0', { state: 'attached', timeout: 10000 });
   // the preview takes the photo's shape (96×64 → 320×213) once the photo has loaded
   await page.waitForFunction(() => document.querySelector('#mask-preview').height === 213, null, { timeout: 10000 });
-  const overlaysBefore = await page.evaluate(() => window.__ist.maskOverlays);
+  const photoOnly = await page.evaluate(() => document.querySelector('#mask-preview').toDataURL());
   await page.setInputFiles('#mask-input-0', contentPng); // the photo's own shape, as a grey-level mask
-  await page.waitForFunction((n) => window.__ist.maskOverlays > n, overlaysBefore, { timeout: 10000 });
-  check(true, 'the mask is drawn over the photo');
+  await page.waitForFunction((before) => document.querySelector('#mask-preview').toDataURL() !== before, photoOnly,
+    { timeout: 10000 });
+  check((await page.textContent('#mask-state-0')) === 'content.png', 'the mask is drawn over the photo');
   // (Chromium does not hand file bodies to the driver: the page lists the parts it sent, and the gateway's answer
   // shows which bytes arrived as style 0's mask)
-  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/jobs') && r.request().method() === 'POST');
-  await page.click('#submit');
-  const maskResponse = await answered;
-  const parts = await page.evaluate(() => window.__ist.lastSubmitParts);
+  const maskResponse = await submitted(page, () => page.click('#submit'));
+  const parts = (await probed(page)).submits.at(-1);
   check(parts.some(([name, file]) => name === 'mask0' && file === 'content.png'),
     `the submission carries the mask as the part mask0 (${parts.map(([n]) => n).join(', ')})`);
   const maskJob = await maskResponse.json();
@@ -165,10 +174,8 @@ try {
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 8 });
   await page.mouse.up();
   check((await page.textContent('#mask-state-0')) === 'painted', 'the brush paints into the mask');
-  const answered2 = page.waitForResponse((r) => r.url().endsWith('/v1/jobs') && r.request().method() === 'POST');
-  await page.click('#submit');
-  const paintedResponse = await answered2;
-  check((await page.evaluate(() => window.__ist.lastSubmitParts))
+  const paintedResponse = await submitted(page, () => page.click('#submit'));
+  check((await probed(page)).submits.at(-1)
     .some(([name, file]) => name === 'mask0' && file === 'mask0.png'), 'a painted mask is sent as mask0 (mask0.png)');
   const painted = await paintedResponse.json();
   check(paintedResponse.status() === 202 && painted.styles[0].mask.sha256 !== fileSha,
@@ -176,11 +183,10 @@ try {
   await page.click('#brush-clear');
 
   // a job that stays queued shows where it stands in the queue, and when it should be done
-  const previousJob = await page.evaluate(() => window.__ist.lastJob.id);
   await page.fill('#seed', '4242'); // the worker stand-in leaves jobs of this seed queued
-  await page.click('#submit');
-  await page.waitForFunction((prev) => window.__ist.lastJob.id !== prev, previousJob, { timeout: 15000 });
-  const queuedJob = await page.evaluate(() => window.__ist.lastJob.id);
+  const queuedAnswer = await submitted(page, () => page.click('#submit'));
+  check(queuedAnswer.status() === 202, 'the job to stay queued is accepted');
+  const queuedJob = (await queuedAnswer.json()).id;
   await page.waitForFunction((id) => document.querySelector('#job-status').textContent.includes(id.slice(0, 8))
     && !document.querySelector('#queue-info').hidden
     && document.querySelector('#queue-info').textContent.startsWith('Position'), queuedJob, { timeout: 15000 });

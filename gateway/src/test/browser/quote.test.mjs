@@ -79,8 +79,9 @@ try {
   await page.fill('#iterations', '10');
   await page.selectOption('#optimizer', 'LBFGS');
   await page.setInputFiles('#content-input', contentPng);
-  await page.waitForFunction(() => window.__ist.lastQuote && window.__ist.lastQuote.estimate
-    && document.querySelector('#quote-time'), null, { timeout: 15000 });
+  // a quote with an estimate is on screen, and answers the current choices (not faded as pending)
+  await page.waitForFunction(() => document.querySelector('#quote-time')
+    && !document.querySelector('#quote').classList.contains('pending'), null, { timeout: 15000 });
   const fits = await dryRun({ size: 1024, iterations: 10, optimizer: 'LBFGS' });
   check(fits.fleetKnown === true && fits.fits === true && fits.workerClasses.length === 2,
     'the gateway knows two worker classes and fits 1024 px on one of them');
@@ -117,10 +118,11 @@ try {
   console.log('SCREENSHOT ' + path.join(shotDir, 'quote-fits.png'));
 
   // (b) a size no worker fits: the largest that does, and one click to it
-  const before = await page.evaluate(() => window.__ist.quotes);
+  const dryRunsBefore = calls.dryRuns;
   await page.fill('#size', '2048');
-  await page.waitForFunction((n) => window.__ist.quotes > n && document.querySelector('#quote-too-large'), before,
-    { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('#quote-too-large')
+    && !document.querySelector('#quote').classList.contains('pending'), null, { timeout: 15000 });
+  check(calls.dryRuns > dryRunsBefore, 'the new size was quoted again');
   const none = await dryRun({ size: 2048, iterations: 10, optimizer: 'LBFGS' });
   check(none.fits === false && none.largestFittingSize > 1024 && none.largestFittingSize < 2048,
     `the gateway fits no class at 2048 px; the largest size that fits is ${none.largestFittingSize}`);
@@ -129,11 +131,12 @@ try {
     `the page says so: "${tooLarge}"`);
   await page.screenshot({ path: path.join(shotDir, 'quote-too-large.png'), fullPage: true });
   console.log('SCREENSHOT ' + path.join(shotDir, 'quote-too-large.png'));
-  const quotesBefore = await page.evaluate(() => window.__ist.quotes);
+  const dryRunsBeforeFix = calls.dryRuns;
   await page.click(`#quote button.use-size[data-size="${none.largestFittingSize}"]`);
   check(await page.inputValue('#size') === String(none.largestFittingSize), `"Use ${none.largestFittingSize} px" sets the size`);
-  await page.waitForFunction((n) => window.__ist.quotes > n && document.querySelector('#quote-time'), quotesBefore,
-    { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('#quote-time')
+    && !document.querySelector('#quote').classList.contains('pending'), null, { timeout: 15000 });
+  check(calls.dryRuns > dryRunsBeforeFix, 'the fitting size was quoted');
   const atLargest = await dryRun({ size: none.largestFittingSize, iterations: 10, optimizer: 'LBFGS' });
   check(atLargest.fits === true && Number(await page.getAttribute('#quote-peak', 'data-peak-bytes'))
     === atLargest.estimate.peakBytes, 'the new quote fits, with the gateway\'s peak for that size');
@@ -171,7 +174,8 @@ try {
     { timeout: 15000 });
   // the gateway's queue ETA (its own quote plus the quotes ahead, scaled by the fleet's record) is what the line says
   const status = await gateway(`/v1/jobs/${job.id}`);
-  const etaWords = await page.evaluate((s) => duration(s), status.queue.etaSeconds);
+  const etaWords = await page.evaluate(async (s) => (await import('/js/format.js')).duration(s),
+    status.queue.etaSeconds);
   await page.waitForFunction((w) => document.querySelector('#queue-info').textContent.includes(`about ${w} until`),
     etaWords, { timeout: 10000 }).catch(() => {});
   const queueLine = await page.textContent('#queue-info');

@@ -1,15 +1,13 @@
-// What a job will cost, before and after it is submitted: the quote of POST /v1/jobs?dryRun=true for the current
-// choices, the too-large-for-fleet answer with a one-click fitting size, the print size of the output, and the
-// estimate an accepted job (202) carries. Loaded after app.js; uses its $, api(), ApiError, state, options(),
-// fastMode(), duration() and showError().
-'use strict';
+// What a job will cost before it is submitted: the quote of POST /v1/jobs?dryRun=true for the current choices, and
+// the too-large-for-fleet answer with a one-click fitting size (in the quote and in a refused submit's error).
+import { api, ApiError } from './api.js';
+import { $, state } from './dom.js';
+import { showError } from './errors.js';
+import { bytesText, duration } from './format.js';
+import { fastMode, options } from './options.js';
+import { classText, estimateLine, planText, poolOf, showPrintSize } from './plan.js';
 
 const QUOTE_DELAY_MS = 600; // after the last change: typing a size asks once, not per key press
-const MIB = 1024 ** 2;
-const GIB = 1024 ** 3;
-// TilePlan aligns every inner tile edge to the pooling grid of the deepest layer: 16 px for the default layers
-const TILE_GRID = 16;
-const PRINT_DPI = 300;
 
 const quoting = {
   timer: null,
@@ -18,111 +16,10 @@ const quoting = {
   uploads: new WeakMap(), // picked File -> promise of its stored image id: each file is uploaded once
   fileTags: new WeakMap(),
   nextTag: 1,
-  estimates: new Map(), // job id -> the estimate of its 202, shown again when the job is reopened
 };
-Object.assign(window.__ist, { quotes: 0, lastQuote: null });
-
-// ---------------------------------------------------------------- words for figures
-
-function bytesText(n) {
-  return n >= GIB ? `${(n / GIB).toFixed(1)} GiB` : `${Math.max(1, Math.round(n / MIB))} MiB`;
-}
-
-/** Tile cores along one side, cut as TilePlan cuts it (a last sliver under one grid cell joins its neighbour). */
-function tilesAlong(length, core) {
-  let count = 1;
-  for (let next = core; next < length && length - next >= TILE_GRID; next += core) {
-    count++;
-  }
-  return count;
-}
-
-function levelPlanText(level) {
-  if (level.tiles <= 1) {
-    return `untiled at ${level.width}×${level.height}`;
-  }
-  const cols = tilesAlong(level.width, level.tileCore);
-  const rows = tilesAlong(level.height, level.tileCore);
-  const grid = cols * rows === level.tiles ? `${cols}×${rows}` : `in ${level.tiles} tiles`;
-  return `tiled ${grid}, ${level.tileCore} px tiles (+${level.tileHalo} px overlap) at ${level.width}×${level.height}`;
-}
-
-/** "tiled 15×9, 528 px tiles (+64 px overlap) at 7680×4320; 3 coarser levels untiled" */
-function planText(estimate) {
-  const levels = estimate.levels || [];
-  if (!levels.length) {
-    return '';
-  }
-  let text = levelPlanText(levels[levels.length - 1]);
-  const coarser = levels.slice(0, -1);
-  if (coarser.length) {
-    const tiled = coarser.filter((l) => l.tiles > 1).length;
-    const n = `${coarser.length} coarser level${coarser.length > 1 ? 's' : ''}`;
-    text += tiled === 0 ? `; ${n} untiled` : `; ${n}, ${tiled} of them tiled`;
-  }
-  return text;
-}
-
-/** Spans the test reads back: the words, and the figures they were made from. */
-function figure(id, text, data) {
-  const span = document.createElement('span');
-  if (id) {
-    span.id = id;
-  }
-  span.textContent = text;
-  Object.assign(span.dataset, data);
-  return span;
-}
-
-function estimateLine(estimate, prefix) {
-  const p = document.createElement('p');
-  p.append(document.createTextNode(prefix),
-    figure(`${prefix ? 'job' : 'quote'}-time`, `about ${duration(estimate.seconds)}`, { seconds: estimate.seconds }),
-    document.createTextNode(' · '),
-    figure(`${prefix ? 'job' : 'quote'}-peak`, `peak ${bytesText(estimate.peakBytes)}`,
-      { peakBytes: estimate.peakBytes }));
-  return p;
-}
-
-function poolOf(q) {
-  return q.pool || (q.estimate && q.estimate.pool) || null;
-}
-
-function classText(c) {
-  const w = c.workerClass;
-  const pool = w.pool && w.pool !== 'default' ? ` · pool ${w.pool}` : '';
-  const head = `${w.device} · ${bytesText(w.memoryBudgetBytes)} budget · ${w.workers} worker${w.workers === 1 ? '' : 's'}`
-    + pool;
-  return c.fits && c.estimate
-    ? `${head}: fits, about ${duration(c.estimate.seconds)}, peak ${bytesText(c.estimate.peakBytes)}`
-    : `${head}: ` + (c.largestFittingSize > 0 ? `fits only up to ${c.largestFittingSize} px`
-      : 'cannot run this job at any size');
-}
-
-// ---------------------------------------------------------------- the print size of the output
-
-/** The output's pixels (the gateway's rounding: JobShape.scaledSize) and what they make at 300 dpi. */
-function showPrintSize() {
-  const out = $('#print-size');
-  const img = state.contentImage;
-  const size = Number($('#size').value);
-  if (!img || !(size > 0) || fastMode()) {
-    out.textContent = '';
-    return;
-  }
-  const longest = Math.max(img.naturalWidth, img.naturalHeight);
-  const scale = size / longest;
-  const w = longest === size ? img.naturalWidth : Math.max(1, Math.round(img.naturalWidth * scale));
-  const h = longest === size ? img.naturalHeight : Math.max(1, Math.round(img.naturalHeight * scale));
-  const cm = (px) => ((px / PRINT_DPI) * 2.54).toFixed(1);
-  out.textContent = `${w}×${h} px: ${cm(w)}×${cm(h)} cm (${(w / PRINT_DPI).toFixed(1)}×${(h / PRINT_DPI).toFixed(1)} in)`
-    + ` at ${PRINT_DPI} dpi`;
-}
-
-// ---------------------------------------------------------------- the quote
 
 /** "Use N px": sets the size to what the fleet fits and asks again. */
-function fittingSizeButton(problem) {
+export function fittingSizeButton(problem) {
   const n = problem && problem.largestFittingSize;
   if (!(n > 0)) {
     return null;
@@ -311,8 +208,6 @@ async function fetchQuote(key) {
       return;
     }
     quoting.shownKey = key;
-    window.__ist.lastQuote = q;
-    window.__ist.quotes++;
     renderQuote(q, o.size);
   } catch (err) {
     if (seq !== quoting.seq) {
@@ -341,39 +236,3 @@ $('#key-form').addEventListener('submit', () => {
   quoting.shownKey = null;
   scheduleQuote(0);
 });
-
-// ---------------------------------------------------------------- the accepted job's estimate
-
-/** Beside the job: the estimate of its 202 (kept for this page's life, since GET /v1/jobs/{id} has none). */
-function showJobEstimate(job) {
-  if (job.estimate) {
-    quoting.estimates.set(job.id, { estimate: job.estimate, capacity: job.capacity, pool: poolOf(job) });
-  }
-  const box = $('#job-estimate');
-  const known = quoting.estimates.get(job.id);
-  if (!known) {
-    box.hidden = true;
-    box.replaceChildren();
-    return;
-  }
-  const line = estimateLine(known.estimate, 'Estimated run: ');
-  const plan = planText(known.estimate);
-  const notes = [plan];
-  if (known.pool) {
-    notes.push(`pool ${known.pool}`);
-  }
-  if (known.capacity && known.capacity.fleetKnown === false) {
-    notes.push('no worker had reported its capacity: a guess from the CPU model');
-  }
-  const small = document.createElement('small');
-  small.id = 'job-plan';
-  small.textContent = notes.filter(Boolean).join(' · ');
-  box.replaceChildren(...line.childNodes, small);
-  box.hidden = false;
-}
-
-/** The estimated run of a job submitted from this page (its 202), in seconds; null when unknown. */
-function estimatedSeconds(jobId) {
-  const known = quoting.estimates.get(jobId);
-  return known ? known.estimate.seconds : null;
-}
