@@ -154,38 +154,44 @@ public final class TopicFollower implements AutoCloseable {
             Map<TopicPartition, Long> syncTarget = null;
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             while (running) {
+                // a wake-up (a sync request, or close) may land in any blocking call of the body, not only the poll
                 try {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout)) {
-                        hand(r);
+                    try {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout)) {
+                            hand(r);
+                        }
+                        access.cleared().ifPresent(line -> LOG.log(System.Logger.Level.INFO, line));
+                    } catch (WakeupException e) {
+                        if (!running) {
+                            break;
+                        }
+                        // a sync request: answered below instead of after the poll timeout
                     }
-                    access.cleared().ifPresent(line -> LOG.log(System.Logger.Level.INFO, line));
+                    lastPollNanos = System.nanoTime();
+                    if (!initialCatchUp.isDone() && reached(initialEnd)) {
+                        initialCatchUp.complete(null);
+                        LOG.log(System.Logger.Level.INFO, "topic {0} read up to its end", topic);
+                    }
+                    CompletableFuture<Void> next;
+                    while ((next = syncRequests.poll()) != null) {
+                        waiting.add(next);
+                    }
+                    if (!waiting.isEmpty()) {
+                        if (syncTarget == null) {
+                            syncTarget = consumer.endOffsets(assigned);
+                        }
+                        if (reached(syncTarget)) {
+                            waiting.forEach(f -> f.complete(null));
+                            waiting.clear();
+                            syncTarget = null;
+                        }
+                    }
                 } catch (WakeupException e) {
                     if (!running) {
                         break;
                     }
-                    // a sync request: answered below instead of after the poll timeout
                 } catch (KafkaException e) {
                     waitOut(e);
-                    continue;
-                }
-                lastPollNanos = System.nanoTime();
-                if (!initialCatchUp.isDone() && reached(initialEnd)) {
-                    initialCatchUp.complete(null);
-                    LOG.log(System.Logger.Level.INFO, "topic {0} read up to its end", topic);
-                }
-                CompletableFuture<Void> next;
-                while ((next = syncRequests.poll()) != null) {
-                    waiting.add(next);
-                }
-                if (!waiting.isEmpty()) {
-                    if (syncTarget == null) {
-                        syncTarget = consumer.endOffsets(assigned);
-                    }
-                    if (reached(syncTarget)) {
-                        waiting.forEach(f -> f.complete(null));
-                        waiting.clear();
-                        syncTarget = null;
-                    }
                 }
             }
         } catch (WakeupException e) {
