@@ -98,6 +98,7 @@ public final class IstConfig {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n); // as Quarkus reads the gateway's "7d"
             default -> Duration.ofSeconds(Long.parseLong(s));
         };
     }

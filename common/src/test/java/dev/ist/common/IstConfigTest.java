@@ -77,6 +77,8 @@ class IstConfigTest {
         assertEquals(Duration.ofHours(1), c.getDuration("ist.a.h", Duration.ZERO));
         assertEquals(Duration.ofSeconds(123), c.getDuration("ist.a.iso", Duration.ZERO));
         assertEquals(Duration.ofSeconds(10), c.getDuration("ist.a.bare", Duration.ZERO));
+        assertEquals(Duration.ofDays(7), IstConfig.of(Map.of("ist.a.d", "7d")).getDuration("ist.a.d", Duration.ZERO),
+                "days, as the gateway's 7d");
         assertEquals(7, c.getInt("ist.a.missing", 7));
     }
 

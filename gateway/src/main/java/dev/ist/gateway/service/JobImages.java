@@ -10,13 +10,11 @@ import dev.ist.gateway.store.JobSnapshot;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 
-import dev.ist.common.IstConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 /** A job's result and preview images: a redirect to a presigned URL, or the bytes; never another job's objects. */
 @Singleton
@@ -29,11 +27,11 @@ public class JobImages {
     private final Duration objectRetention;
 
     public JobImages(ImageStore store, PublicPresigner presigner, GatewaySettings settings,
-                     @ConfigProperty(name = "ist.retention.job-objects", defaultValue = "7d") String objectRetention) {
+                     @ConfigProperty(name = "ist.retention.job-objects", defaultValue = "7d") Duration objectRetention) {
         this.store = store;
         this.presigner = presigner;
         this.settings = settings;
-        this.objectRetention = IstConfig.of(Map.of("r", objectRetention)).getDuration("r", Duration.ofDays(7));
+        this.objectRetention = objectRetention;
     }
 
     public Response result(JobSnapshot job, String mode) {
