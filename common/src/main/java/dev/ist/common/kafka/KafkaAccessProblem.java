@@ -86,6 +86,23 @@ public final class KafkaAccessProblem {
         return Optional.of(who + ": Kafka access works again");
     }
 
+    /**
+     * Waits {@code d} in short naps while {@code running} holds, so a client that is told to stop does not sit out a
+     * minute's back-off; false when the thread was interrupted.
+     */
+    public static boolean sleepWhile(Duration d, java.util.function.BooleanSupplier running) {
+        long until = System.nanoTime() + d.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The problem now, or null. */
     public synchronized String current() {
         return current;

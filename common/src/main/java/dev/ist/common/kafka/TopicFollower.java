@@ -234,7 +234,7 @@ public final class TopicFollower implements AutoCloseable {
                 waitOut(e);
                 continue;
             }
-            if (!sleep(Duration.ofSeconds(1))) {
+            if (!KafkaAccessProblem.sleepWhile(Duration.ofSeconds(1), () -> running)) {
                 return null;
             }
         }
@@ -247,21 +247,7 @@ public final class TopicFollower implements AutoCloseable {
         KafkaAccessProblem.Meeting m = access.met(problem);
         m.log().ifPresent(line -> LOG.log(System.Logger.Level.ERROR, line));
         accessFailures.accept(problem);
-        sleep(m.retryIn());
-    }
-
-    /** Sleeps while running; false when interrupted. */
-    private boolean sleep(Duration d) {
-        long until = System.nanoTime() + d.toNanos();
-        while (running && System.nanoTime() < until) {
-            try {
-                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        KafkaAccessProblem.sleepWhile(m.retryIn(), () -> running);
     }
 
     private void seekToStart(List<TopicPartition> assigned) {

@@ -231,18 +231,6 @@ public final class JobConsumer implements AutoCloseable {
         return access.current();
     }
 
-    private void pause(Duration d) {
-        long until = System.nanoTime() + d.toNanos();
-        while (running && System.nanoTime() < until) {
-            try {
-                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     /** The polling thread runs (or was stopped on purpose); false means the consumer died and the process should restart. */
     public boolean isAlive() {
         return pollThread.isAlive() || !running;
@@ -271,7 +259,7 @@ public final class JobConsumer implements AutoCloseable {
                     KafkaAccessProblem.Meeting m = access.met(problem);
                     m.log().ifPresent(LOG::error);
                     accessFailures.accept(problem);
-                    pause(m.retryIn());
+                    KafkaAccessProblem.sleepWhile(m.retryIn(), () -> running);
                     continue;
                 }
                 lastPollNanos = System.nanoTime();
