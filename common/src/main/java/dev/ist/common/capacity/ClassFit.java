@@ -31,8 +31,10 @@ public record ClassFit(WorkerClass workerClass, boolean fits, Estimate estimate,
     public static ClassFit of(MemoryModel model, WorkerClass c, JobShape job) {
         int[] out = job.outputSize();
         long outputPixels = (long) out[0] * out[1];
-        CapacityPlanner planner = new CapacityPlanner(model, c.memoryBudgetBytes(), c.pixelsPerSecond() > 0
-                ? 1 / c.pixelsPerSecond() : CapacityPlanner.MEASURED_SECONDS_PER_PIXEL);
+        // the speed of the precision the job will run in there, so a job forcing fp32 on a bf16 fleet is quoted honestly
+        double rate = c.pixelsPerSecondFor(job.precision());
+        CapacityPlanner planner = new CapacityPlanner(model, c.memoryBudgetBytes(), rate > 0
+                ? 1 / rate : CapacityPlanner.MEASURED_SECONDS_PER_PIXEL);
         int fitting = Math.min(planner.largestFittingSize(job), largestUnderCap(job, c.maxOutputPixels()));
         if (c.maxOutputPixels() > 0 && outputPixels > c.maxOutputPixels()) {
             return new ClassFit(c, false, null, fitting, "the output has " + outputPixels

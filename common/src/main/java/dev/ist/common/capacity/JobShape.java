@@ -1,6 +1,7 @@
 package dev.ist.common.capacity;
 
 import dev.ist.common.job.Optimizer;
+import dev.ist.common.job.Precision;
 import dev.ist.common.job.VggLayerNames;
 
 import java.util.ArrayList;
@@ -14,9 +15,12 @@ import java.util.List;
  * @param grid     the pooling grid every inner tile edge is aligned to (16 up to relu5_1)
  * @param tileSize the tile core side, {@link #TILE_AUTO} = from the memory budget
  * @param tileHalo pixels a tile reads beyond its core (rounded up to the grid)
+ * @param precision the precision the job forces (FP32, BF16), or null/AUTO for what the worker chose: decides which
+ *                  advertised throughput its seconds are quoted with
  */
 public record JobShape(int contentWidth, int contentHeight, int size, boolean multiScale, int minScaleLongSide,
-                       int iterations, Optimizer optimizer, int lbfgsHistory, int tileSize, int tileHalo, int grid) {
+                       int iterations, Optimizer optimizer, int lbfgsHistory, int tileSize, int tileHalo, int grid,
+                       Precision precision) {
 
     public static final int TILE_AUTO = 0;
     /** The engine's default halo (measured in worker/README-config.md: the tiled-vs-untiled error at 64 px). */
@@ -32,6 +36,13 @@ public record JobShape(int contentWidth, int contentHeight, int size, boolean mu
         }
     }
 
+    /** A job in whatever precision the worker chose. */
+    public JobShape(int contentWidth, int contentHeight, int size, boolean multiScale, int minScaleLongSide,
+                    int iterations, Optimizer optimizer, int lbfgsHistory, int tileSize, int tileHalo, int grid) {
+        this(contentWidth, contentHeight, size, multiScale, minScaleLongSide, iterations, optimizer, lbfgsHistory,
+                tileSize, tileHalo, grid, null);
+    }
+
     /**
      * The model's view of a request's options on a {@code contentWidth}×{@code contentHeight} content image (what the
      * gateway quotes and what a worker asks of the fleet's table before forwarding a job it cannot fit).
@@ -39,13 +50,13 @@ public record JobShape(int contentWidth, int contentHeight, int size, boolean mu
     public static JobShape of(dev.ist.common.job.JobOptions o, int contentWidth, int contentHeight) {
         return new JobShape(contentWidth, contentHeight, o.size(), o.multiScale(), DEFAULT_MIN_SCALE_LONG_SIDE,
                 o.iterations(), o.optimizer(), DEFAULT_LBFGS_HISTORY, TILE_AUTO, DEFAULT_TILE_HALO,
-                gridOf(o.contentLayers(), o.styleLayers()));
+                gridOf(o.contentLayers(), o.styleLayers()), o.precision());
     }
 
     /** The same job at another output long side. */
     public JobShape withSize(int longSide) {
         return new JobShape(contentWidth, contentHeight, longSide, multiScale, minScaleLongSide, iterations, optimizer,
-                lbfgsHistory, tileSize, tileHalo, grid);
+                lbfgsHistory, tileSize, tileHalo, grid, precision);
     }
 
     /** The output size: the content scaled so its long side is {@link #size}. */

@@ -1,6 +1,10 @@
 package dev.ist.common.capacity;
 
+import dev.ist.common.job.Precision;
+
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,9 +22,16 @@ import java.util.Objects;
  * @param at                     when this advertisement was made
  * @param pool                   the worker's pool ({@link WorkerPool}); null in records written before pools existed
  *                               is read as {@link WorkerPool#DEFAULT}
+ * @param defaultPrecision       what a job that names no precision (or AUTO) runs in on this worker: FP32 or BF16,
+ *                               as its calibration chose; {@link #pixelsPerSecond} is that precision's speed. Null in
+ *                               records written before precisions were advertised
+ * @param pixelsPerSecondByPrecision the throughput of each precision this worker knows (measured by jobs, else by its
+ *                               AUTO calibration): quotes of a job that forces FP32 or BF16 use that one's. Empty in
+ *                               older records
  */
 public record WorkerCapacity(int v, String workerId, String device, long memoryBudgetBytes, double pixelsPerSecond,
-                             long maxOutputPixels, Instant at, String pool) {
+                             long maxOutputPixels, Instant at, String pool, Precision defaultPrecision,
+                             Map<Precision, Double> pixelsPerSecondByPrecision) {
 
     public static final int SCHEMA_VERSION = 1;
     /** Topic name unless {@code ist.topics.workers} says otherwise; must be compacted. */
@@ -35,6 +46,26 @@ public record WorkerCapacity(int v, String workerId, String device, long memoryB
             throw new IllegalArgumentException("capacity figures must be >= 0");
         }
         pool = WorkerPool.orDefault(pool);
+        if (defaultPrecision == Precision.AUTO) {
+            throw new IllegalArgumentException("defaultPrecision is what AUTO resolved to: FP32 or BF16");
+        }
+        Map<Precision, Double> rates = new EnumMap<>(Precision.class);
+        if (pixelsPerSecondByPrecision != null) {
+            pixelsPerSecondByPrecision.forEach((p, rate) -> {
+                if (p == null || p == Precision.AUTO || rate == null || !(rate > 0)) {
+                    throw new IllegalArgumentException("pixelsPerSecondByPrecision holds FP32 or BF16 rates > 0, got "
+                            + p + "=" + rate);
+                }
+                rates.put(p, rate);
+            });
+        }
+        pixelsPerSecondByPrecision = Map.copyOf(rates);
+    }
+
+    /** A worker that advertises one throughput, whatever the precision. */
+    public WorkerCapacity(int v, String workerId, String device, long memoryBudgetBytes, double pixelsPerSecond,
+                          long maxOutputPixels, Instant at, String pool) {
+        this(v, workerId, device, memoryBudgetBytes, pixelsPerSecond, maxOutputPixels, at, pool, null, Map.of());
     }
 
     /** A worker of the default pool. */

@@ -1,11 +1,12 @@
 package dev.ist.common.capacity;
 
-import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.job.Precision;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +55,23 @@ public final class WorkerCapacityTable {
         for (List<WorkerCapacity> members : groups.values()) {
             double sum = 0;
             int measured = 0;
+            Map<Precision, double[]> perPrecision = new EnumMap<>(Precision.class); // sum, count
             for (WorkerCapacity c : members) {
                 if (c.pixelsPerSecond() > 0) {
                     sum += c.pixelsPerSecond();
                     measured++;
                 }
+                c.pixelsPerSecondByPrecision().forEach((p, rate) -> {
+                    double[] acc = perPrecision.computeIfAbsent(p, k -> new double[2]);
+                    acc[0] += rate;
+                    acc[1]++;
+                });
             }
+            Map<Precision, Double> means = new EnumMap<>(Precision.class);
+            perPrecision.forEach((p, acc) -> means.put(p, acc[0] / acc[1]));
             WorkerCapacity first = members.get(0);
             classes.add(new WorkerClass(deviceKind(first.device()), first.memoryBudgetBytes(),
-                    measured == 0 ? 0 : sum / measured, first.maxOutputPixels(), members.size(), first.pool()));
+                    measured == 0 ? 0 : sum / measured, first.maxOutputPixels(), members.size(), first.pool(), means));
         }
         classes.sort(Comparator.comparingLong(WorkerClass::memoryBudgetBytes).thenComparing(WorkerClass::device));
         return classes;

@@ -1,5 +1,9 @@
 package dev.ist.common.capacity;
 
+import dev.ist.common.job.Precision;
+
+import java.util.Map;
+
 /**
  * Workers of one pool that can run the same jobs equally fast: same device kind, memory budget and output cap, as advertised on
  * the capacity topic.
@@ -10,11 +14,32 @@ package dev.ist.common.capacity;
  * @param maxOutputPixels   the largest output their engines accept
  * @param workers           how many are advertised now
  * @param pool              their pool ({@link WorkerPool}); jobs reach them on that pool's topics
+ * @param pixelsPerSecondByPrecision their mean throughput per precision, where advertised
  */
 public record WorkerClass(String device, long memoryBudgetBytes, double pixelsPerSecond, long maxOutputPixels,
-                          int workers, String pool) {
+                          int workers, String pool, Map<Precision, Double> pixelsPerSecondByPrecision) {
     public WorkerClass {
         pool = WorkerPool.orDefault(pool);
+        pixelsPerSecondByPrecision = pixelsPerSecondByPrecision == null ? Map.of() : Map.copyOf(pixelsPerSecondByPrecision);
+    }
+
+    public WorkerClass(String device, long memoryBudgetBytes, double pixelsPerSecond, long maxOutputPixels,
+                       int workers, String pool) {
+        this(device, memoryBudgetBytes, pixelsPerSecond, maxOutputPixels, workers, pool, Map.of());
+    }
+
+    /**
+     * The speed a job asking for {@code precision} gets here: that precision's advertised rate when it forces FP32 or
+     * BF16 and the class knows it, else the class's default precision's (null or AUTO runs in what the workers chose).
+     */
+    public double pixelsPerSecondFor(Precision precision) {
+        if (precision != null && precision != Precision.AUTO) {
+            Double rate = pixelsPerSecondByPrecision.get(precision);
+            if (rate != null) {
+                return rate;
+            }
+        }
+        return pixelsPerSecond;
     }
 
     /** A class of the default pool. */

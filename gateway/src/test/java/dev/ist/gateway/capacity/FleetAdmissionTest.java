@@ -1,5 +1,7 @@
 package dev.ist.gateway.capacity;
 
+import dev.ist.common.capacity.WorkerCapacity;
+import dev.ist.common.job.Precision;
 import dev.ist.gateway.support.IstTestResource;
 import dev.ist.gateway.support.FleetAdverts;
 import dev.ist.gateway.support.Jobs;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Instant;
+import java.util.Map;
 
 
 import static dev.ist.gateway.support.Jobs.as;
@@ -102,6 +106,33 @@ class FleetAdmissionTest {
             fleet.leave("big-1").awaitClasses(1);
             dryRun(FITS_ONLY_BIG).then().statusCode(200).body("fits", equalTo(false));
         }
+    }
+
+    @Test
+    @Order(3)
+    void aJobIsQuotedWithTheSpeedOfThePrecisionItWillRunIn() throws Exception {
+        // a worker whose calibration chose bf16, 2.5x fp32's speed on its CPU
+        WorkerCapacity bf16Worker = new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, "bf16-1", "cpu", 1536 * MIB,
+                100_000, 0, Instant.now(), null, Precision.BF16,
+                Map.of(Precision.FP32, 40_000.0, Precision.BF16, 100_000.0));
+        try (FleetAdverts fleet = new FleetAdverts(TestEnv.ALICE_KEY)) {
+            fleet.advertise(bf16Worker).awaitClasses(1);
+
+            dryRun("{\"size\":256,\"iterations\":50}").then().statusCode(200)
+                    .body("workerClasses[0].workerClass.pixelsPerSecondByPrecision.BF16", equalTo(100_000f));
+            float unnamed = seconds("{\"size\":256,\"iterations\":50}");
+            float bf16 = seconds("{\"size\":256,\"iterations\":50,\"precision\":\"BF16\"}");
+            float fp32 = seconds("{\"size\":256,\"iterations\":50,\"precision\":\"FP32\"}");
+            float auto = seconds("{\"size\":256,\"iterations\":50,\"precision\":\"AUTO\"}");
+
+            assertEquals(bf16, unnamed, 1e-3, "a job naming no precision runs in the worker's choice");
+            assertEquals(bf16, auto, 1e-3);
+            assertEquals(2.5, fp32 / bf16, 0.05, "forcing fp32 on this worker takes fp32's time");
+        }
+    }
+
+    private static float seconds(String options) {
+        return dryRun(options).then().statusCode(200).extract().path("estimate.seconds");
     }
 
     private static Response dryRun(String options) {

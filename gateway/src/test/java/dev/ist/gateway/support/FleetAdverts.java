@@ -50,6 +50,14 @@ public final class FleetAdverts implements AutoCloseable {
         return this;
     }
 
+    /** One advertisement as given (e.g. with a throughput per precision). */
+    public FleetAdverts advertise(WorkerCapacity c) throws Exception {
+        producer.send(new ProducerRecord<>(TestEnv.workersTopic(), c.workerId(), JsonCodec.shared().encode(c)))
+                .get(10, TimeUnit.SECONDS);
+        advertised.add(c.workerId());
+        return this;
+    }
+
     /** The worker leaves as a real one does: its tombstone on the capacity topic. */
     public FleetAdverts leave(String workerId) throws Exception {
         producer.send(new ProducerRecord<>(TestEnv.workersTopic(), workerId, null)).get(10, TimeUnit.SECONDS);

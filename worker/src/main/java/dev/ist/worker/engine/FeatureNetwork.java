@@ -1,6 +1,7 @@
 package dev.ist.worker.engine;
 
 import ai.djl.ndarray.NDArray;
+import dev.ist.common.job.Precision;
 
 import java.util.Collection;
 import java.util.Map;
@@ -21,4 +22,9 @@ public interface FeatureNetwork {
 
     /** Output channels of {@code layer}. */
     int channels(String layer);
+
+    /** The precision its next forward passes run in (FP32 or BF16): which throughput an evaluation counts towards. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
 }

@@ -129,7 +129,7 @@ final class GatysObjective implements LevelObjective {
             }
             float[] gradient = leaf.getGradient().toFloatArray();
             Terms t = new Terms(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat());
-            Throughput.record((long) width * height, System.nanoTime() - t0);
+            Throughput.record(net.precision(), (long) width * height, System.nanoTime() - t0);
             return new Evaluation(t.total(), gradient, t);
         }
     }

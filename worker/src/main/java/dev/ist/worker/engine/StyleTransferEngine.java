@@ -321,7 +321,15 @@ public final class StyleTransferEngine implements AutoCloseable {
 
     /** What {@code spec} runs in on this engine's device: its precision, else the engine's default, resolved. */
     public PrecisionSelector.Choice precisionFor(TransferSpec spec) {
-        Precision requested = spec.precision() != null ? spec.precision() : defaultPrecision;
+        return resolve(spec.precision() != null ? spec.precision() : defaultPrecision);
+    }
+
+    /** What a spec that names no precision runs in here: FP32 or BF16. */
+    public Precision defaultPrecision() {
+        return resolve(defaultPrecision).precision();
+    }
+
+    private PrecisionSelector.Choice resolve(Precision requested) {
         return PrecisionSelector.select(requested, CpuFeatures.detect(), gpuComputeCapability(), calibration);
     }
 

@@ -43,7 +43,7 @@ public final class TilePlanner {
     public static JobShape shape(TransferSpec spec) {
         return new JobShape(spec.content().getWidth(), spec.content().getHeight(), spec.size(), spec.multiScale(),
                 spec.minScaleLongSide(), spec.iterations(), spec.optimizer(), spec.lbfgsHistory(), spec.tileSize(),
-                spec.tileHalo(), StyleTransferEngine.minimumShortSide(spec));
+                spec.tileHalo(), StyleTransferEngine.minimumShortSide(spec), spec.precision());
     }
 
     /** The plan of a {@code width}×{@code height} level of {@code spec}. */

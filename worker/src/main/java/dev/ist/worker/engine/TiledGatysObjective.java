@@ -182,7 +182,7 @@ final class TiledGatysObjective implements LevelObjective {
             double tv = totalVariation(x, gradient, (float) spec.tvWeight());
             GatysObjective.Terms terms = terms(content, style, tv);
             // as the model counts it: the padded pixels of pass 2, pass 1 at its fraction of an evaluation
-            Throughput.record((long) (paddedPixels() * (1 + TilePlanner.GRAM_PASS_FRACTION)), System.nanoTime() - t0);
+            Throughput.record(net.precision(), (long) (paddedPixels() * (1 + TilePlanner.GRAM_PASS_FRACTION)), System.nanoTime() - t0);
             return new Evaluation(terms.total(), gradient, terms);
         }
     }

@@ -33,6 +33,7 @@ import dev.ist.worker.runtime.job.JobForwarding;
 import dev.ist.worker.runtime.kafka.JobForwarder;
 import dev.ist.worker.runtime.kafka.PoolTopics;
 import dev.ist.worker.runtime.kafka.PublishedEvents;
+import dev.ist.common.job.Precision;
 import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.runtime.capacity.CapacityAdvertiser;
 import dev.ist.common.capacity.MemoryModel;
@@ -170,9 +171,7 @@ public final class Worker implements AutoCloseable {
         consumer.start();
         long outputCap = advertisedOutputCap(config.maxOutputPixels(), Runtime.getRuntime().maxMemory());
         capacity = new CapacityAdvertiser(config.kafka(), config.capacityTopic(),
-                () -> new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
-                        config.memoryBudget(), Throughput.pixelsPerSecond(), outputCap, clock.instant(),
-                        config.pool()),
+                () -> advertisement(outputCap),
                 config.capacityInterval());
         StorageJanitor janitor = new StorageJanitor(store, config.jobObjectRetention(), clock);
         long everyMs = config.janitorInterval().toMillis();
@@ -186,6 +185,17 @@ public final class Worker implements AutoCloseable {
                 engine.weightsDescription(), config.groupId(), jobTopics.jobLanes(), config.laneWeights(),
                 management.port());
         return this;
+    }
+
+    /**
+     * What this worker can take now: its budget and cap, and the speed of each precision it knows, the one a job that
+     * names none runs in first (so the gateway quotes a job with the speed it will get).
+     */
+    private WorkerCapacity advertisement(long outputCap) {
+        Precision precision = engine.defaultPrecision();
+        return new WorkerCapacity(WorkerCapacity.SCHEMA_VERSION, config.workerId(), engine.device(),
+                config.memoryBudget(), Throughput.pixelsPerSecond(precision), outputCap, clock.instant(),
+                config.pool(), precision, Throughput.known());
     }
 
     /** The jobs consumer's client settings on top of its own: the cluster's security, then a test's overrides. */

@@ -3,6 +3,7 @@ package dev.ist.worker.runtime;
 import dev.ist.common.job.Precision;
 import dev.ist.worker.engine.PrecisionCalibrator;
 import dev.ist.worker.engine.precision.CalibrationCache;
+import dev.ist.worker.engine.Throughput;
 import dev.ist.worker.engine.precision.PrecisionCalibration;
 import dev.ist.worker.download.HttpWeightsDownload;
 import dev.ist.common.IstConfig;
@@ -54,6 +55,7 @@ public final class WorkerMain {
             PrecisionCalibration measured = PrecisionCalibrator.calibrate(engine,
                     new CalibrationCache(calibration.cacheDir()), calibration.margin());
             engine.useCalibration(measured);
+            Throughput.seed(measured.timings()); // advertised before the first job measures its own
             LOG.info("AUTO precision on {}: {}", measured.key(), measured.describe());
         }
         Worker worker = new Worker(config, EngineHandle.of(engine));

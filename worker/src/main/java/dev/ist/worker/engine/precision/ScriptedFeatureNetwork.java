@@ -59,6 +59,7 @@ public final class ScriptedFeatureNetwork implements FeatureNetwork {
         this.precision = p;
     }
 
+    @Override
     public Precision precision() {
         return precision;
     }

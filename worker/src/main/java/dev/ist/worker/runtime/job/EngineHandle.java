@@ -1,5 +1,6 @@
 package dev.ist.worker.runtime.job;
 
+import dev.ist.common.job.Precision;
 import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
@@ -32,6 +33,11 @@ public interface EngineHandle extends AutoCloseable {
     /** What AUTO was measured to mean on this machine, if it was. */
     default Optional<PrecisionCalibration> calibration() {
         return Optional.empty();
+    }
+
+    /** What a job that names no precision runs in here (FP32 or BF16): the speed the worker advertises first. */
+    default Precision defaultPrecision() {
+        return Precision.FP32;
     }
 
     @Override
@@ -68,6 +74,11 @@ public interface EngineHandle extends AutoCloseable {
             @Override
             public Optional<PrecisionCalibration> calibration() {
                 return Optional.ofNullable(engine.calibration());
+            }
+
+            @Override
+            public Precision defaultPrecision() {
+                return engine.defaultPrecision();
             }
 
             @Override
