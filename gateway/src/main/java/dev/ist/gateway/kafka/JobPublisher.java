@@ -3,7 +3,6 @@ package dev.ist.gateway.kafka;
 import dev.ist.common.Topics;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
-import dev.ist.common.event.JobEvent;
 import dev.ist.common.job.JobRequest;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes what the gateway decides: a job request (the jobs topic of its worker pool's priority lane, see
- * {@link Topics#forPool}) with its QUEUED event (events topic), and cancel commands (control topic, shared by every
+ * {@link Topics#forPool}) and cancel commands (control topic, shared by every
  * pool). Every record is keyed by job id, so all messages of a job keep their order. The first job of a pool other
  * than the default one creates that pool's topics when the gateway creates topics ({@code ist.kafka.create-topics}).
  */
@@ -44,11 +43,12 @@ public final class JobPublisher {
     }
 
     /**
-     * Sends the request and its QUEUED event together and waits for both acknowledgements. The request is what makes
-     * the job exist (workers run it, the view lists it); should only the QUEUED event be lost, status still reads
-     * QUEUED from the request, and a retry with the same Idempotency-Key republishes both under the same id.
+     * Sends the request and waits for its acknowledgement. The request is what makes the job exist: workers run it,
+     * and every replica's projector reads its QUEUED state from it. Only workers write events (the gateway's Kafka user
+     * has no WRITE on the events topic, so it cannot forge a job's result); a retry with the same Idempotency-Key
+     * republishes the request under the same id.
      */
-    public void submit(JobRequest request, JobEvent queued) {
+    public void submit(JobRequest request) {
         Topics pool = topics.forPool(request.workerPool());
         if (pool != topics && poolsPrepared.add(request.workerPool())) {
             try {
@@ -61,10 +61,7 @@ public final class JobPublisher {
         }
         Future<RecordMetadata> r = producer.send(new ProducerRecord<>(pool.jobs(request.lane()), request.jobId(),
                 codec.encode(request)));
-        Future<RecordMetadata> e = producer.send(new ProducerRecord<>(topics.events(), queued.jobId(),
-                codec.encode(queued)));
         await(r, "job request");
-        await(e, "QUEUED event");
     }
 
     public void cancel(ControlMessage message) {

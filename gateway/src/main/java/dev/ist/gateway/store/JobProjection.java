@@ -50,6 +50,9 @@ public final class JobProjection {
             s.setString(1, r.jobId());
             s.executeUpdate();
         }
+        // the request is the job's QUEUED statement (no gateway writes events): a replica that did not admit it, or a
+        // rebuild from the topics, gets the same seq-0 event the admitting replica stored; a no-op where it exists
+        changed |= applyEvent(c, JobEvent.queued(r.jobId(), r.submittedAt()));
         return changed;
     }
 

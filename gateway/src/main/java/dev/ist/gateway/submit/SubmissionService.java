@@ -190,7 +190,7 @@ public class SubmissionService {
                 return replay(store.find(jobId).orElseThrow(), draftSupplier);
             }
             try {
-                publisher.submit(request, queued);
+                publisher.submit(request);
             } catch (RuntimeException e) { // PublishException, or the producer failing otherwise
                 forgetQuietly(jobId);
                 throw e;

@@ -76,8 +76,8 @@ class JobProjectionTest {
         JobEvent running = JobEvent.running(id, 1, T0, "w", null);
         assertTrue(apply(running), "events before their request are kept");
         assertTrue(store.find(id).isEmpty(), "a job exists once its request is known");
-        apply(request(id, 0, null), 0);
-        assertTrue(apply(JobEvent.queued(id, T0)));
+        assertTrue(apply(request(id, 0, null), 0));
+        assertFalse(apply(JobEvent.queued(id, T0)), "the request stated QUEUED already (seq 0)");
         assertFalse(apply(running), "a redelivered event is ignored");
         assertTrue(apply(progress(id, 2, 40)));
         assertFalse(apply(progress(id, 2, 40)));
@@ -87,6 +87,18 @@ class JobProjectionTest {
         assertEquals(2, s.lastSeq());
         assertEquals(40, s.progress().iteration());
         assertEquals(1, store.inFlight("alice"));
+    }
+
+    @Test
+    void theRequestAloneGivesTheJobItsQueuedEventSoNoGatewayNeedsToWriteOne() {
+        String id = UUID.randomUUID().toString();
+        apply(request(id, 7, null), 0);
+
+        assertEquals(List.of(JobEvent.queued(id, T0.plusSeconds(7))), store.eventsAfter(id, -1),
+                "the seq-0 QUEUED event an admitting replica stores, derived from the request");
+        assertEquals(JobState.QUEUED, store.find(id).orElseThrow().state());
+        assertFalse(apply(request(id, 7, null), 0), "a redelivered request changes nothing");
+        assertEquals(1, store.eventsAfter(id, -1).size());
     }
 
     @Test

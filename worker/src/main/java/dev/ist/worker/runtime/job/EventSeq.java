@@ -5,7 +5,7 @@ package dev.ist.worker.runtime.job;
  * of a job gives it the same number, and numbers grow with the job's progress across resumes:
  *
  * <ul>
- * <li>QUEUED (gateway): 0</li>
+ * <li>QUEUED: 0 (the gateway stores it with the job; the events topic never carries it unless a forwarding worker restates it)</li>
  * <li>RUNNING when starting or resuming at iteration k: 2k + 1</li>
  * <li>PROGRESS at iteration i (0 ≤ i ≤ N): 2i + 2</li>
  * <li>the one terminal event (SUCCEEDED, FAILED or CANCELLED) of a job of N iterations: 2N + 3</li>
