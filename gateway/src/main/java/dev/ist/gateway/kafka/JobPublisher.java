@@ -4,42 +4,59 @@ import dev.ist.common.Topics;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.ControlMessage;
 import dev.ist.common.job.JobRequest;
+import dev.ist.common.kafka.KafkaAccessProblem;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Publishes what the gateway decides: a job request (the jobs topic of its worker pool's priority lane, see
- * {@link Topics#forPool}) and cancel commands (control topic, shared by every
- * pool). Every record is keyed by job id, so all messages of a job keep their order. The first job of a pool other
- * than the default one creates that pool's topics when the gateway creates topics ({@code ist.kafka.create-topics}).
+ * {@link Topics#forPool}) and cancel commands (control topic, shared by every pool). Every record is keyed by job id,
+ * so all messages of a job keep their order. The first job of a pool other than the default one creates that pool's
+ * topics when the gateway creates topics ({@code ist.kafka.create-topics}).
+ *
+ * <p>A send that Kafka refuses for a login or an ACL fails that request (503, the line naming the setting), and the
+ * producer is replaced: an idempotent producer that met a refused login stays failed even after the broker's side is
+ * fixed, so the next request gets a fresh one.
  */
-public final class JobPublisher {
+public final class JobPublisher implements AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer;
+    private static final Logger LOG = Logger.getLogger(JobPublisher.class);
+    /** How log lines, the metric and readiness name this client. */
+    static final String CLIENT = "job-publisher";
+
+    private final Supplier<KafkaProducer<String, byte[]>> producers;
     private final Topics topics;
     private final Duration timeout;
     private final JsonCodec codec = JsonCodec.shared();
-    private final java.util.function.Consumer<java.util.List<String>> poolTopicsCreator;
-    private final java.util.Set<String> poolsPrepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Consumer<List<String>> poolTopicsCreator;
+    private final Set<String> poolsPrepared = ConcurrentHashMap.newKeySet();
+    private final KafkaAccessProblem access = new KafkaAccessProblem("the job publisher");
+    private volatile KafkaProducer<String, byte[]> producer;
 
-    public JobPublisher(KafkaProducer<String, byte[]> producer, Topics topics, Duration timeout) {
-        this(producer, topics, timeout, names -> { });
-    }
-
-    /** @param poolTopicsCreator creates missing topics (called once per pool, with that pool's three lane topics) */
-    public JobPublisher(KafkaProducer<String, byte[]> producer, Topics topics, Duration timeout,
-                        java.util.function.Consumer<java.util.List<String>> poolTopicsCreator) {
-        this.producer = producer;
+    /**
+     * @param producers         makes the producer (again after a refused login)
+     * @param poolTopicsCreator creates missing topics (called once per pool, with that pool's three lane topics)
+     */
+    public JobPublisher(Supplier<KafkaProducer<String, byte[]>> producers, Topics topics, Duration timeout,
+                        Consumer<List<String>> poolTopicsCreator) {
+        this.producers = producers;
         this.topics = topics;
         this.timeout = timeout;
         this.poolTopicsCreator = poolTopicsCreator;
+        this.producer = producers.get();
     }
 
     /**
@@ -59,27 +76,53 @@ public final class JobPublisher {
                         + e.getMessage(), e);
             }
         }
-        Future<RecordMetadata> r = producer.send(new ProducerRecord<>(pool.jobs(request.lane()), request.jobId(),
-                codec.encode(request)));
-        await(r, "job request");
+        send(new ProducerRecord<>(pool.jobs(request.lane()), request.jobId(), codec.encode(request)), "job request");
     }
 
     public void cancel(ControlMessage message) {
-        await(producer.send(new ProducerRecord<>(topics.control(), message.jobId(), codec.encode(message))),
-                "cancel command");
+        send(new ProducerRecord<>(topics.control(), message.jobId(), codec.encode(message)), "cancel command");
     }
 
-    private void await(Future<RecordMetadata> f, String what) {
+    /** The login or ACL problem the last send met, or null. */
+    public String accessProblem() {
+        return access.current();
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, String what) {
+        KafkaProducer<String, byte[]> p = producer;
         try {
-            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            p.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            access.cleared().ifPresent(LOG::info);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new PublishException("interrupted while publishing the " + what, ex);
         } catch (ExecutionException ex) {
+            refusedAccess(p, ex.getCause());
             throw new PublishException("Kafka refused the " + what + ": " + ex.getCause().getMessage(), ex.getCause());
         } catch (TimeoutException ex) {
             throw new PublishException("Kafka did not acknowledge the " + what + " within " + timeout.toSeconds()
                     + " s", ex);
+        } catch (RuntimeException ex) { // send() itself: a refused login surfaces here while fetching metadata
+            refusedAccess(p, ex);
+            throw new PublishException("Kafka refused the " + what + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** A login or ACL failure: one line per new problem, and a fresh producer for the next request. */
+    private synchronized void refusedAccess(KafkaProducer<String, byte[]> failed, Throwable cause) {
+        var problem = KafkaAccessProblem.describe(cause);
+        if (problem.isEmpty()) {
+            return;
+        }
+        access.met(problem.get()).log().ifPresent(LOG::error);
+        if (producer == failed) {
+            producer = producers.get();
+            failed.close(Duration.ZERO);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
     }
 }

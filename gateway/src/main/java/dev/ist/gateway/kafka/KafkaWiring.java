@@ -46,9 +46,8 @@ public class KafkaWiring {
         return k;
     }
 
-    @Produces
-    @Singleton
-    public KafkaProducer<String, byte[]> producer(KafkaClientConfig client) {
+    /** The gateway's idempotent producer settings (a new producer is made from them after a refused login). */
+    private KafkaProducer<String, byte[]> newProducer(KafkaClientConfig client) {
         Map<String, Object> c = client.base();
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "ist-gateway-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -62,16 +61,23 @@ public class KafkaWiring {
         return new KafkaProducer<>(c);
     }
 
-    void closeProducer(@Disposes KafkaProducer<String, byte[]> producer) {
-        producer.close(java.time.Duration.ofSeconds(5));
+    /** Refused logins and missing ACLs of the gateway's readers, waited out and reported by readiness. */
+    @Produces
+    @Singleton
+    public KafkaAccess kafkaAccess(io.micrometer.core.instrument.MeterRegistry registry) {
+        return new KafkaAccess(registry);
     }
 
     @Produces
     @Singleton
-    public JobPublisher publisher(KafkaProducer<String, byte[]> producer, KafkaClientConfig client) {
-        return new JobPublisher(producer, topics, kafka.sendTimeout(), kafka.createTopics()
+    public JobPublisher publisher(KafkaClientConfig client) {
+        return new JobPublisher(() -> newProducer(client), topics, kafka.sendTimeout(), kafka.createTopics()
                 ? names -> TopicCreator.ensure(client, names, kafka.topicPartitions(),
                         kafka.replicationFactor())
                 : names -> { });
+    }
+
+    void closePublisher(@Disposes JobPublisher publisher) {
+        publisher.close();
     }
 }

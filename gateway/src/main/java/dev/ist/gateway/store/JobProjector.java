@@ -3,12 +3,14 @@ package dev.ist.gateway.store;
 import dev.ist.common.TopicReaderConfig;
 import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.Topics;
+import dev.ist.gateway.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -35,6 +37,9 @@ import java.util.regex.Pattern;
  */
 public final class JobProjector implements Runnable, AutoCloseable {
 
+    /** How log lines, the metric and readiness name this client. */
+    static final String CLIENT = "job-projector";
+
     private static final Logger LOG = Logger.getLogger(JobProjector.class);
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
 
@@ -51,6 +56,7 @@ public final class JobProjector implements Runnable, AutoCloseable {
     private volatile Throwable failure;
     private Thread thread;
     private Runnable prepareTopics = () -> { };
+    private KafkaAccess access = new KafkaAccess(null);
 
     /** On an unsecured broker with Kafka's default session timeout (tests, benches). */
     public JobProjector(Topics topics, Database db, JobProjection projection, ProjectorMetrics metrics,
@@ -80,6 +86,12 @@ public final class JobProjector implements Runnable, AutoCloseable {
         // new pools' topics are found by the subscription pattern within seconds
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 5000);
         this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /** Who hears of refused logins and missing ACLs (the gateway's readiness); the projector waits them out. */
+    public JobProjector watchedBy(KafkaAccess access) {
+        this.access = access;
+        return this;
     }
 
     /** Work to do on the projector's thread before reading (creating missing topics); retried while it throws. */
@@ -137,14 +149,27 @@ public final class JobProjector implements Runnable, AutoCloseable {
                     prepareTopics.run();
                     break;
                 } catch (RuntimeException e) {
-                    LOG.warnf("Kafka is not usable yet, retrying: %s", e.getMessage());
-                    sleep(2000);
+                    if (!access.waitOut(CLIENT, e, () -> running)) {
+                        LOG.warnf("Kafka is not usable yet, retrying: %s", e.getMessage());
+                        sleep(2000);
+                    }
                 }
             }
             consumer.subscribe(subscription(), new SeekToStoredOffsets());
             while (running) {
                 seekAwaited();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (access.waitOut(CLIENT, e, () -> running)) {
+                        continue; // a refused login or ACL: live, not ready, and it heals once the broker allows it
+                    }
+                    throw e;
+                }
+                access.ok(CLIENT);
                 if (!records.isEmpty() && !batch.apply(records)) {
                     rewind(records);
                     sleep(RETRY_EVERY.toMillis());

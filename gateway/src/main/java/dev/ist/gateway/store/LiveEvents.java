@@ -5,9 +5,12 @@ import dev.ist.common.kafka.KafkaClientConfig;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
 import dev.ist.common.event.JobEvent;
+import dev.ist.gateway.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -38,9 +41,13 @@ public final class LiveEvents implements Runnable, AutoCloseable {
     private final AtomicLong seen = new AtomicLong();
     private final CountDownLatch positioned = new CountDownLatch(1);
     private volatile boolean running = true;
+    private KafkaAccess access = new KafkaAccess(null);
     private Thread thread;
 
     /** On an unsecured broker (tests). */
+    /** How log lines, the metric and readiness name this client. */
+    static final String CLIENT = "live-events";
+
     public LiveEvents(String eventsTopic, String bootstrapServers, String clientId) {
         this(eventsTopic, KafkaClientConfig.plaintext(bootstrapServers), clientId);
     }
@@ -51,6 +58,12 @@ public final class LiveEvents implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /** Who hears of refused logins and missing ACLs (the gateway's readiness); the tail waits them out. */
+    public LiveEvents watchedBy(KafkaAccess access) {
+        this.access = access;
+        return this;
     }
 
     public synchronized void start() {
@@ -92,6 +105,13 @@ public final class LiveEvents implements Runnable, AutoCloseable {
                     }
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     LOG.warnf("waiting for Kafka to describe topic %s", topic);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (!access.waitOut(CLIENT, e, () -> running)) {
+                        throw e;
+                    }
+                    continue;
                 }
                 if (partitions.isEmpty()) {
                     Thread.sleep(500);
@@ -102,7 +122,19 @@ public final class LiveEvents implements Runnable, AutoCloseable {
             partitions.forEach(consumer::position); // resolve the end now, not at the first poll
             positioned.countDown();
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (access.waitOut(CLIENT, e, () -> running)) {
+                        continue;
+                    }
+                    throw e;
+                }
+                access.ok(CLIENT);
+                for (ConsumerRecord<String, byte[]> r : records) {
                     seen.incrementAndGet();
                     deliver(r);
                 }

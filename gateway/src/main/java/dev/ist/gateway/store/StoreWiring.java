@@ -5,6 +5,7 @@ import dev.ist.common.Topics;
 import dev.ist.common.job.LaneSchedule;
 import dev.ist.gateway.config.GatewaySettings;
 import dev.ist.gateway.config.KafkaSettings;
+import dev.ist.gateway.kafka.KafkaAccess;
 import dev.ist.gateway.kafka.TopicCreator;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,11 +63,11 @@ public class StoreWiring {
     @Produces
     @Singleton
     public JobProjector projector(Database db, JobProjection projection, MeterRegistry registry, Config config,
-                                  GatewaySettings settings, KafkaClientConfig client) {
+                                  GatewaySettings settings, KafkaClientConfig client, KafkaAccess access) {
         String group = settings.projector().consumerGroup();
         JobProjector projector = new JobProjector(topics, db, projection, new ProjectorMetrics(registry), client,
                 group, "ist-gateway-projector-" + UUID.randomUUID().toString().substring(0, 8),
-                settings.projector().sessionTimeout());
+                settings.projector().sessionTimeout()).watchedBy(access);
         if (kafka.createTopics()) {
             String workers = config.getOptionalValue("ist.topics.workers", String.class).orElse("ist.workers");
             Duration eventsRetention = config.getOptionalValue("ist.topics.events-retention", Duration.class)
@@ -92,9 +93,9 @@ public class StoreWiring {
 
     @Produces
     @Singleton
-    public LiveEvents liveEvents(KafkaClientConfig client) {
+    public LiveEvents liveEvents(KafkaClientConfig client, KafkaAccess access) {
         LiveEvents live = new LiveEvents(topics.events(), client,
-                "ist-gateway-live-" + UUID.randomUUID().toString().substring(0, 8));
+                "ist-gateway-live-" + UUID.randomUUID().toString().substring(0, 8)).watchedBy(access);
         live.start();
         return live;
     }

@@ -1,5 +1,8 @@
 package dev.ist.gateway.webhooks;
 
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import dev.ist.gateway.kafka.KafkaAccess;
 import dev.ist.common.Topics;
 import dev.ist.common.codec.InvalidMessageException;
 import dev.ist.common.codec.JsonCodec;
@@ -67,6 +70,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile int partitions;
     private volatile boolean running = true;
     private Thread thread;
+    private KafkaAccess access = new KafkaAccess(null);
+
+    /** How log lines, the metric and readiness name this client. */
+    static final String CLIENT = "webhooks";
 
     public WebhookDispatcher(WebhookSettings settings, JobStore store, WebhookLog log, WebhookSigner signer,
                              WebhookAddressGuard guard, Topics topics, dev.ist.common.kafka.KafkaClientConfig kafka) {
@@ -81,6 +88,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /** Who hears of refused logins and missing ACLs (the gateway's readiness); the dispatcher waits them out. */
+    public WebhookDispatcher watchedBy(KafkaAccess access) {
+        this.access = access;
+        return this;
     }
 
     public synchronized void start() {
@@ -105,15 +118,24 @@ public final class WebhookDispatcher implements AutoCloseable {
                 }
             });
             while (running) {
-                if (partitions == 0) {
-                    try {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    if (partitions == 0) {
                         List<PartitionInfo> infos = consumer.partitionsFor(topics.events(), Duration.ofSeconds(5));
                         partitions = infos == null ? 0 : infos.size();
-                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                        continue; // Kafka not there yet
                     }
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    continue; // Kafka not there yet
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    if (access.waitOut(CLIENT, e, () -> running)) {
+                        continue; // a refused login or ACL: retried, the gateway not ready meanwhile
+                    }
+                    throw e;
                 }
-                var records = consumer.poll(Duration.ofMillis(200));
+                access.ok(CLIENT);
                 Map<TopicPartition, Long> done = new HashMap<>();
                 boolean stalled = false;
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -160,6 +182,13 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (org.apache.kafka.clients.consumer.CommitFailedException
                  | org.apache.kafka.common.errors.RebalanceInProgressException e) {
             LOG.debugf("webhook offsets not committed (rebalance): %s", e.getMessage());
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // like a commit lost to a rebalance: the records are read again once the ACL is fixed
+            if (!access.waitOut(CLIENT, e, () -> running)) {
+                throw e;
+            }
         }
     }
 

@@ -43,8 +43,10 @@ public class WebhookWiring {
     @Produces
     @Singleton
     public WebhookDispatcher dispatcher(JobStore store, WebhookLog log, WebhookSigner signer, WebhookAddressGuard guard,
-                                        Topics topics, dev.ist.common.kafka.KafkaClientConfig kafka) {
-        WebhookDispatcher d = new WebhookDispatcher(settings, store, log, signer, guard, topics, kafka);
+                                        Topics topics, dev.ist.common.kafka.KafkaClientConfig kafka,
+                                        dev.ist.gateway.kafka.KafkaAccess access) {
+        WebhookDispatcher d = new WebhookDispatcher(settings, store, log, signer, guard, topics, kafka)
+                .watchedBy(access);
         d.start();
         return d;
     }
