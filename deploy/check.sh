@@ -43,7 +43,7 @@ compose_requires_secrets() {
   local out
   : > "$TMP/empty.env"
   out=$(env -i PATH="$PATH" docker-compose --env-file "$TMP/empty.env" -f docker-compose.yml config -q 2>&1) && return 1
-  grep -q "IST_S3_ACCESS_KEY\|IST_S3_SECRET_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
+  grep -q "IST_MINIO_ROOT_USER\|IST_MINIO_ROOT_PASSWORD\|IST_S3_GATEWAY_ACCESS_KEY\|IST_S3_WORKER_ACCESS_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
 }
 step "docker-compose refuses missing secrets" compose_requires_secrets
 compose_requires_db_password() {

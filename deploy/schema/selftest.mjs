@@ -40,7 +40,8 @@ try {
     assert.equal(r.status, 1, r.stdout);
     for (const m of ["not the official postgres image with a pinned major", "published on the host", "pg_isready",
       "not on a named volume", "does not depend on postgres being healthy", "does not point at the postgres service",
-      "worker: has IST_DB_PASSWORD"]) assert.match(r.stdout, new RegExp(m));
+      "worker: has IST_DB_PASSWORD", "IST_DB_MIGRATION_USER is not set", "logs in as postgres's superuser",
+      "no /docker-entrypoint-initdb.d script"]) assert.match(r.stdout, new RegExp(m));
   });
 
   const rendered = process.argv[2];

@@ -10,7 +10,8 @@
 //    ConfigMaps exist; Service/monitor selectors and ports match pods; the worker's grace period covers
 //    its checkpoint grace; KEDA's ceiling equals the partitions of its topic; gpu overlay requests GPUs; the
 //    gateway's IST_DB_URL names a Cluster's -rw Service and database and its credentials come from that Cluster's
-//    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store.
+//    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store; each component has
+//    its own S3 user and only MinIO and its bucket Job see the root user.
 import fs from "node:fs";
 import YAML from "yaml";
 
@@ -20,7 +21,7 @@ const files = args.filter((a) => !a.startsWith("--"));
 if (!files.length) { console.error("usage: validate-manifests.mjs [--expect-gpu] <rendered.yaml>..."); process.exit(2); }
 
 // Secrets created out of band; crossCheck adds those a CloudNativePG Cluster makes or names (see cnpgSecrets).
-const REFERENCED_SECRETS = new Set(["ist-s3-credentials", "ist-gateway-api-keys"]);
+const REFERENCED_SECRETS = new Set(["ist-minio-root", "ist-s3-gateway", "ist-s3-worker", "ist-gateway-api-keys"]);
 // The Secret holding a Cluster's application role: the bootstrap secret it names, or <name>-app that the operator makes.
 const cnpgAppSecret = (c) => c.spec?.bootstrap?.initdb?.secret?.name ?? `${c.metadata.name}-app`;
 
@@ -244,6 +245,24 @@ function crossCheck(objs, out) {
   }
   if (!byKind("ConfigMap").some((m) => m.metadata.labels?.grafana_dashboard === "1" && m.data?.["ist.json"])) out.push("no Grafana dashboard ConfigMap (label grafana_dashboard=1, key ist.json)");
   jobStoreCheck(objs, byKind, istConfig, out);
+  s3UsersCheck(workloads, out);
+}
+
+// Least privilege on S3: MinIO's root user reaches only MinIO and the bucket Job; the gateway and every worker pool
+// log in with their own user (made by the bucket Job with only that component's policy).
+function s3UsersCheck(workloads, out) {
+  const rootReaders = new Set(["ist-minio", "ist-minio-bucket"]);
+  for (const w of workloads) {
+    const name = w.metadata.name;
+    const refs = podSpecOf(w).spec.containers.flatMap((c) => (c.env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef?.name]));
+    if (refs.some(([, s]) => s === "ist-minio-root") && !rootReaders.has(name)) out.push(`${w.kind}/${name}: reads MinIO's root Secret ist-minio-root (only MinIO and its bucket Job may)`);
+    const want = name === "ist-gateway" ? "ist-s3-gateway" : /^ist-worker(-|$)/.test(name) ? "ist-s3-worker" : null;
+    if (!want) continue;
+    for (const v of ["IST_S3_ACCESS_KEY", "IST_S3_SECRET_KEY"]) {
+      const got = refs.find(([n]) => n === v)?.[1];
+      if (got !== want) out.push(`${w.kind}/${name}: ${v} must come from Secret ${want} (got ${got ?? "none"})`);
+    }
+  }
 }
 
 // The job store: the gateway's IST_DB_URL (ist-config) names the -rw Service and the database of a CloudNativePG
