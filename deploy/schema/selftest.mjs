@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import YAML from "yaml";
 import { metricNames } from "./queries.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,6 +70,8 @@ try {
         .replace("  walStorage:", "  walStorag:")
         .replace("IST_DB_URL: jdbc:postgresql://ist-jobstore-rw:5432/ist", "IST_DB_URL: jdbc:postgresql://ist-jobstore-ro:5432/ist")
         .replace(/key: username(\n\s+name: ist-jobstore-app)/, "key: user$1")
+        .replace(/key: password(\n\s+name: )ist-jobstore-gateway/, "key: password$1ist-jobstore-app")
+        .replace("superuser: false", "superuser: true")
         + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: workers-to-db\nspec:\n"
         + "  podSelector:\n    matchLabels:\n      cnpg.io/cluster: ist-jobstore\n  ingress:\n    - from:\n"
         + "        - podSelector:\n            matchLabels:\n              app.kubernetes.io/name: ist-worker\n      ports:\n        - port: 5432\n";
@@ -78,7 +81,9 @@ try {
       assert.equal(r.status, 1, r.stdout);
       for (const m of ["parameters/max_connections: must be a string", "primaryUpdateStrategy: must be one of unsupervised, supervised",
         "unknown field walStorag", "IST_DB_URL host ist-jobstore-ro is no Cluster's -rw Service",
-        "IST_DB_USER must come from Secret ist-jobstore-app key username",
+        "IST_DB_MIGRATION_USER must come from Secret ist-jobstore-app key username",
+        "IST_DB_PASSWORD must come from key password of a managed login role's passwordSecret",
+        "managed role ist_gateway has superuser",
         "NetworkPolicy/workers-to-db: lets .*ist-worker.* reach the job store's 5432"]) assert.match(r.stdout, new RegExp(m));
     });
   }
@@ -96,6 +101,32 @@ try {
       for (const m of ["ScaledObject/ist-worker-large: consumerGroup must be ist-workers-large",
         "ScaledObject/ist-worker-large: no kafka trigger for lane topic ist.jobs.pool.large.low",
         "Deployment/ist-worker-large: env IST_S3_ENDPOINT=http://elsewhere:9000 differs from ist-config"]) assert.match(r.stdout, new RegExp(m));
+    });
+  }
+  if (pooled) {
+    test("manifest validation rejects ACLs off the README table, a borrowed KafkaUser, a plain listener and a secret in a ConfigMap", () => {
+      const docs = YAML.parseAllDocuments(fs.readFileSync(pooled, "utf8")).map((d) => d.toJS()).filter(Boolean);
+      const find = (kind, name) => docs.find((o) => o.kind === kind && o.metadata.name === name);
+      find("KafkaUser", "ist-gateway").spec.authorization.acls[0].operations = ["Read", "Describe"];
+      find("KafkaUser", "ist-worker").spec.authorization.acls.push({ resource: { type: "topic", name: "ist.jobs", patternType: "prefix" }, operations: ["Write"] });
+      find("KafkaUser", "ist-worker-large").spec.authorization.acls[1].resource.name = "ist-workers";
+      find("KafkaUser", "ist-keda").spec.authorization.acls[0].operations = ["Read", "Describe"];
+      find("Deployment", "ist-worker").spec.template.spec.volumes.find((v) => v.name === "kafka-user").secret.secretName = "ist-gateway";
+      find("Kafka", "ist-kafka").spec.kafka.listeners[0].tls = false;
+      const client = find("ConfigMap", "ist-kafka-client");
+      client.data["client.properties"] = client.data["client.properties"].replace(/ssl.truststore.password=.*/, "ssl.truststore.password=hunter22");
+      const f = path.join(tmp, "bad-kafka.yaml");
+      fs.writeFileSync(f, docs.map((o) => YAML.stringify(o)).join("---\n"));
+      const r = run("validate-manifests.mjs", f);
+      assert.equal(r.status, 1, r.stdout);
+      for (const m of ["KafkaUser/ist-gateway: missing WRITE on topic ist.jobs\\* \\(README ACL table\\)",
+        "KafkaUser/ist-worker: WRITE on topic ist.jobs\\* is not in the README ACL table",
+        "KafkaUser/ist-worker-large: missing READ on group ist-workers-large",
+        "KafkaUser/ist-worker-large: READ on group ist-workers is not in the README ACL table",
+        "KafkaUser/ist-keda: KEDA needs only DESCRIBE",
+        "Deployment/ist-worker: must mount exactly its own KafkaUser Secret ist-worker",
+        "Kafka/ist-kafka: listener tls is not TLS",
+        "ConfigMap/ist-kafka-client: client.properties sets ssl.truststore.password inline"]) assert.match(r.stdout, new RegExp(m));
     });
   }
   console.log(`selftest: ${passed} passed`);

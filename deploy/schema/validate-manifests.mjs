@@ -13,7 +13,11 @@
 //    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store; each component has
 //    its own S3 user and only MinIO and its bucket Job see the root user.
 import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+
+const README = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "README.md");
 
 const args = process.argv.slice(2);
 const expectGpu = args.includes("--expect-gpu");
@@ -64,6 +68,17 @@ const STRIMZI = {
   KafkaTopic: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
     topicName: T.str, partitions: T.int, replicas: T.int, config: T.map,
   }, ["partitions", "replicas"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+  KafkaUser: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    authentication: obj({ type: enumOf("tls", "tls-external", "scram-sha-512"), password: T.map }, ["type"]),
+    authorization: obj({ type: enumOf("simple"), acls: arr(obj({
+      resource: obj({ type: enumOf("topic", "group", "cluster", "transactionalId"), name: T.str,
+        patternType: enumOf("literal", "prefix") }, ["type"]),
+      type: enumOf("allow", "deny"), host: T.str,
+      operations: arr(enumOf("Read", "Write", "Create", "Delete", "Alter", "Describe", "ClusterAction", "AlterConfigs",
+        "DescribeConfigs", "IdempotentWrite", "All")),
+    }, ["resource", "operations"])) }, ["type"]),
+    quotas: T.map, template: T.map,
+  }, ["authentication"]) }, ["apiVersion", "kind", "metadata", "spec"]),
 };
 
 // ---- CloudNativePG structural schema (postgresql.cnpg.io/v1 Cluster) -------------------------
@@ -136,6 +151,10 @@ const durationSeconds = (s) => { const m = /^(\d+)(ms|s|m|h)?$/.exec(String(s));
 function crossCheck(objs, out) {
   const byKind = (k) => objs.filter((o) => o.kind === k);
   for (const c of byKind("Cluster")) REFERENCED_SECRETS.add(cnpgAppSecret(c));
+  // Strimzi makes a Secret per KafkaUser (its name) and the cluster CA's truststore Secret
+  for (const u of byKind("KafkaUser")) REFERENCED_SECRETS.add(u.metadata.name);
+  for (const k of byKind("Kafka")) REFERENCED_SECRETS.add(`${k.metadata.name}-cluster-ca-cert`);
+  for (const c of byKind("Cluster")) for (const r of c.spec.managed?.roles ?? []) if (r.passwordSecret?.name) REFERENCED_SECRETS.add(r.passwordSecret.name);
   const configMaps = new Set(byKind("ConfigMap").map((o) => o.metadata.name));
   for (const s of byKind("Secret")) out.push(`Secret ${s.metadata.name} is inlined in the manifests: reference an existing Secret instead`);
   const workloads = objs.filter(podSpecOf);
@@ -246,6 +265,116 @@ function crossCheck(objs, out) {
   if (!byKind("ConfigMap").some((m) => m.metadata.labels?.grafana_dashboard === "1" && m.data?.["ist.json"])) out.push("no Grafana dashboard ConfigMap (label grafana_dashboard=1, key ist.json)");
   jobStoreCheck(objs, byKind, istConfig, out);
   s3UsersCheck(workloads, out);
+  kafkaSecurityCheck(objs, byKind, workloads, istConfig, out);
+  noSecretInConfigMaps(byKind("ConfigMap"), out);
+}
+
+// ---- Kafka least privilege -------------------------------------------------------------------
+// The README's ACL table ("Least privilege: the ACLs each component needs"), read into rows of
+// { who: gateway|worker, optional: bool (the forwarding row), resources: [{type, name, pattern, pool}], ops, maybeOps }.
+// A name with the pool placeholder P (ist.jobs.P, ist-workers-P) is the form a worker pool other than the default uses.
+export function readAclTable(markdown) {
+  const start = markdown.indexOf("**Least privilege: the ACLs each component needs**");
+  if (start < 0) throw new Error("README has no least-privilege ACL table");
+  const rows = [];
+  for (const line of markdown.slice(start).split("\n").slice(1)) {
+    if (rows.length && !line.startsWith("|")) break;
+    if (!line.startsWith("| ") || /^\|\s*(Principal|-)/.test(line)) continue;
+    const [who, what, ops] = line.split("|").slice(1, 4).map((c) => c.trim());
+    const principal = /^gateway/.test(who) ? "gateway" : /^worker/.test(who) ? "worker" : null;
+    if (!principal) continue;
+    const prefixed = /prefix `([^`]+)`(?:, or `([^`]+)`)?/.exec(what);
+    const tokens = prefixed ? prefixed.slice(1).filter(Boolean).map((t) => t + "*") : [...what.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const resources = tokens.map((t) => {
+      const pattern = t.endsWith("*") ? "prefix" : "literal"; const name = t.replace(/\*$/, "");
+      return { type: name.startsWith("ist-") ? "group" : "topic", name, pattern, pool: /[.-]P$/.test(name) };
+    });
+    const bare = ops.replace(/\([^)]*\)/g, "");
+    const opsOf = (text) => [...text.matchAll(/\b(READ|WRITE|DESCRIBE|CREATE)\b/g)].map((m) => m[1]);
+    rows.push({ who: principal, optional: /forwarding/.test(who), resources, ops: opsOf(bare),
+      maybeOps: opsOf(ops).filter((o) => !opsOf(bare).includes(o)) });
+  }
+  return rows;
+}
+
+// What a KafkaUser may do and must be able to do, from the table: a pool's worker uses the P forms where a row has them.
+function aclExpectations(rows, component, pool) {
+  const required = []; const allowed = [];
+  for (const r of rows.filter((x) => x.who === component)) {
+    const hasPoolForm = r.resources.some((x) => x.pool);
+    const own = r.optional ? [] : r.resources.filter((x) => (pool && hasPoolForm ? x.pool : !x.pool));
+    const resolve = (x, p) => ({ ...x, name: x.pool ? (x.type === "topic" ? x.name.replace(/\.P$/, `.pool.${p}`) : x.name.replace(/-P$/, `-${p}`)) : x.name });
+    for (const x of own) {
+      const res = resolve(x, pool);
+      for (const op of r.ops) required.push({ ...res, op });
+      for (const op of [...r.ops, ...r.maybeOps]) allowed.push({ ...res, op });
+    }
+    // forwarding to another pool (any pool name): allowed, not required
+    if (r.optional) for (const x of r.resources) for (const op of r.ops) allowed.push({ ...x, name: x.name.replace(/\.P$/, ".pool."), pattern: "prefix-of-pool", op });
+  }
+  return { required, allowed };
+}
+
+function kafkaSecurityCheck(objs, byKind, workloads, istConfig, out) {
+  for (const k of byKind("Kafka")) {
+    const where = `Kafka/${k.metadata.name}`;
+    for (const l of k.spec.kafka.listeners ?? []) {
+      if (l.tls !== true) out.push(`${where}: listener ${l.name} is not TLS`);
+      if (!l.authentication?.type) out.push(`${where}: listener ${l.name} has no authentication`);
+    }
+    if (k.spec.kafka.authorization?.type !== "simple") out.push(`${where}: authorization must be simple (ACLs per KafkaUser)`);
+    if (byKind("KafkaUser").length && !k.spec.entityOperator?.userOperator) out.push(`${where}: KafkaUsers need entityOperator.userOperator`);
+  }
+  let rows;
+  try { rows = readAclTable(fs.readFileSync(README, "utf8")); } catch (e) { out.push(e.message); return; }
+  const pools = new Set(byKind("Deployment").map((d) => (podSpecOf(d).spec.containers[0].env ?? []).find((e) => e.name === "IST_WORKER_POOL")?.value).filter(Boolean));
+  for (const u of byKind("KafkaUser")) {
+    const name = u.metadata.name; const where = `KafkaUser/${name}`;
+    const acls = (u.spec.authorization?.acls ?? []).flatMap((a) => (a.operations ?? []).map((op) => ({
+      type: a.resource.type, name: a.resource.name, pattern: a.resource.patternType ?? "literal", op: op.toUpperCase(), deny: a.type === "deny" })));
+    if (name === "ist-keda") { // lag reads only
+      for (const a of acls) if (a.op !== "DESCRIBE") out.push(`${where}: KEDA needs only DESCRIBE (offsets), not ${a.op} on ${a.type} ${a.name}`);
+      continue;
+    }
+    const m = /^ist-(gateway|worker)(?:-(.+))?$/.exec(name);
+    if (!m) { out.push(`${where}: no row of the README's ACL table names this principal`); continue; }
+    const [, component, pool] = m;
+    if (pool && !pools.has(pool)) out.push(`${where}: no worker Deployment of pool ${pool}`);
+    const { required, allowed } = aclExpectations(rows, component, pool);
+    for (const r of required) {
+      const granted = acls.some((a) => !a.deny && a.type === r.type && a.op === r.op
+        && (a.pattern === "prefix" ? r.name.startsWith(a.name) : r.pattern === "literal" && a.name === r.name));
+      if (!granted) out.push(`${where}: missing ${r.op} on ${r.type} ${r.pattern === "prefix" ? r.name + "*" : r.name} (README ACL table)`);
+    }
+    for (const a of acls) {
+      const ok = allowed.some((r) => r.type === a.type && r.op === a.op && (r.pattern === "prefix-of-pool"
+        ? a.pattern === "prefix" && a.name.startsWith(r.name) && a.name.length > r.name.length
+        : r.pattern === a.pattern && r.name === a.name));
+      if (!ok) out.push(`${where}: ${a.op} on ${a.type} ${a.pattern === "prefix" ? a.name + "*" : a.name} is not in the README ACL table`);
+    }
+  }
+  // every Kafka client pod logs in as its own KafkaUser, through the client config file
+  const users = new Set(byKind("KafkaUser").map((u) => u.metadata.name));
+  for (const w of workloads.filter((x) => /^ist-(gateway|worker)(-|$)/.test(x.metadata.name))) {
+    const where = `${w.kind}/${w.metadata.name}`; const spec = podSpecOf(w).spec;
+    const mounted = (spec.volumes ?? []).map((v) => v.secret?.secretName).filter((n) => users.has(n));
+    if (mounted.length !== 1 || mounted[0] !== w.metadata.name) out.push(`${where}: must mount exactly its own KafkaUser Secret ${w.metadata.name} (mounts ${mounted.join(", ") || "none"})`);
+    const env = Object.fromEntries((spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
+    const clientConfig = env.IST_KAFKA_CLIENT_CONFIG ?? istConfig?.data?.IST_KAFKA_CLIENT_CONFIG;
+    if (!clientConfig) out.push(`${where}: no IST_KAFKA_CLIENT_CONFIG (the SASL_SSL client settings)`);
+  }
+}
+
+// Credentials live in Secrets: a ConfigMap line that sets a password, secret or JAAS login must be a config-provider
+// reference (${dir:...}, ${file:...}), never the value.
+function noSecretInConfigMaps(configMaps, out) {
+  for (const cm of configMaps) for (const [key, value] of Object.entries(cm.data ?? {})) {
+    for (const line of String(value).split("\n")) {
+      const m = /^\s*([\w.-]*(?:password|secret|jaas\.config)[\w.-]*)\s*[=:]\s*(\S.*)$/i.exec(line);
+      if (m && !/^\$\{[a-z]+:/.test(m[2])) out.push(`ConfigMap/${cm.metadata.name}: ${key} sets ${m[1]} inline; reference a Secret (Kafka config provider) instead`);
+    }
+    if (/password="[^"$]/.test(String(value))) out.push(`ConfigMap/${cm.metadata.name}: ${key} holds a JAAS password`);
+  }
 }
 
 // Least privilege on S3: MinIO's root user reaches only MinIO and the bucket Job; the gateway and every worker pool
@@ -286,9 +415,19 @@ function jobStoreCheck(objs, byKind, istConfig, out) {
   const secret = cnpgAppSecret(cluster);
   const gateway = byKind("Deployment").find((d) => d.metadata.name === "ist-gateway");
   const env = gateway?.spec.template.spec.containers[0].env ?? [];
-  for (const [name, key] of [["IST_DB_USER", "username"], ["IST_DB_PASSWORD", "password"]]) {
+  // least privilege: Flyway migrates as the owner (the application Secret), the gateway runs as a managed role that is
+  // neither superuser nor able to create roles or databases
+  for (const [name, key] of [["IST_DB_MIGRATION_USER", "username"], ["IST_DB_MIGRATION_PASSWORD", "password"]]) {
     const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
     if (!ref || ref.name !== secret || ref.key !== key) out.push(`Deployment/ist-gateway: ${name} must come from Secret ${secret} key ${key}`);
+  }
+  const runtimeRoles = (cluster.spec.managed?.roles ?? []).filter((r) => r.login && r.passwordSecret?.name && (r.ensure ?? "present") === "present");
+  for (const r of runtimeRoles) for (const k of ["superuser", "createdb", "createrole", "replication", "bypassrls"])
+    if (r[k]) out.push(`Cluster/${cluster.metadata.name}: managed role ${r.name} has ${k}`);
+  for (const [name, key] of [["IST_DB_USER", "username"], ["IST_DB_PASSWORD", "password"]]) {
+    const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+    if (!ref || ref.key !== key || !runtimeRoles.some((r) => r.passwordSecret.name === ref.name))
+      out.push(`Deployment/ist-gateway: ${name} must come from key ${key} of a managed login role's passwordSecret (${runtimeRoles.map((r) => r.passwordSecret.name).join(", ") || "none"}), not the owner's Secret ${secret}`);
   }
   for (const d of byKind("Deployment").filter((x) => x !== gateway))
     for (const c of d.spec.template.spec.containers) if ((c.env ?? []).some((e) => /^IST_DB_/.test(e.name))) out.push(`Deployment/${d.metadata.name}: container ${c.name} has IST_DB_* variables; only the gateway connects to the job store`);
