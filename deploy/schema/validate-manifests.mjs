@@ -221,7 +221,7 @@ function crossCheck(objs, out) {
   const clusters = new Set(byKind("Kafka").map((k) => k.metadata.name));
   for (const t of byKind("KafkaTopic")) if (!clusters.has(t.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaTopic/${t.metadata.name}: strimzi.io/cluster label names no Kafka`);
   for (const n of byKind("KafkaNodePool")) if (!clusters.has(n.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaNodePool/${n.metadata.name}: strimzi.io/cluster label names no Kafka`);
-  for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
+  for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control", "ist.workers"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
   // a worker's pool (IST_WORKER_POOL, default "default") decides its lane topics and consumer group
   const envOf = (w) => Object.fromEntries((podSpecOf(w).spec.containers[0].env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
   const poolOf = (w) => { const env = envOf(w); const pool = env.IST_WORKER_POOL ?? "default";
