@@ -59,6 +59,12 @@ compose_jobstore() {
     && node "$SCHEMA/compose-jobstore.mjs" < "$TMP/compose.yml"
 }
 step "compose job store (postgres, gateway wiring)" compose_jobstore
+step "docker-compose config --profile sasl" docker-compose --env-file .env.example --profile sasl -f docker-compose.yml config -q
+compose_least_privilege() {
+  docker-compose --env-file .env.example --profile sasl --profile gpu --profile large -f docker-compose.yml config > "$TMP/compose-all.yml" \
+    && node "$SCHEMA/compose-kafka-sasl.mjs" < "$TMP/compose-all.yml"
+}
+step "compose least privilege (sasl ACLs, S3 users)" compose_least_privilege
 
 # ---- Kubernetes ------------------------------------------------------------------------------
 for overlay in k8s/overlays/*/; do

@@ -45,6 +45,26 @@ try {
       "no /docker-entrypoint-initdb.d script"]) assert.match(r.stdout, new RegExp(m));
   });
 
+  test("compose least-privilege check rejects an open broker, ACLs off the README table, a shared S3 user and a password in a client file", () => {
+    const acls = path.join(tmp, "acls.sh");
+    fs.writeFileSync(acls, "acl ist-gateway Write,Read,Describe topic:ist.jobs*\nacl ist-worker Write topic:ist.jobs*\n");
+    const client = path.join(tmp, "client.properties");
+    fs.writeFileSync(client, 'security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=x required username="ist-gateway" password="hunter22";\n');
+    const bad = "services:\n  minio:\n    environment: {MINIO_ROOT_USER: root}\n"
+      + "  kafka-sasl:\n    ports: ['9092:9092']\n    environment: {KAFKA_LISTENERS: 'SASL_PLAINTEXT://:9092,CONTROLLER://:9093', "
+      + "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT', KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER, "
+      + "KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'true', KAFKA_SASL_ENABLED_MECHANISMS: SCRAM-SHA-512, KAFKA_AUTHORIZER_CLASS_NAME: x.StandardAuthorizer}\n"
+      + "  gateway:\n    environment: {IST_S3_ACCESS_KEY: root}\n  worker:\n    environment: {IST_S3_ACCESS_KEY: root}\n"
+      + `  gateway-sasl:\n    environment: {IST_KAFKA_BOOTSTRAP_SERVERS: 'kafka-sasl:9092', IST_KAFKA_CLIENT_CONFIG: /c}\n    volumes: ['${client}:/c:ro']\n`
+      + "  worker-sasl:\n    environment: {IST_KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092'}\n";
+    const r = spawnSync(process.execPath, [path.join(here, "compose-kafka-sasl.mjs"), acls], { input: bad, encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["controller listener CONTROLLER://:9093 must bind to loopback", "allow.everyone.if.no.acl.found must be false",
+      "kafka-sasl: published on the host", "ist-gateway: missing READ on topic ist.events", "ist-worker: WRITE on topic ist.jobs\\* is not in the README ACL table",
+      "gateway-sasl: its client file holds a password", "worker-sasl: IST_KAFKA_BOOTSTRAP_SERVERS is not kafka-sasl:9092",
+      "gateway: uses MinIO's root user", "gateway and workers share one S3 user"]) assert.match(r.stdout, new RegExp(m));
+  });
+
   const rendered = process.argv[2];
   if (rendered) {
     test("manifest validation rejects wrong types, inlined Secrets, unknown kinds and a KEDA ceiling off the partitions", () => {

@@ -16,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+import { aclProblems, readAclTable } from "./kafka-acls.mjs";
 
 const README = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "README.md");
 
@@ -269,52 +270,7 @@ function crossCheck(objs, out) {
   noSecretInConfigMaps(byKind("ConfigMap"), out);
 }
 
-// ---- Kafka least privilege -------------------------------------------------------------------
-// The README's ACL table ("Least privilege: the ACLs each component needs"), read into rows of
-// { who: gateway|worker, optional: bool (the forwarding row), resources: [{type, name, pattern, pool}], ops, maybeOps }.
-// A name with the pool placeholder P (ist.jobs.P, ist-workers-P) is the form a worker pool other than the default uses.
-export function readAclTable(markdown) {
-  const start = markdown.indexOf("**Least privilege: the ACLs each component needs**");
-  if (start < 0) throw new Error("README has no least-privilege ACL table");
-  const rows = [];
-  for (const line of markdown.slice(start).split("\n").slice(1)) {
-    if (rows.length && !line.startsWith("|")) break;
-    if (!line.startsWith("| ") || /^\|\s*(Principal|-)/.test(line)) continue;
-    const [who, what, ops] = line.split("|").slice(1, 4).map((c) => c.trim());
-    const principal = /^gateway/.test(who) ? "gateway" : /^worker/.test(who) ? "worker" : null;
-    if (!principal) continue;
-    const prefixed = /prefix `([^`]+)`(?:, or `([^`]+)`)?/.exec(what);
-    const tokens = prefixed ? prefixed.slice(1).filter(Boolean).map((t) => t + "*") : [...what.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-    const resources = tokens.map((t) => {
-      const pattern = t.endsWith("*") ? "prefix" : "literal"; const name = t.replace(/\*$/, "");
-      return { type: name.startsWith("ist-") ? "group" : "topic", name, pattern, pool: /[.-]P$/.test(name) };
-    });
-    const bare = ops.replace(/\([^)]*\)/g, "");
-    const opsOf = (text) => [...text.matchAll(/\b(READ|WRITE|DESCRIBE|CREATE)\b/g)].map((m) => m[1]);
-    rows.push({ who: principal, optional: /forwarding/.test(who), resources, ops: opsOf(bare),
-      maybeOps: opsOf(ops).filter((o) => !opsOf(bare).includes(o)) });
-  }
-  return rows;
-}
-
-// What a KafkaUser may do and must be able to do, from the table: a pool's worker uses the P forms where a row has them.
-function aclExpectations(rows, component, pool) {
-  const required = []; const allowed = [];
-  for (const r of rows.filter((x) => x.who === component)) {
-    const hasPoolForm = r.resources.some((x) => x.pool);
-    const own = r.optional ? [] : r.resources.filter((x) => (pool && hasPoolForm ? x.pool : !x.pool));
-    const resolve = (x, p) => ({ ...x, name: x.pool ? (x.type === "topic" ? x.name.replace(/\.P$/, `.pool.${p}`) : x.name.replace(/-P$/, `-${p}`)) : x.name });
-    for (const x of own) {
-      const res = resolve(x, pool);
-      for (const op of r.ops) required.push({ ...res, op });
-      for (const op of [...r.ops, ...r.maybeOps]) allowed.push({ ...res, op });
-    }
-    // forwarding to another pool (any pool name): allowed, not required
-    if (r.optional) for (const x of r.resources) for (const op of r.ops) allowed.push({ ...x, name: x.name.replace(/\.P$/, ".pool."), pattern: "prefix-of-pool", op });
-  }
-  return { required, allowed };
-}
-
+// ---- Kafka least privilege (the README table: kafka-acls.mjs) --------------------------------
 function kafkaSecurityCheck(objs, byKind, workloads, istConfig, out) {
   for (const k of byKind("Kafka")) {
     const where = `Kafka/${k.metadata.name}`;
@@ -336,22 +292,9 @@ function kafkaSecurityCheck(objs, byKind, workloads, istConfig, out) {
       for (const a of acls) if (a.op !== "DESCRIBE") out.push(`${where}: KEDA needs only DESCRIBE (offsets), not ${a.op} on ${a.type} ${a.name}`);
       continue;
     }
-    const m = /^ist-(gateway|worker)(?:-(.+))?$/.exec(name);
-    if (!m) { out.push(`${where}: no row of the README's ACL table names this principal`); continue; }
-    const [, component, pool] = m;
+    const pool = /^ist-worker-(.+)$/.exec(name)?.[1];
     if (pool && !pools.has(pool)) out.push(`${where}: no worker Deployment of pool ${pool}`);
-    const { required, allowed } = aclExpectations(rows, component, pool);
-    for (const r of required) {
-      const granted = acls.some((a) => !a.deny && a.type === r.type && a.op === r.op
-        && (a.pattern === "prefix" ? r.name.startsWith(a.name) : r.pattern === "literal" && a.name === r.name));
-      if (!granted) out.push(`${where}: missing ${r.op} on ${r.type} ${r.pattern === "prefix" ? r.name + "*" : r.name} (README ACL table)`);
-    }
-    for (const a of acls) {
-      const ok = allowed.some((r) => r.type === a.type && r.op === a.op && (r.pattern === "prefix-of-pool"
-        ? a.pattern === "prefix" && a.name.startsWith(r.name) && a.name.length > r.name.length
-        : r.pattern === a.pattern && r.name === a.name));
-      if (!ok) out.push(`${where}: ${a.op} on ${a.type} ${a.pattern === "prefix" ? a.name + "*" : a.name} is not in the README ACL table`);
-    }
+    for (const p of aclProblems(rows, name, acls)) out.push(`${where}: ${p}`);
   }
   // every Kafka client pod logs in as its own KafkaUser, through the client config file
   const users = new Set(byKind("KafkaUser").map((u) => u.metadata.name));
