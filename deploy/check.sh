@@ -65,6 +65,7 @@ compose_least_privilege() {
     && node "$SCHEMA/compose-kafka-sasl.mjs" < "$TMP/compose-all.yml"
 }
 step "compose least privilege (sasl ACLs, S3 users)" compose_least_privilege
+step "S3 policies cover the code's key prefixes" node "$SCHEMA/s3-policies.mjs"
 
 # ---- Kubernetes ------------------------------------------------------------------------------
 for overlay in k8s/overlays/*/; do

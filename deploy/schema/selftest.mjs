@@ -65,6 +65,19 @@ try {
       "gateway: uses MinIO's root user", "gateway and workers share one S3 user"]) assert.match(r.stdout, new RegExp(m));
   });
 
+  test("S3 policy check rejects a wildcard, a missing prefix and a worker that may write inputs", () => {
+    const dir = path.join(tmp, "minio"); const src = path.join(tmp, "src", "common", "src", "main", "java");
+    fs.mkdirSync(dir, { recursive: true }); fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, "Keys.java"), 'class K { static final String INPUTS_PREFIX = "inputs/sha256/"; static final String NEW_PREFIX = "thumbnails/"; }');
+    const stmt = (actions, ...prefixes) => ({ Effect: "Allow", Action: actions, Resource: prefixes.map((p) => `arn:aws:s3:::BUCKET/${p}*`) });
+    fs.writeFileSync(path.join(dir, "ist-gateway-policy.json"), JSON.stringify({ Statement: [stmt(["s3:*"], "inputs/sha256/", "jobs/")] }));
+    fs.writeFileSync(path.join(dir, "ist-worker-policy.json"), JSON.stringify({ Statement: [stmt(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "inputs/sha256/", "jobs/", "models/")] }));
+    const r = run("s3-policies.mjs", dir, path.join(tmp, "src"));
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["gateway: statement \\? grants a wildcard action s3:\\*", "key prefix thumbnails/ .* is in no component's policy",
+      "worker: must not have s3:PutObject on inputs/sha256/", "worker: must not have s3:PutObject on models/"]) assert.match(r.stdout, new RegExp(m));
+  });
+
   const rendered = process.argv[2];
   if (rendered) {
     test("manifest validation rejects wrong types, inlined Secrets, unknown kinds and a KEDA ceiling off the partitions", () => {
