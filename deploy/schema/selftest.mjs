@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import YAML from "yaml";
 import { metricNames } from "./queries.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,7 +41,41 @@ try {
     assert.equal(r.status, 1, r.stdout);
     for (const m of ["not the official postgres image with a pinned major", "published on the host", "pg_isready",
       "not on a named volume", "does not depend on postgres being healthy", "does not point at the postgres service",
-      "worker: has IST_DB_PASSWORD"]) assert.match(r.stdout, new RegExp(m));
+      "worker: has IST_DB_PASSWORD", "IST_DB_MIGRATION_USER is not set", "logs in as postgres's superuser",
+      "no /docker-entrypoint-initdb.d script"]) assert.match(r.stdout, new RegExp(m));
+  });
+
+  test("compose least-privilege check rejects an open broker, ACLs off the README table, a shared S3 user and a password in a client file", () => {
+    const acls = path.join(tmp, "acls.sh");
+    fs.writeFileSync(acls, "acl ist-gateway Write,Read,Describe topic:ist.jobs*\nacl ist-worker Write topic:ist.jobs*\n");
+    const client = path.join(tmp, "client.properties");
+    fs.writeFileSync(client, 'security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=x required username="ist-gateway" password="hunter22";\n');
+    const bad = "services:\n  minio:\n    environment: {MINIO_ROOT_USER: root}\n"
+      + "  kafka-sasl:\n    ports: ['9092:9092']\n    environment: {KAFKA_LISTENERS: 'SASL_PLAINTEXT://:9092,CONTROLLER://:9093', "
+      + "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT', KAFKA_CONTROLLER_LISTENER_NAMES: CONTROLLER, "
+      + "KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'true', KAFKA_SASL_ENABLED_MECHANISMS: SCRAM-SHA-512, KAFKA_AUTHORIZER_CLASS_NAME: x.StandardAuthorizer}\n"
+      + "  gateway:\n    environment: {IST_S3_ACCESS_KEY: root}\n  worker:\n    environment: {IST_S3_ACCESS_KEY: root}\n"
+      + `  gateway-sasl:\n    environment: {IST_KAFKA_BOOTSTRAP_SERVERS: 'kafka-sasl:9092', IST_KAFKA_CLIENT_CONFIG: /c}\n    volumes: ['${client}:/c:ro']\n`
+      + "  worker-sasl:\n    environment: {IST_KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092'}\n";
+    const r = spawnSync(process.execPath, [path.join(here, "compose-kafka-sasl.mjs"), acls], { input: bad, encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["controller listener CONTROLLER://:9093 must bind to loopback", "allow.everyone.if.no.acl.found must be false",
+      "kafka-sasl: published on the host", "ist-gateway: missing READ on topic ist.events", "ist-worker: WRITE on topic ist.jobs\\* is not in the README ACL table",
+      "gateway-sasl: its client file holds a password", "worker-sasl: IST_KAFKA_BOOTSTRAP_SERVERS is not kafka-sasl:9092",
+      "gateway: uses MinIO's root user", "gateway and workers share one S3 user"]) assert.match(r.stdout, new RegExp(m));
+  });
+
+  test("S3 policy check rejects a wildcard, a missing prefix and a worker that may write inputs", () => {
+    const dir = path.join(tmp, "minio"); const src = path.join(tmp, "src", "common", "src", "main", "java");
+    fs.mkdirSync(dir, { recursive: true }); fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, "Keys.java"), 'class K { static final String INPUTS_PREFIX = "inputs/sha256/"; static final String NEW_PREFIX = "thumbnails/"; }');
+    const stmt = (actions, ...prefixes) => ({ Effect: "Allow", Action: actions, Resource: prefixes.map((p) => `arn:aws:s3:::BUCKET/${p}*`) });
+    fs.writeFileSync(path.join(dir, "ist-gateway-policy.json"), JSON.stringify({ Statement: [stmt(["s3:*"], "inputs/sha256/", "jobs/")] }));
+    fs.writeFileSync(path.join(dir, "ist-worker-policy.json"), JSON.stringify({ Statement: [stmt(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "inputs/sha256/", "jobs/", "models/")] }));
+    const r = run("s3-policies.mjs", dir, path.join(tmp, "src"));
+    assert.equal(r.status, 1, r.stdout);
+    for (const m of ["gateway: statement \\? grants a wildcard action s3:\\*", "key prefix thumbnails/ .* is in no component's policy",
+      "worker: must not have s3:PutObject on inputs/sha256/", "worker: must not have s3:PutObject on models/"]) assert.match(r.stdout, new RegExp(m));
   });
 
   const rendered = process.argv[2];
@@ -68,6 +103,8 @@ try {
         .replace("  walStorage:", "  walStorag:")
         .replace("IST_DB_URL: jdbc:postgresql://ist-jobstore-rw:5432/ist", "IST_DB_URL: jdbc:postgresql://ist-jobstore-ro:5432/ist")
         .replace(/key: username(\n\s+name: ist-jobstore-app)/, "key: user$1")
+        .replace(/key: password(\n\s+name: )ist-jobstore-gateway/, "key: password$1ist-jobstore-app")
+        .replace("superuser: false", "superuser: true")
         + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: workers-to-db\nspec:\n"
         + "  podSelector:\n    matchLabels:\n      cnpg.io/cluster: ist-jobstore\n  ingress:\n    - from:\n"
         + "        - podSelector:\n            matchLabels:\n              app.kubernetes.io/name: ist-worker\n      ports:\n        - port: 5432\n";
@@ -77,7 +114,9 @@ try {
       assert.equal(r.status, 1, r.stdout);
       for (const m of ["parameters/max_connections: must be a string", "primaryUpdateStrategy: must be one of unsupervised, supervised",
         "unknown field walStorag", "IST_DB_URL host ist-jobstore-ro is no Cluster's -rw Service",
-        "IST_DB_USER must come from Secret ist-jobstore-app key username",
+        "IST_DB_MIGRATION_USER must come from Secret ist-jobstore-app key username",
+        "IST_DB_PASSWORD must come from key password of a managed login role's passwordSecret",
+        "managed role ist_gateway has superuser",
         "NetworkPolicy/workers-to-db: lets .*ist-worker.* reach the job store's 5432"]) assert.match(r.stdout, new RegExp(m));
     });
   }
@@ -95,6 +134,32 @@ try {
       for (const m of ["ScaledObject/ist-worker-large: consumerGroup must be ist-workers-large",
         "ScaledObject/ist-worker-large: no kafka trigger for lane topic ist.jobs.pool.large.low",
         "Deployment/ist-worker-large: env IST_S3_ENDPOINT=http://elsewhere:9000 differs from ist-config"]) assert.match(r.stdout, new RegExp(m));
+    });
+  }
+  if (pooled) {
+    test("manifest validation rejects ACLs off the README table, a borrowed KafkaUser, a plain listener and a secret in a ConfigMap", () => {
+      const docs = YAML.parseAllDocuments(fs.readFileSync(pooled, "utf8")).map((d) => d.toJS()).filter(Boolean);
+      const find = (kind, name) => docs.find((o) => o.kind === kind && o.metadata.name === name);
+      find("KafkaUser", "ist-gateway").spec.authorization.acls[0].operations = ["Read", "Describe"];
+      find("KafkaUser", "ist-worker").spec.authorization.acls.push({ resource: { type: "topic", name: "ist.jobs", patternType: "prefix" }, operations: ["Write"] });
+      find("KafkaUser", "ist-worker-large").spec.authorization.acls[1].resource.name = "ist-workers";
+      find("KafkaUser", "ist-keda").spec.authorization.acls[0].operations = ["Read", "Describe"];
+      find("Deployment", "ist-worker").spec.template.spec.volumes.find((v) => v.name === "kafka-user").secret.secretName = "ist-gateway";
+      find("Kafka", "ist-kafka").spec.kafka.listeners[0].tls = false;
+      const client = find("ConfigMap", "ist-kafka-client");
+      client.data["client.properties"] = client.data["client.properties"].replace(/ssl.truststore.password=.*/, "ssl.truststore.password=hunter22");
+      const f = path.join(tmp, "bad-kafka.yaml");
+      fs.writeFileSync(f, docs.map((o) => YAML.stringify(o)).join("---\n"));
+      const r = run("validate-manifests.mjs", f);
+      assert.equal(r.status, 1, r.stdout);
+      for (const m of ["KafkaUser/ist-gateway: missing WRITE on topic ist.jobs\\* \\(README ACL table\\)",
+        "KafkaUser/ist-worker: WRITE on topic ist.jobs\\* is not in the README ACL table",
+        "KafkaUser/ist-worker-large: missing READ on group ist-workers-large",
+        "KafkaUser/ist-worker-large: READ on group ist-workers is not in the README ACL table",
+        "KafkaUser/ist-keda: KEDA needs only DESCRIBE",
+        "Deployment/ist-worker: must mount exactly its own KafkaUser Secret ist-worker",
+        "Kafka/ist-kafka: listener tls is not TLS",
+        "ConfigMap/ist-kafka-client: client.properties sets ssl.truststore.password inline"]) assert.match(r.stdout, new RegExp(m));
     });
   }
   console.log(`selftest: ${passed} passed`);

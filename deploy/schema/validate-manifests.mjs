@@ -10,9 +10,15 @@
 //    ConfigMaps exist; Service/monitor selectors and ports match pods; the worker's grace period covers
 //    its checkpoint grace; KEDA's ceiling equals the partitions of its topic; gpu overlay requests GPUs; the
 //    gateway's IST_DB_URL names a Cluster's -rw Service and database and its credentials come from that Cluster's
-//    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store.
+//    Secret; only gateway pods (and the cluster itself and its operator) may reach the job store; each component has
+//    its own S3 user and only MinIO and its bucket Job see the root user.
 import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import YAML from "yaml";
+import { aclProblems, readAclTable } from "./kafka-acls.mjs";
+
+const README = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "README.md");
 
 const args = process.argv.slice(2);
 const expectGpu = args.includes("--expect-gpu");
@@ -20,7 +26,7 @@ const files = args.filter((a) => !a.startsWith("--"));
 if (!files.length) { console.error("usage: validate-manifests.mjs [--expect-gpu] <rendered.yaml>..."); process.exit(2); }
 
 // Secrets created out of band; crossCheck adds those a CloudNativePG Cluster makes or names (see cnpgSecrets).
-const REFERENCED_SECRETS = new Set(["ist-s3-credentials", "ist-gateway-api-keys"]);
+const REFERENCED_SECRETS = new Set(["ist-minio-root", "ist-s3-gateway", "ist-s3-worker", "ist-gateway-api-keys"]);
 // The Secret holding a Cluster's application role: the bootstrap secret it names, or <name>-app that the operator makes.
 const cnpgAppSecret = (c) => c.spec?.bootstrap?.initdb?.secret?.name ?? `${c.metadata.name}-app`;
 
@@ -63,6 +69,17 @@ const STRIMZI = {
   KafkaTopic: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
     topicName: T.str, partitions: T.int, replicas: T.int, config: T.map,
   }, ["partitions", "replicas"]) }, ["apiVersion", "kind", "metadata", "spec"]),
+  KafkaUser: obj({ apiVersion: T.str, kind: T.str, metadata, spec: obj({
+    authentication: obj({ type: enumOf("tls", "tls-external", "scram-sha-512"), password: T.map }, ["type"]),
+    authorization: obj({ type: enumOf("simple"), acls: arr(obj({
+      resource: obj({ type: enumOf("topic", "group", "cluster", "transactionalId"), name: T.str,
+        patternType: enumOf("literal", "prefix") }, ["type"]),
+      type: enumOf("allow", "deny"), host: T.str,
+      operations: arr(enumOf("Read", "Write", "Create", "Delete", "Alter", "Describe", "ClusterAction", "AlterConfigs",
+        "DescribeConfigs", "IdempotentWrite", "All")),
+    }, ["resource", "operations"])) }, ["type"]),
+    quotas: T.map, template: T.map,
+  }, ["authentication"]) }, ["apiVersion", "kind", "metadata", "spec"]),
 };
 
 // ---- CloudNativePG structural schema (postgresql.cnpg.io/v1 Cluster) -------------------------
@@ -135,6 +152,10 @@ const durationSeconds = (s) => { const m = /^(\d+)(ms|s|m|h)?$/.exec(String(s));
 function crossCheck(objs, out) {
   const byKind = (k) => objs.filter((o) => o.kind === k);
   for (const c of byKind("Cluster")) REFERENCED_SECRETS.add(cnpgAppSecret(c));
+  // Strimzi makes a Secret per KafkaUser (its name) and the cluster CA's truststore Secret
+  for (const u of byKind("KafkaUser")) REFERENCED_SECRETS.add(u.metadata.name);
+  for (const k of byKind("Kafka")) REFERENCED_SECRETS.add(`${k.metadata.name}-cluster-ca-cert`);
+  for (const c of byKind("Cluster")) for (const r of c.spec.managed?.roles ?? []) if (r.passwordSecret?.name) REFERENCED_SECRETS.add(r.passwordSecret.name);
   const configMaps = new Set(byKind("ConfigMap").map((o) => o.metadata.name));
   for (const s of byKind("Secret")) out.push(`Secret ${s.metadata.name} is inlined in the manifests: reference an existing Secret instead`);
   const workloads = objs.filter(podSpecOf);
@@ -201,7 +222,7 @@ function crossCheck(objs, out) {
   const clusters = new Set(byKind("Kafka").map((k) => k.metadata.name));
   for (const t of byKind("KafkaTopic")) if (!clusters.has(t.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaTopic/${t.metadata.name}: strimzi.io/cluster label names no Kafka`);
   for (const n of byKind("KafkaNodePool")) if (!clusters.has(n.metadata.labels?.["strimzi.io/cluster"])) out.push(`KafkaNodePool/${n.metadata.name}: strimzi.io/cluster label names no Kafka`);
-  for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
+  for (const name of ["ist.jobs", "ist.jobs.high", "ist.jobs.low", "ist.events", "ist.jobs.dlq", "ist.control", "ist.workers"]) if (!topics.has(name)) out.push(`no KafkaTopic for ${name}`);
   // a worker's pool (IST_WORKER_POOL, default "default") decides its lane topics and consumer group
   const envOf = (w) => Object.fromEntries((podSpecOf(w).spec.containers[0].env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
   const poolOf = (w) => { const env = envOf(w); const pool = env.IST_WORKER_POOL ?? "default";
@@ -244,6 +265,76 @@ function crossCheck(objs, out) {
   }
   if (!byKind("ConfigMap").some((m) => m.metadata.labels?.grafana_dashboard === "1" && m.data?.["ist.json"])) out.push("no Grafana dashboard ConfigMap (label grafana_dashboard=1, key ist.json)");
   jobStoreCheck(objs, byKind, istConfig, out);
+  s3UsersCheck(workloads, out);
+  kafkaSecurityCheck(objs, byKind, workloads, istConfig, out);
+  noSecretInConfigMaps(byKind("ConfigMap"), out);
+}
+
+// ---- Kafka least privilege (the README table: kafka-acls.mjs) --------------------------------
+function kafkaSecurityCheck(objs, byKind, workloads, istConfig, out) {
+  for (const k of byKind("Kafka")) {
+    const where = `Kafka/${k.metadata.name}`;
+    for (const l of k.spec.kafka.listeners ?? []) {
+      if (l.tls !== true) out.push(`${where}: listener ${l.name} is not TLS`);
+      if (!l.authentication?.type) out.push(`${where}: listener ${l.name} has no authentication`);
+    }
+    if (k.spec.kafka.authorization?.type !== "simple") out.push(`${where}: authorization must be simple (ACLs per KafkaUser)`);
+    if (byKind("KafkaUser").length && !k.spec.entityOperator?.userOperator) out.push(`${where}: KafkaUsers need entityOperator.userOperator`);
+  }
+  let rows;
+  try { rows = readAclTable(fs.readFileSync(README, "utf8")); } catch (e) { out.push(e.message); return; }
+  const pools = new Set(byKind("Deployment").map((d) => (podSpecOf(d).spec.containers[0].env ?? []).find((e) => e.name === "IST_WORKER_POOL")?.value).filter(Boolean));
+  for (const u of byKind("KafkaUser")) {
+    const name = u.metadata.name; const where = `KafkaUser/${name}`;
+    const acls = (u.spec.authorization?.acls ?? []).flatMap((a) => (a.operations ?? []).map((op) => ({
+      type: a.resource.type, name: a.resource.name, pattern: a.resource.patternType ?? "literal", op: op.toUpperCase(), deny: a.type === "deny" })));
+    if (name === "ist-keda") { // lag reads only
+      for (const a of acls) if (a.op !== "DESCRIBE") out.push(`${where}: KEDA needs only DESCRIBE (offsets), not ${a.op} on ${a.type} ${a.name}`);
+      continue;
+    }
+    const pool = /^ist-worker-(.+)$/.exec(name)?.[1];
+    if (pool && !pools.has(pool)) out.push(`${where}: no worker Deployment of pool ${pool}`);
+    for (const p of aclProblems(rows, name, acls)) out.push(`${where}: ${p}`);
+  }
+  // every Kafka client pod logs in as its own KafkaUser, through the client config file
+  const users = new Set(byKind("KafkaUser").map((u) => u.metadata.name));
+  for (const w of workloads.filter((x) => /^ist-(gateway|worker)(-|$)/.test(x.metadata.name))) {
+    const where = `${w.kind}/${w.metadata.name}`; const spec = podSpecOf(w).spec;
+    const mounted = (spec.volumes ?? []).map((v) => v.secret?.secretName).filter((n) => users.has(n));
+    if (mounted.length !== 1 || mounted[0] !== w.metadata.name) out.push(`${where}: must mount exactly its own KafkaUser Secret ${w.metadata.name} (mounts ${mounted.join(", ") || "none"})`);
+    const env = Object.fromEntries((spec.containers[0].env ?? []).map((e) => [e.name, e.value]));
+    const clientConfig = env.IST_KAFKA_CLIENT_CONFIG ?? istConfig?.data?.IST_KAFKA_CLIENT_CONFIG;
+    if (!clientConfig) out.push(`${where}: no IST_KAFKA_CLIENT_CONFIG (the SASL_SSL client settings)`);
+  }
+}
+
+// Credentials live in Secrets: a ConfigMap line that sets a password, secret or JAAS login must be a config-provider
+// reference (${dir:...}, ${file:...}), never the value.
+function noSecretInConfigMaps(configMaps, out) {
+  for (const cm of configMaps) for (const [key, value] of Object.entries(cm.data ?? {})) {
+    for (const line of String(value).split("\n")) {
+      const m = /^\s*([\w.-]*(?:password|secret|jaas\.config)[\w.-]*)\s*[=:]\s*(\S.*)$/i.exec(line);
+      if (m && !/^\$\{[a-z]+:/.test(m[2])) out.push(`ConfigMap/${cm.metadata.name}: ${key} sets ${m[1]} inline; reference a Secret (Kafka config provider) instead`);
+    }
+    if (/password="[^"$]/.test(String(value))) out.push(`ConfigMap/${cm.metadata.name}: ${key} holds a JAAS password`);
+  }
+}
+
+// Least privilege on S3: MinIO's root user reaches only MinIO and the bucket Job; the gateway and every worker pool
+// log in with their own user (made by the bucket Job with only that component's policy).
+function s3UsersCheck(workloads, out) {
+  const rootReaders = new Set(["ist-minio", "ist-minio-bucket"]);
+  for (const w of workloads) {
+    const name = w.metadata.name;
+    const refs = podSpecOf(w).spec.containers.flatMap((c) => (c.env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef?.name]));
+    if (refs.some(([, s]) => s === "ist-minio-root") && !rootReaders.has(name)) out.push(`${w.kind}/${name}: reads MinIO's root Secret ist-minio-root (only MinIO and its bucket Job may)`);
+    const want = name === "ist-gateway" ? "ist-s3-gateway" : /^ist-worker(-|$)/.test(name) ? "ist-s3-worker" : null;
+    if (!want) continue;
+    for (const v of ["IST_S3_ACCESS_KEY", "IST_S3_SECRET_KEY"]) {
+      const got = refs.find(([n]) => n === v)?.[1];
+      if (got !== want) out.push(`${w.kind}/${name}: ${v} must come from Secret ${want} (got ${got ?? "none"})`);
+    }
+  }
 }
 
 // The job store: the gateway's IST_DB_URL (ist-config) names the -rw Service and the database of a CloudNativePG
@@ -267,9 +358,19 @@ function jobStoreCheck(objs, byKind, istConfig, out) {
   const secret = cnpgAppSecret(cluster);
   const gateway = byKind("Deployment").find((d) => d.metadata.name === "ist-gateway");
   const env = gateway?.spec.template.spec.containers[0].env ?? [];
-  for (const [name, key] of [["IST_DB_USER", "username"], ["IST_DB_PASSWORD", "password"]]) {
+  // least privilege: Flyway migrates as the owner (the application Secret), the gateway runs as a managed role that is
+  // neither superuser nor able to create roles or databases
+  for (const [name, key] of [["IST_DB_MIGRATION_USER", "username"], ["IST_DB_MIGRATION_PASSWORD", "password"]]) {
     const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
     if (!ref || ref.name !== secret || ref.key !== key) out.push(`Deployment/ist-gateway: ${name} must come from Secret ${secret} key ${key}`);
+  }
+  const runtimeRoles = (cluster.spec.managed?.roles ?? []).filter((r) => r.login && r.passwordSecret?.name && (r.ensure ?? "present") === "present");
+  for (const r of runtimeRoles) for (const k of ["superuser", "createdb", "createrole", "replication", "bypassrls"])
+    if (r[k]) out.push(`Cluster/${cluster.metadata.name}: managed role ${r.name} has ${k}`);
+  for (const [name, key] of [["IST_DB_USER", "username"], ["IST_DB_PASSWORD", "password"]]) {
+    const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+    if (!ref || ref.key !== key || !runtimeRoles.some((r) => r.passwordSecret.name === ref.name))
+      out.push(`Deployment/ist-gateway: ${name} must come from key ${key} of a managed login role's passwordSecret (${runtimeRoles.map((r) => r.passwordSecret.name).join(", ") || "none"}), not the owner's Secret ${secret}`);
   }
   for (const d of byKind("Deployment").filter((x) => x !== gateway))
     for (const c of d.spec.template.spec.containers) if ((c.env ?? []).some((e) => /^IST_DB_/.test(e.name))) out.push(`Deployment/${d.metadata.name}: container ${c.name} has IST_DB_* variables; only the gateway connects to the job store`);

@@ -34,6 +34,11 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Init arg: "true" gives this gateway a PostgreSQL server of its own, which the test may stop and start. */
     public static final String PRIVATE_DATABASE = "ist.test.private-database";
+    /**
+     * Init arg: "true" gives the gateway two roles, as in production: the database's owner for Flyway and a runtime
+     * role with no rights of its own for the datasource (their names in {@link TestEnv#databaseRoles}).
+     */
+    public static final String SEPARATE_DATABASE_ROLES = "ist.test.separate-database-roles";
 
     private Map<String, String> overrides = Map.of();
     private PostgresServer privateServer;
@@ -80,8 +85,18 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         String database = pg.newDatabase("gw_" + run);
         TestEnv.databaseUrl = pg.jdbcUrl(database);
         c.put("ist.db.url", TestEnv.databaseUrl);
-        c.put("ist.db.user", PostgresServer.USER);
-        c.put("ist.db.password", PostgresServer.PASSWORD);
+        if ("true".equals(overrides.get(SEPARATE_DATABASE_ROLES))) {
+            DatabaseRoles roles = DatabaseRoles.create(pg, database, "gw_" + run);
+            TestEnv.databaseRoles = roles;
+            c.put("ist.db.migration-user", roles.owner());
+            c.put("ist.db.migration-password", roles.ownerPassword());
+            c.put("ist.db.user", roles.runtime());
+            c.put("ist.db.password", roles.runtimePassword());
+        } else {
+            TestEnv.databaseRoles = null;
+            c.put("ist.db.user", PostgresServer.USER);
+            c.put("ist.db.password", PostgresServer.PASSWORD);
+        }
         c.put("ist.gateway.projector.consumer-group", "gw-" + run + ".projector");
         c.put("ist.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
@@ -125,6 +140,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.gateway.webhooks.consumer-group", "gw-" + run + ".webhooks");
         c.putAll(overrides);
         c.remove(PRIVATE_DATABASE);
+        c.remove(SEPARATE_DATABASE_ROLES);
         return c;
     }
 

@@ -50,6 +50,7 @@ public final class TestEnv {
     static volatile String workersTopic;
     static volatile String databaseUrl;
     static volatile PostgresServer privateDatabase;
+    static volatile DatabaseRoles databaseRoles;
 
     private TestEnv() {
     }
@@ -88,6 +89,11 @@ public final class TestEnv {
     /** The gateway's own PostgreSQL server, when its test resource was given {@code ist.test.private-database}. */
     public static PostgresServer privateDatabase() {
         return privateDatabase;
+    }
+
+    /** The owner and runtime roles, when the test resource was given {@code ist.test.separate-database-roles}. */
+    public static DatabaseRoles databaseRoles() {
+        return databaseRoles;
     }
 
     public static WorkerStandIn worker() {
