@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * On a broker that refuses unauthenticated clients and denies whatever no ACL allows: a worker logging in as its own
  * SCRAM user, with only the ACLs the README lists for a worker, runs a job end to end; its credentials cannot put a job
- * on a jobs topic, a gateway's cannot put an event on the events topic, and a wrong password gets nothing. The same
+ * on a jobs topic, a gateway's cannot advertise worker capacity, and a wrong password gets nothing. The same
  * holds over TLS: SCRAM over TLS, and mutual TLS where the client certificate is the login ({@code User:CN=...}). A
  * worker that does not trust the broker's certificate stays up, not ready, and names the setting; one whose truststore
  * cannot be opened refuses to start, in one line naming the setting.
@@ -80,7 +80,10 @@ class SecuredKafkaWorkerTest {
         Map<String, String> login = broker.addScramUser(user, UUID.randomUUID().toString());
         broker.allow(user, ResourceType.TOPIC, h.topics.jobs(), true, AclOperation.WRITE, AclOperation.DESCRIBE);
         broker.allow(user, ResourceType.TOPIC, h.topics.control(), false, AclOperation.WRITE, AclOperation.DESCRIBE);
-        broker.allow(user, ResourceType.TOPIC, h.topics.events(), false, AclOperation.READ, AclOperation.DESCRIBE);
+        // WRITE: each job's QUEUED event (seq 0) is the gateway's
+        broker.allow(user, ResourceType.TOPIC, h.topics.events(), false, AclOperation.WRITE, AclOperation.READ,
+                AclOperation.DESCRIBE);
+        broker.allow(user, ResourceType.TOPIC, "ist.workers", false, AclOperation.READ, AclOperation.DESCRIBE);
         return login;
     }
 
@@ -115,8 +118,8 @@ class SecuredKafkaWorkerTest {
 
             assertInstanceOf(TopicAuthorizationException.class, sendError(worker, h.topics.jobs(), job),
                     "a worker's credentials cannot put a job on a jobs topic");
-            assertInstanceOf(TopicAuthorizationException.class, sendError(gateway, h.topics.events(), event),
-                    "a gateway's credentials cannot put an event on the events topic");
+            assertInstanceOf(TopicAuthorizationException.class, sendError(gateway, "ist.workers", event),
+                    "a gateway's credentials cannot advertise worker capacity");
             assertEquals(null, sendError(gateway, h.topics.jobs(), job), "while the gateway may submit");
             Map<String, String> wrongPassword = KafkaBroker.scramLogin(worker.get("sasl.jaas.config")
                     .replaceAll(".*username=\"([^\"]+)\".*", "$1"), "not-the-password");
