@@ -51,6 +51,8 @@ await() { # seconds, description, command...: polls the command until it succeed
   done
 }
 secret() { od -An -tx1 -N18 /dev/urandom | tr -d ' \n'; }
+# the short-lived JVMs (keytool, the storage tool, the admin tool) start faster without the optimising compiler
+QUICK_JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
 
 export IST_STATE="$WORK/state" IST_GATEWAY_PORT IST_S3_PORT IST_WORKER_METRICS_PORT IST_DB_PORT
 IST_GATEWAY_PORT=$(free_port); IST_S3_PORT=$(free_port); IST_WORKER_METRICS_PORT=$(free_port); IST_DB_PORT=$(free_port)
@@ -66,14 +68,14 @@ mvn -q -B -f deploy/local/pom.xml -Dout="$IST_STATE/lib" package >"$LOGS/fetch.l
   || { tail -20 "$LOGS/fetch.log"; die "could not fetch the Kafka jars"; }
 CP="$IST_STATE/lib/kafka/*"
 javac -d "$WORK/admin-tool" -cp "$CP" deploy/local/SecuredKafkaAdmin.java || die "could not compile SecuredKafkaAdmin.java"
-admin_tool() { java -cp "$WORK/admin-tool:$CP" SecuredKafkaAdmin "$@"; }
+admin_tool() { java "${QUICK_JVM[@]}" -cp "$WORK/admin-tool:$CP" SecuredKafkaAdmin "$@"; }
 
 # ---- certificates: a CA, the broker's key for 127.0.0.1/localhost, a truststore with the CA ------------------------
 say "making a CA and the broker's certificate with keytool"
 STORE_PASSWORD=$(secret)
 export IST_TLS_STORE_PASSWORD=$STORE_PASSWORD
 kt() {
-  keytool "$@" -storetype PKCS12 -storepass:env IST_TLS_STORE_PASSWORD >>"$LOGS/keytool.log" 2>&1 \
+  keytool "$@" -storetype PKCS12 -storepass:env IST_TLS_STORE_PASSWORD "${QUICK_JVM[@]/#/-J}" >>"$LOGS/keytool.log" 2>&1 \
     || die "keytool $1 failed; see $LOGS/keytool.log"
 }
 kt -genkeypair -alias ca -dname "CN=IST secured-kafka test CA" -ext bc:c -keyalg EC -groupname secp256r1 \
@@ -124,7 +126,7 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-java -cp "$CP" kafka.tools.StorageTool format -t "$(java -cp "$CP" kafka.tools.StorageTool random-uuid)" \
+java "${QUICK_JVM[@]}" -cp "$CP" kafka.tools.StorageTool format -t "$(java "${QUICK_JVM[@]}" -cp "$CP" kafka.tools.StorageTool random-uuid)" \
   -c "$IST_STATE/kafka/server.properties" --standalone \
   --add-scram "SCRAM-SHA-512=[name=admin,password=$ADMIN_PASSWORD]" \
   --add-scram "SCRAM-SHA-512=[name=ist-gateway,password=$GATEWAY_PASSWORD]" \

@@ -69,18 +69,23 @@ public record KafkaClientConfig(String bootstrapServers, Map<String, String> pro
         }
         String fileBootstrap = props.remove("bootstrap.servers");
         String bootstrap = c.get(BOOTSTRAP_KEY).orElse(fileBootstrap != null ? fileBootstrap : defaultBootstrap);
-        checkTlsStores(props);
         return new KafkaClientConfig(bootstrap, props);
     }
 
     /**
      * A keystore or truststore that cannot be opened makes every Kafka client's constructor throw, deep in a stack
-     * trace; no retry can fix it (the path and password are read once), so it is refused here, at start, in one line
-     * that names the setting. Values left to a config provider ({@code ${...}}) are the client's to resolve.
+     * trace; no retry can fix it (the path and password are read once), so a component calls this at start, before
+     * its first client, and refuses to start with one line that names the setting. Values left to a config provider
+     * ({@code ${...}}) are the client's to resolve.
      *
      * @throws IllegalArgumentException naming the setting
      */
-    static void checkTlsStores(Map<String, String> props) {
+    public KafkaClientConfig requireOpenableTlsStores() {
+        checkTlsStores(properties);
+        return this;
+    }
+
+    private static void checkTlsStores(Map<String, String> props) {
         if (!props.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).contains("SSL")) {
             return;
         }
