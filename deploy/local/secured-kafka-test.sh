@@ -204,6 +204,8 @@ if grep -q "IST is up" "$WORK/up.out"; then
     samples/content.png samples/style.png >"$WORK/submit.out" 2>"$WORK/submit.err"
   rc=$?
   set -e
+  # only the gateway's user may write ist.jobs and only the worker's may read group ist-workers: a job that runs
+  # shows each component logged in as its own user
   id=$(head -1 "$WORK/submit.out" 2>/dev/null || true)
   if ((rc == 0)) && [[ -n $id ]] && ./ist status --gateway "$base" "$id" | grep -q '^status *SUCCEEDED'; then
     pass "job $id SUCCEEDED through the gateway and worker users (result $(wc -c <"$WORK/result.png") bytes)"
