@@ -450,6 +450,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
         try {
             cluster.close();
+            if (certificates != null) {
+                certificates.delete();
+            }
         } catch (Exception e) {
             // at JVM exit there is nobody left to tell; elsewhere the caller gets it
             if (!(e instanceof InterruptedException)) {

@@ -78,6 +78,15 @@ public final class TestCertificates {
         });
     }
 
+    /** Deletes every key, certificate and store made here (the broker using them is closed). */
+    public void delete() {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is no test's failure
+        }
+    }
+
     private void makeAuthority() {
         Path caStore = dir.resolve("ca.p12");
         keytool("-genkeypair", "-alias", CA_ALIAS, "-dname", "CN=IST test CA", "-ext", "bc:c",
