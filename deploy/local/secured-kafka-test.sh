@@ -3,16 +3,18 @@
 #   1. a KRaft broker from the Kafka jars ./ist up installs, with one SASL_SSL listener (SCRAM-SHA-512 over TLS, a
 #      CA and broker certificate made here by keytool), the StandardAuthorizer and allow.everyone.if.no.acl.found=false;
 #      SCRAM users admin (the only super user), ist-gateway and ist-worker created when the storage is formatted;
-#      the controller listener is mutual TLS on loopback (only the broker's own certificate gets in);
+#      the controller listener is mutual TLS on loopback (the CA signs only the broker's certificate, and only its
+#      principal User:CN=localhost is a super user besides admin);
 #   2. the admin creates IST's topics and exactly the README's ACLs for ist-gateway and ist-worker
 #      (deploy/local/SecuredKafkaAdmin.java, on the Admin API of the same jars);
 #   3. `./ist up --kafka 127.0.0.1:PORT` with IST_GATEWAY_KAFKA_CLIENT_CONFIG / IST_WORKER_KAFKA_CLIENT_CONFIG naming
-#      each component's own client file: a submitted job ends SUCCEEDED;
+#      each component's own client file: a submitted job (64 px, 10 iterations, random weights) ends SUCCEEDED;
 #   4. a client without a login is refused; the gateway's user cannot advertise capacity (ist.workers), the worker's
 #      cannot put a job on ist.jobs;
 #   5. a worker started with a wrong password stays live, is not ready, and logs one line naming sasl.jaas.config.
 # Run by `./ist test` after the Maven build (the modules are packaged). Own IST_STATE and random ports; no secret is
-# printed (passwords live in 0600 files and reach keytool through its environment). Waits are polls with deadlines.
+# printed (passwords live in 0600 files, reach keytool through its environment, and are on a command line only for the
+# storage tool's --add-scram, which takes them no other way). Waits are polls with deadlines.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
