@@ -280,10 +280,23 @@ ist_start_postgres() {
     IST_DB_USER=ist_gateway IST_DB_PASSWORD="$(<"$dir/gateway-password")"
 }
 
+# The Kafka client properties file of each component (README, "Kafka connection and security"): on a secured broker
+# the gateway and the workers log in as different users, each with only its own ACLs. Both default to
+# IST_KAFKA_CLIENT_CONFIG; the chosen file reaches the process as its IST_KAFKA_CLIENT_CONFIG, and nothing is set when
+# there is none (a plain broker).
+ist_kafka_client_env() { # component: GATEWAY or WORKER; prints NAME=VALUE for env, or nothing
+  local var=IST_${1}_KAFKA_CLIENT_CONFIG file
+  file=${!var:-${IST_KAFKA_CLIENT_CONFIG:-}}
+  [[ -z $file ]] && return 0
+  [[ -r $file ]] || ist_die "the Kafka client properties file $file ($var / IST_KAFKA_CLIENT_CONFIG) is not readable"
+  echo "IST_KAFKA_CLIENT_CONFIG=$file"
+}
+
 # Worker N (default 1). With IST_WORKERS > 1 each worker gets the id worker-N, the log worker-N.log and the
 # metrics port IST_WORKER_METRICS_PORT + N - 1; a single worker keeps the names and port of before.
 ist_start_worker() {
-  local n=${1:-1} name=worker port=$IST_WORKER_METRICS_PORT id_env=()
+  local n=${1:-1} name=worker port=$IST_WORKER_METRICS_PORT id_env=() kafka_env
+  kafka_env=$(ist_kafka_client_env WORKER) || exit 1
   if ((${IST_WORKERS:-1} > 1)); then
     name=worker-$n
     port=$((IST_WORKER_METRICS_PORT + n - 1))
@@ -292,7 +305,7 @@ ist_start_worker() {
   # the management port answers on loopback only, like everything `./ist up` starts
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
   # through the launcher, so the worker gets the same allocator and OpenMP settings as `./ist worker`
-  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD ${kafka_env:+"$kafka_env"} "${id_env[@]}" IST_WORKER_METRICS_PORT="$port" \
     IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
@@ -302,16 +315,19 @@ ist_start_worker() {
 # IST_WORKER_MEMORY_BUDGET). The gateway routes there the jobs the default pool's budget cannot fit.
 ist_start_pool_worker() {
   local n=$1 pool=${IST_LARGE_POOL:-large}
-  local name=$pool-$n port=$((IST_WORKER_METRICS_PORT + ${IST_WORKERS:-1} + n - 1)) budget=()
+  local name=$pool-$n port=$((IST_WORKER_METRICS_PORT + ${IST_WORKERS:-1} + n - 1)) budget=() kafka_env
+  kafka_env=$(ist_kafka_client_env WORKER) || exit 1
   [[ -n ${IST_LARGE_MEMORY_BUDGET:-} ]] && budget=(IST_WORKER_MEMORY_BUDGET="$IST_LARGE_MEMORY_BUDGET")
   export IST_WORKER_METRICS_BIND_ADDRESS="${IST_WORKER_METRICS_BIND_ADDRESS:-127.0.0.1}"
-  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
+  ist_start "$name" "$IST_LOGS/$name.log" env -u IST_DB_URL -u IST_DB_USER -u IST_DB_PASSWORD -u IST_DB_MIGRATION_USER -u IST_DB_MIGRATION_PASSWORD ${kafka_env:+"$kafka_env"} "${budget[@]}" IST_WORKER_ID="$name" IST_WORKER_POOL="$pool" \
     IST_WORKER_METRICS_PORT="$port" IST_JAVA_OPTS="${IST_WORKER_JAVA_OPTS:--Xmx3g}" "$IST_HOME/ist" worker
   ist_wait_healthy "$name" "http://127.0.0.1:$port/health/ready" "$IST_LOGS/$name.log"
 }
 
 ist_start_gateway() {
-  ist_start gateway "$IST_LOGS/gateway.log" java ${IST_GATEWAY_JAVA_OPTS:--Xmx512m} -Dquarkus.http.port="$IST_GATEWAY_PORT" \
+  local kafka_env
+  kafka_env=$(ist_kafka_client_env GATEWAY) || exit 1
+  ist_start gateway "$IST_LOGS/gateway.log" env ${kafka_env:+"$kafka_env"} java ${IST_GATEWAY_JAVA_OPTS:--Xmx512m} -Dquarkus.http.port="$IST_GATEWAY_PORT" \
     -Dquarkus.http.host=127.0.0.1 -jar "$IST_HOME/gateway/target/quarkus-app/quarkus-run.jar"
   ist_wait_healthy gateway "http://127.0.0.1:$IST_GATEWAY_PORT/q/health/ready" "$IST_LOGS/gateway.log"
 }

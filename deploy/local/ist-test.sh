@@ -3,7 +3,8 @@
 # Installs what a fresh Debian machine lacks (JDK 17, Maven, Chromium, Node.js, Prometheus, docker-compose,
 # psql, the pinned npm packages), then: mvn -B verify (all modules, real Kafka broker + S3 server + Chromium),
 # deploy/check.sh (deployment files), deploy/local/e2e-test.sh (./ist demo, ./ist up, real Prometheus),
-# deploy/local/chaos-test.sh (two workers under kill -9, SIGSTOP, poison, S3 and broker restarts).
+# deploy/local/chaos-test.sh (two workers under kill -9, SIGSTOP, poison, S3 and broker restarts),
+# deploy/local/secured-kafka-test.sh (./ist up --kafka on a SASL_SSL broker with least-privilege users).
 #
 # Adding a step: write a function below and register it with `step <function>` at the bottom.
 set -euo pipefail
@@ -116,6 +117,12 @@ fleet_chaos() {
   bash "$ROOT/deploy/local/chaos-test.sh"
 }
 
+# ./ist up --kafka on a broker that takes only SCRAM-SHA-512 over TLS and denies what no ACL allows: gateway and
+# worker each on its own least-privilege user run a job; refusals and a wrong password's one-line report.
+secured_kafka() {
+  bash "$ROOT/deploy/local/secured-kafka-test.sh"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 
 step() { STEPS+=("$1"); }
@@ -146,6 +153,7 @@ step maven_verify
 step deployment_checks
 step end_to_end
 step fleet_chaos
+step secured_kafka
 
 for s in "${STEPS[@]}"; do
   CURRENT_STEP=$s

@@ -59,13 +59,17 @@ public final class KafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     /** The super-user's client settings on a secured broker (empty on a plain one): what the testkit's own clients use. */
     private final Map<String, String> adminSecurity;
+    /** The CA and stores behind the TLS listeners of a secured broker (null on a plain one). */
+    private final TestCertificates certificates;
     private Admin admin;
     private boolean closed;
 
-    private KafkaBroker(KafkaClusterTestKit cluster, Map<String, String> adminSecurity) {
+    private KafkaBroker(KafkaClusterTestKit cluster, Map<String, String> adminSecurity,
+                        TestCertificates certificates) {
         this.cluster = cluster;
         this.bootstrapServers = cluster.bootstrapServers();
         this.adminSecurity = Map.copyOf(adminSecurity);
+        this.certificates = certificates;
     }
 
     /** The broker of this JVM, started on first call (about two seconds) and stopped by a shutdown hook. */
@@ -86,7 +90,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @param extraBrokerConfig broker settings on top of the test defaults (they win)
      */
     public static KafkaBroker start(Map<String, String> extraBrokerConfig) {
-        return start(extraBrokerConfig, SecurityProtocol.PLAINTEXT, Map.of());
+        return start(extraBrokerConfig, SecurityProtocol.PLAINTEXT, Map.of(), null);
     }
 
     /**
@@ -94,6 +98,11 @@ public final class KafkaBroker implements AutoCloseable {
      * is SASL_PLAINTEXT with SCRAM-SHA-512 (users added by {@link #addScramUser}) and PLAIN for one super-user (a random
      * password, used by the testkit's own admin, producers and consumers), and the standard authorizer denies whatever
      * no ACL allows ({@code allow.everyone.if.no.acl.found=false}). Closing it is the caller's job.
+     *
+     * <p>It also has two TLS listeners, with certificates made for this broker ({@link TestCertificates}): SCRAM-SHA-512
+     * over TLS ({@link #scramTlsBootstrapServers()}, {@link #scramTlsLogin}) and mutual TLS, where the client
+     * certificate is the login and the principal is {@code User:CN=<name>} ({@link #mtlsBootstrapServers()},
+     * {@link #mtlsLogin}).
      */
     public static KafkaBroker startSecured() {
         String password = UUID.randomUUID().toString();
@@ -110,15 +119,46 @@ public final class KafkaBroker implements AutoCloseable {
         // the controller listener stays local and unauthenticated inside the test JVM (its principal is ANONYMOUS)
         config.put("super.users", "User:" + SUPER_USER + ";User:ANONYMOUS");
         config.put("allow.everyone.if.no.acl.found", "false");
+        TestCertificates certificates = TestCertificates.create();
+        config.putAll(tlsListeners(certificates));
         return start(config, SecurityProtocol.SASL_PLAINTEXT, Map.of("security.protocol", "SASL_PLAINTEXT",
-                "sasl.mechanism", "PLAIN", "sasl.jaas.config", plain + ";"));
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", plain + ";"), certificates);
+    }
+
+    /** The listener of SCRAM-SHA-512 over TLS, and the one of mutual TLS, on a {@link #startSecured()} broker. */
+    private static final String SCRAM_TLS = "SCRAM_TLS";
+    private static final String MTLS = "MTLS";
+
+    /**
+     * Two more client listeners beside the testkit's own (EXTERNAL, the super-user's and the inter-broker one, and
+     * CONTROLLER), on ephemeral ports that {@link #boundPort} reads once the broker runs.
+     */
+    private static Map<String, String> tlsListeners(TestCertificates certificates) {
+        Map<String, String> c = new HashMap<>();
+        c.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + SCRAM_TLS + "://localhost:0," + MTLS
+                + "://localhost:0");
+        c.put("listener.security.protocol.map", "EXTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT," + SCRAM_TLS
+                + ":SASL_SSL," + MTLS + ":SSL");
+        c.put("ssl.keystore.type", "PKCS12");
+        c.put("ssl.keystore.location", certificates.serverKeystore().toString());
+        c.put("ssl.keystore.password", certificates.password());
+        c.put("ssl.truststore.type", "PKCS12");
+        c.put("ssl.truststore.location", certificates.truststore().toString());
+        c.put("ssl.truststore.password", certificates.password());
+        String scram = "listener.name." + SCRAM_TLS.toLowerCase(java.util.Locale.ROOT) + ".";
+        c.put(scram + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        c.put(scram + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required;");
+        // no certificate, no connection: the certificate is the login
+        c.put("listener.name." + MTLS.toLowerCase(java.util.Locale.ROOT) + ".ssl.client.auth", "required");
+        return c;
     }
 
     /** The super-user of a {@link #startSecured()} broker. */
     public static final String SUPER_USER = "ist-testkit-admin";
 
     private static KafkaBroker start(Map<String, String> extraBrokerConfig, SecurityProtocol protocol,
-                                     Map<String, String> adminSecurity) {
+                                     Map<String, String> adminSecurity, TestCertificates certificates) {
         neverHaltTheTestJvm();
         Map<String, String> config = new HashMap<>(testDefaults());
         config.putAll(extraBrokerConfig);
@@ -136,7 +176,7 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster, adminSecurity);
+            return new KafkaBroker(cluster, adminSecurity, certificates);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -285,6 +325,58 @@ public final class KafkaBroker implements AutoCloseable {
                         + "\" password=\"" + password + "\";");
     }
 
+    /** {@code host:port} of the SCRAM-over-TLS listener of a {@link #startSecured()} broker. */
+    public String scramTlsBootstrapServers() {
+        return "localhost:" + boundPort(SCRAM_TLS);
+    }
+
+    /** {@code host:port} of the mutual-TLS listener of a {@link #startSecured()} broker. */
+    public String mtlsBootstrapServers() {
+        return "localhost:" + boundPort(MTLS);
+    }
+
+    /**
+     * Client settings that log in as a SCRAM-SHA-512 user over TLS, trusting this broker's CA (without the bootstrap
+     * servers: {@link #scramTlsBootstrapServers()}).
+     */
+    public Map<String, String> scramTlsLogin(String user, String password) {
+        Map<String, String> c = new HashMap<>(scramLogin(user, password));
+        c.put("security.protocol", "SASL_SSL");
+        c.putAll(trustThisBroker());
+        return Map.copyOf(c);
+    }
+
+    /**
+     * Client settings that log in with a client certificate for {@code CN=commonName} (made on first use), i.e. as
+     * principal {@code User:CN=commonName}; without the bootstrap servers: {@link #mtlsBootstrapServers()}.
+     */
+    public Map<String, String> mtlsLogin(String commonName) {
+        Map<String, String> c = new HashMap<>(trustThisBroker());
+        c.put("security.protocol", "SSL");
+        c.put("ssl.keystore.type", "PKCS12");
+        c.put("ssl.keystore.location", tls().clientKeystore(commonName).toString());
+        c.put("ssl.keystore.password", tls().password());
+        return Map.copyOf(c);
+    }
+
+    private Map<String, String> trustThisBroker() {
+        return Map.of("ssl.truststore.type", "PKCS12", "ssl.truststore.location", tls().truststore().toString(),
+                "ssl.truststore.password", tls().password());
+    }
+
+    private TestCertificates tls() {
+        if (certificates == null) {
+            throw new IllegalStateException("this broker has no TLS listener: start it with startSecured()");
+        }
+        return certificates;
+    }
+
+    private int boundPort(String listener) {
+        tls();
+        return cluster.brokers().values().iterator().next().socketServer()
+                .boundPort(new org.apache.kafka.common.network.ListenerName(listener));
+    }
+
     /** Allows {@code user} the operations on a resource (a literal name, or every name with that prefix). */
     public void allow(String user, ResourceType type, String name, boolean prefixed, AclOperation... operations) {
         List<AclBinding> bindings = new java.util.ArrayList<>();
@@ -358,6 +450,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
         try {
             cluster.close();
+            if (certificates != null) {
+                certificates.delete();
+            }
         } catch (Exception e) {
             // at JVM exit there is nobody left to tell; elsewhere the caller gets it
             if (!(e instanceof InterruptedException)) {

@@ -72,6 +72,51 @@ public record KafkaClientConfig(String bootstrapServers, Map<String, String> pro
         return new KafkaClientConfig(bootstrap, props);
     }
 
+    /**
+     * A keystore or truststore that cannot be opened makes every Kafka client's constructor throw, deep in a stack
+     * trace; no retry can fix it (the path and password are read once), so a component calls this at start, before
+     * its first client, and refuses to start with one line that names the setting. Values left to a config provider
+     * ({@code ${...}}) are the client's to resolve.
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    public KafkaClientConfig requireOpenableTlsStores() {
+        checkTlsStores(properties);
+        return this;
+    }
+
+    private static void checkTlsStores(Map<String, String> props) {
+        if (!props.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT).contains("SSL")) {
+            return;
+        }
+        for (String store : new String[] {"ssl.truststore", "ssl.keystore"}) {
+            String location = props.get(store + ".location");
+            String password = props.get(store + ".password");
+            if (location == null || location.contains("${") || (password != null && password.contains("${"))) {
+                continue;
+            }
+            String type = props.getOrDefault(store + ".type", "JKS");
+            Path file = Path.of(location);
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException(store + ".location: no readable file " + file + " (Kafka client"
+                        + " settings, " + FILE_KEY + ")");
+            }
+            try (var in = Files.newInputStream(file)) {
+                java.security.KeyStore.getInstance(type).load(in, password == null ? null : password.toCharArray());
+            } catch (IOException e) {
+                boolean wrongPassword = e.getCause() instanceof java.security.UnrecoverableKeyException
+                        || String.valueOf(e.getMessage()).contains("password");
+                throw new IllegalArgumentException(wrongPassword
+                        ? store + ".password does not open " + file + " (Kafka client settings, " + FILE_KEY + ")"
+                        : store + ".location: cannot read " + file + " as a " + type + " store (" + e.getMessage()
+                                + "; check " + store + ".type)");
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalArgumentException(store + ".type: cannot open " + file + " as " + type + " ("
+                        + e.getMessage() + ")");
+            }
+        }
+    }
+
     private static Map<String, String> readFile(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

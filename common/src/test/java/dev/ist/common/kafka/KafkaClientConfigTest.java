@@ -93,4 +93,41 @@ class KafkaClientConfigTest {
         assertTrue(e.getMessage().startsWith("ist.kafka.client-config: cannot read") && e.getMessage()
                 .contains("missing.properties"), e.getMessage());
     }
+
+    @Test
+    void aTruststoreThatCannotBeOpenedIsOneErrorNamingTheSetting() throws Exception {
+        Path store = dir.resolve("truststore.p12");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (var out = Files.newOutputStream(store)) {
+            ks.store(out, "right".toCharArray());
+        }
+        Map<String, String> tls = Map.of("ist.kafka.client.security.protocol", "SSL",
+                "ist.kafka.client.ssl.truststore.type", "PKCS12",
+                "ist.kafka.client.ssl.truststore.location", store.toString());
+        KafkaClientConfig right = config(tls, "ist.kafka.client.ssl.truststore.password", "right");
+        assertEquals(right, right.requireOpenableTlsStores());
+
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> config(tls, "ist.kafka.client.ssl.truststore.password", "wrong").requireOpenableTlsStores());
+        assertTrue(wrong.getMessage().startsWith("ssl.truststore.password does not open " + store),
+                wrong.getMessage());
+        assertFalse(wrong.getMessage().contains("wrong"), "no secret in the message");
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> config(tls, "ist.kafka.client.ssl.truststore.location", dir.resolve("nope.p12").toString())
+                        .requireOpenableTlsStores());
+        assertTrue(missing.getMessage().startsWith("ssl.truststore.location: no readable file"), missing.getMessage());
+
+        // a password from a config provider is the client's to resolve; on PLAINTEXT the stores are not used
+        config(tls, "ist.kafka.client.ssl.truststore.password", "${file:/run/secrets/kafka:truststore}")
+                .requireOpenableTlsStores();
+        config(tls, "ist.kafka.client.security.protocol", "PLAINTEXT").requireOpenableTlsStores();
+    }
+
+    private static KafkaClientConfig config(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return KafkaClientConfig.from(IstConfig.of(m), "127.0.0.1:9092");
+    }
 }

@@ -41,7 +41,7 @@ public class KafkaWiring {
         org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         KafkaClientConfig k = KafkaClientConfig.from(new IstConfig(Map.of(),
                 key -> config.getOptionalValue(key, String.class).orElse(null), System::getenv),
-                kafka.bootstrapServers());
+                kafka.bootstrapServers()).requireOpenableTlsStores();
         LOG.infof("kafka client settings: %s", k.describe());
         return k;
     }

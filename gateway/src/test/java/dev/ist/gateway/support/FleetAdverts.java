@@ -23,16 +23,25 @@ import static org.junit.jupiter.api.Assertions.fail;
  * so the tests after it see an unknown fleet again.
  */
 public final class FleetAdverts implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestEnv.kafka().bootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    private final KafkaProducer<String, byte[]> producer;
     private final List<String> advertised = new ArrayList<>();
     private final String key;
 
     /** @param key the API key whose dry runs check what the gateway sees */
     public FleetAdverts(String key) {
+        this(key, Map.of());
+    }
+
+    /**
+     * @param login the client settings (bootstrap servers included) to publish with, as a worker's user on a secured
+     *              broker; empty: the testkit's own client
+     */
+    public FleetAdverts(String key, Map<String, String> login) {
         this.key = key;
+        Map<String, Object> c = login.isEmpty() ? TestEnv.kafka().clientConfig() : new java.util.HashMap<>(login);
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(c);
     }
 
     /** One CPU worker of the default pool with this memory budget (and the throughput FleetAdmissionTest uses). */

@@ -15,6 +15,8 @@ import dev.ist.gateway.auth.ApiKeyRegistry;
 import dev.ist.gateway.submit.JobIds;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.ResourceType;
 import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
@@ -40,8 +42,16 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
      */
     public static final String SEPARATE_DATABASE_ROLES = "ist.test.separate-database-roles";
 
+    /**
+     * Init arg: "true" runs this gateway on a secured broker of its own ({@link KafkaBroker#startSecured()}): the
+     * gateway logs in with SCRAM over TLS as its own user, the worker stand-in with a client certificate as its own,
+     * each with only the README's ACLs for its component on this run's topics, and the gateway creates no topics.
+     */
+    public static final String SECURED_KAFKA = "ist.test.secured-kafka";
+
     private Map<String, String> overrides = Map.of();
     private PostgresServer privateServer;
+    private KafkaBroker securedBroker;
 
     /** Init args (from a test profile's resource entry) override the settings below. */
     @Override
@@ -51,7 +61,10 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        KafkaBroker kafka = KafkaBroker.shared();
+        boolean secured = "true".equals(overrides.get(SECURED_KAFKA));
+        securedBroker = secured ? KafkaBroker.startSecured() : null;
+        KafkaBroker kafka = secured ? securedBroker : KafkaBroker.shared();
+        TestEnv.broker = securedBroker;
         S3Server s3 = S3Server.shared();
         String run = UUID.randomUUID().toString().substring(0, 8);
         Topics topics = new Topics("gw-" + run + ".jobs", "gw-" + run + ".events", "gw-" + run + ".dlq",
@@ -72,7 +85,14 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
 
         seedHistory(kafka, topics);
 
-        WorkerStandIn worker = new WorkerStandIn(kafka.bootstrapServers(), topics, TestEnv.newStore());
+        Map<String, String> gatewayLogin = secured ? gatewayUser(kafka, topics, "gw-" + run) : Map.of();
+        Map<String, String> workerLogin = secured ? workerUser(kafka, topics, "gw-" + run) : Map.of();
+        TestEnv.gatewayLogin = gatewayLogin;
+        TestEnv.workerLogin = workerLogin;
+        WorkerStandIn worker = secured
+                ? new WorkerStandIn(workerLogin.get("bootstrap.servers"), without(workerLogin, "bootstrap.servers"),
+                        topics, TestEnv.newStore())
+                : new WorkerStandIn(kafka.bootstrapServers(), topics, TestEnv.newStore());
         worker.alreadyFinished(TestEnv.seededJobId);
         worker.start();
         TestEnv.worker = worker;
@@ -101,6 +121,13 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.put("ist.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         c.put("ist.kafka.create-topics", "true");
+        if (secured) {
+            c.put("ist.kafka.bootstrap-servers", gatewayLogin.get("bootstrap.servers"));
+            c.put("kafka.bootstrap.servers", gatewayLogin.get("bootstrap.servers"));
+            without(gatewayLogin, "bootstrap.servers").forEach((k, v) -> c.put("ist.kafka.client." + k, v));
+            // the topics exist; the gateway's user has no CREATE (README: only where ist.kafka.create-topics=true)
+            c.put("ist.kafka.create-topics", "false");
+        }
         c.put("ist.topics.jobs", topics.jobs());
         c.put("ist.topics.events", topics.events());
         c.put("ist.topics.dlq", topics.dlq());
@@ -141,6 +168,7 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         c.putAll(overrides);
         c.remove(PRIVATE_DATABASE);
         c.remove(SEPARATE_DATABASE_ROLES);
+        c.remove(SECURED_KAFKA);
         return c;
     }
 
@@ -178,11 +206,63 @@ public class IstTestResource implements QuarkusTestResourceLifecycleManager {
         TestEnv.seededJobId = id;
     }
 
+    /**
+     * The gateway's user (SCRAM-SHA-512 over TLS) with the README's gateway ACLs on this run's names: the jobs lanes
+     * (prefix) and control written, jobs lanes, events, control and workers read (no event is the gateway's to
+     * write), its two groups.
+     */
+    private static Map<String, String> gatewayUser(KafkaBroker kafka, Topics topics, String run) {
+        String user = run + "-gateway";
+        String password = UUID.randomUUID().toString();
+        kafka.addScramUser(user, password);
+        kafka.allow(user, ResourceType.TOPIC, topics.jobs(), true, AclOperation.WRITE, AclOperation.READ,
+                AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.TOPIC, topics.control(), false, AclOperation.WRITE, AclOperation.READ,
+                AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.TOPIC, topics.events(), false, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.TOPIC, TestEnv.workersTopic, false, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.GROUP, run + ".projector", false, AclOperation.READ);
+        kafka.allow(user, ResourceType.GROUP, run + ".webhooks", false, AclOperation.READ);
+        Map<String, String> login = new HashMap<>(kafka.scramTlsLogin(user, password));
+        login.put("bootstrap.servers", kafka.scramTlsBootstrapServers());
+        return Map.copyOf(login);
+    }
+
+    /**
+     * The worker's user (a client certificate: principal User:CN=...) with the README's worker ACLs on this run's
+     * names: jobs lanes read in its group, events written and read, control read, workers written and read.
+     */
+    private static Map<String, String> workerUser(KafkaBroker kafka, Topics topics, String run) {
+        String commonName = run + "-worker";
+        String principal = "CN=" + commonName;
+        kafka.allow(principal, ResourceType.TOPIC, topics.jobs(), true, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow(principal, ResourceType.GROUP, WorkerStandIn.GROUP, false, AclOperation.READ);
+        kafka.allow(principal, ResourceType.TOPIC, topics.events(), false, AclOperation.WRITE, AclOperation.READ,
+                AclOperation.DESCRIBE);
+        kafka.allow(principal, ResourceType.TOPIC, topics.dlq(), false, AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(principal, ResourceType.TOPIC, topics.control(), false, AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow(principal, ResourceType.TOPIC, TestEnv.workersTopic, false, AclOperation.READ,
+                AclOperation.WRITE, AclOperation.DESCRIBE);
+        Map<String, String> login = new HashMap<>(kafka.mtlsLogin(commonName));
+        login.put("bootstrap.servers", kafka.mtlsBootstrapServers());
+        return Map.copyOf(login);
+    }
+
+    private static Map<String, String> without(Map<String, String> m, String key) {
+        Map<String, String> copy = new HashMap<>(m);
+        copy.remove(key);
+        return copy;
+    }
+
     @Override
     public void stop() {
         WorkerStandIn w = TestEnv.worker;
         if (w != null) {
             w.close();
+        }
+        if (securedBroker != null) {
+            securedBroker.close();
+            TestEnv.broker = null;
         }
         if (privateServer != null) {
             privateServer.close();

@@ -7,6 +7,8 @@ import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
 
+import java.util.Map;
+
 /** What the test resource started, for tests that talk to Kafka or S3 directly. */
 public final class TestEnv {
 
@@ -51,6 +53,9 @@ public final class TestEnv {
     static volatile String databaseUrl;
     static volatile PostgresServer privateDatabase;
     static volatile DatabaseRoles databaseRoles;
+    static volatile KafkaBroker broker;
+    static volatile Map<String, String> gatewayLogin = Map.of();
+    static volatile Map<String, String> workerLogin = Map.of();
 
     private TestEnv() {
     }
@@ -64,8 +69,19 @@ public final class TestEnv {
         return seededJobId;
     }
 
+    /** The broker of this run: the testkit's shared one, or a secured one of its own (ist.test.secured-kafka). */
     public static KafkaBroker kafka() {
-        return KafkaBroker.shared();
+        KafkaBroker b = broker;
+        return b != null ? b : KafkaBroker.shared();
+    }
+
+    /** On a secured broker: the client settings (bootstrap servers included) of the gateway's and the worker's users. */
+    public static Map<String, String> gatewayLogin() {
+        return gatewayLogin;
+    }
+
+    public static Map<String, String> workerLogin() {
+        return workerLogin;
     }
 
     public static S3Server s3() {

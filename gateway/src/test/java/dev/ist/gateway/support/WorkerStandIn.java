@@ -53,8 +53,11 @@ public final class WorkerStandIn implements AutoCloseable {
     public static final dev.ist.common.event.NetworkInfo NETWORK = dev.ist.common.event.NetworkInfo.of(
             "random(seed=7,channels=stand-in)", ImageStore.sha256Hex("stand-in".getBytes()));
     public static final String WORKER_ID = "stand-in-1";
+    /** The consumer group the stand-in reads the jobs lanes in. */
+    public static final String GROUP = "ist-workers-stand-in";
 
     private final String bootstrap;
+    private final Map<String, String> login;
     private final Topics topics;
     private final ImageStore store;
     private final KafkaProducer<String, byte[]> producer;
@@ -71,16 +74,24 @@ public final class WorkerStandIn implements AutoCloseable {
     private Thread controlThread;
 
     public WorkerStandIn(String bootstrap, Topics topics, ImageStore store) {
+        this(bootstrap, Map.of(), topics, store);
+    }
+
+    /** @param login the client settings a worker logs in with on a secured broker (empty on a plain one) */
+    public WorkerStandIn(String bootstrap, Map<String, String> login, Topics topics, ImageStore store) {
         this.bootstrap = bootstrap;
+        this.login = Map.copyOf(login);
         this.topics = topics;
         this.store = store;
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> p = new java.util.HashMap<>(login);
+        p.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        this.producer = new KafkaProducer<>(p);
     }
 
     /** A job that finished before this worker started (a real worker checks the events; the stand-in is told). */
@@ -89,7 +100,7 @@ public final class WorkerStandIn implements AutoCloseable {
     }
 
     public void start() {
-        jobConsumer = consumer("ist-workers-stand-in");
+        jobConsumer = consumer(GROUP);
         controlConsumer = consumer(null);
         jobConsumer.subscribe(topics.jobLanes());
         List<TopicPartition> control = controlConsumer.partitionsFor(topics.control()).stream()
@@ -103,7 +114,7 @@ public final class WorkerStandIn implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> consumer(String group) {
-        Map<String, Object> c = new java.util.HashMap<>();
+        Map<String, Object> c = new java.util.HashMap<>(login);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         if (group != null) {
             c.put(ConsumerConfig.GROUP_ID_CONFIG, group);

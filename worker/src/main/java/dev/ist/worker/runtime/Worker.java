@@ -111,6 +111,7 @@ public final class Worker implements AutoCloseable {
     }
 
     public synchronized Worker start() {
+        config.kafka().requireOpenableTlsStores(); // before anything starts: no retry fixes an unopenable store
         metrics = new WorkerMetrics(config.workerId(), engine.device(), config.pool());
         engine.calibration().ifPresent(metrics::precisionCalibration);
         store = new ImageStore(config.storage());
