@@ -3,8 +3,13 @@ package dev.ist.gateway.kafka;
 import dev.ist.common.kafka.KafkaAccessProblem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -47,6 +52,26 @@ public final class KafkaAccess {
         }
         KafkaAccessProblem.sleepWhile(m.retryIn(), running);
         return true;
+    }
+
+    /**
+     * {@code consumer.poll(timeout)} for {@code client}: a refused login or ACL is waited out (logged, counted, the
+     * back-off slept) and answered with no records, so the caller's loop simply polls again; other failures propagate.
+     */
+    public <K, V> ConsumerRecords<K, V> poll(String client, Consumer<K, V> consumer, Duration timeout,
+                                             BooleanSupplier running) {
+        try {
+            ConsumerRecords<K, V> records = consumer.poll(timeout);
+            ok(client);
+            return records;
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            if (waitOut(client, e, running)) {
+                return ConsumerRecords.empty();
+            }
+            throw e;
+        }
     }
 
     /** {@code client} got through: logs that it works again if it had a problem. */

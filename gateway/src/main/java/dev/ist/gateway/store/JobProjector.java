@@ -10,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -158,18 +157,9 @@ public final class JobProjector implements Runnable, AutoCloseable {
             consumer.subscribe(subscription(), new SeekToStoredOffsets());
             while (running) {
                 seekAwaited();
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = consumer.poll(Duration.ofMillis(500));
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    if (access.waitOut(CLIENT, e, () -> running)) {
-                        continue; // a refused login or ACL: live, not ready, and it heals once the broker allows it
-                    }
-                    throw e;
-                }
-                access.ok(CLIENT);
+                // a refused login or ACL: no records, live, not ready, and it heals once the broker allows it
+                ConsumerRecords<String, byte[]> records = access.poll(CLIENT, consumer, Duration.ofMillis(500),
+                        () -> running);
                 if (!records.isEmpty() && !batch.apply(records)) {
                     rewind(records);
                     sleep(RETRY_EVERY.toMillis());

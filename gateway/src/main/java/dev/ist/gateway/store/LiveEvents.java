@@ -8,7 +8,6 @@ import dev.ist.common.event.JobEvent;
 import dev.ist.gateway.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -122,19 +121,8 @@ public final class LiveEvents implements Runnable, AutoCloseable {
             partitions.forEach(consumer::position); // resolve the end now, not at the first poll
             positioned.countDown();
             while (running) {
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = consumer.poll(Duration.ofMillis(500));
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    if (access.waitOut(CLIENT, e, () -> running)) {
-                        continue;
-                    }
-                    throw e;
-                }
-                access.ok(CLIENT);
-                for (ConsumerRecord<String, byte[]> r : records) {
+                for (ConsumerRecord<String, byte[]> r : access.poll(CLIENT, consumer, Duration.ofMillis(500),
+                        () -> running)) {
                     seen.incrementAndGet();
                     deliver(r);
                 }
