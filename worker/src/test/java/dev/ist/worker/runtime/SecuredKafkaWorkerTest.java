@@ -96,13 +96,7 @@ class SecuredKafkaWorkerTest {
     @Test
     void aWorkerWithOnlyItsOwnAclsRunsAJobEndToEnd() {
         try (WorkerHarness h = new WorkerHarness("secured", S3Server.shared(), broker)) {
-            h.startWorker(loggedIn(h.workerSettings("secured-worker"), workerUser(h)));
-            ImageRef content = h.upload(TestImages.gradientPng(48, 36));
-            ImageRef style = h.upload(TestImages.checkerboardPng(32, 32, 4));
-            JobRequest request = h.request(content, style, WorkerHarness.tinyOptions(40, 3).build());
-            h.submit(request);
-            JobEvent terminal = h.awaitTerminal(request.jobId(), Duration.ofSeconds(120));
-            assertEquals(EventType.SUCCEEDED, terminal.type(), String.valueOf(terminal.failure()));
+            runsAJob(h, h.startWorker(loggedIn(h.workerSettings("secured-worker"), workerUser(h))));
         }
     }
 
