@@ -43,8 +43,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The gateway's readers on a broker that refuses their login (a real SCRAM broker with deny-by-default ACLs): the
  * projector and the live-event tail stay alive, the problem is one entry per client naming the setting (what readiness
  * reports), counted, and once the broker's side is fixed they heal by themselves and project what was published.
+ * An IT (its own JVM, no Quarkus app in it): after an in-process Quarkus test has run, the embedded broker refuses new
+ * PLAIN logins of its own admin (UnsupportedCallbackException on the broker's side), so it cannot share their JVM.
  */
-class RefusedLoginRecoveryTest {
+class RefusedLoginRecoveryIT {
 
     private static KafkaBroker broker;
 
