@@ -83,11 +83,6 @@ public final class JobPublisher implements AutoCloseable {
         send(new ProducerRecord<>(topics.control(), message.jobId(), codec.encode(message)), "cancel command");
     }
 
-    /** The login or ACL problem the last send met, or null. */
-    public String accessProblem() {
-        return access.current();
-    }
-
     private void send(ProducerRecord<String, byte[]> record, String what) {
         KafkaProducer<String, byte[]> p = producer;
         try {

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The gateway's Kafka clients that meet a refused login or a missing ACL: each says so in one line when the problem
@@ -55,23 +55,27 @@ public final class KafkaAccess {
     }
 
     /**
-     * {@code consumer.poll(timeout)} for {@code client}: a refused login or ACL is waited out (logged, counted, the
-     * back-off slept) and answered with no records, so the caller's loop simply polls again; other failures propagate.
+     * Runs one Kafka call of {@code client}: on success clears its problem; a refused login or ACL is waited out (logged,
+     * counted, the back-off slept) and answered with {@code ifRefused}, so the caller's loop simply tries again; any other
+     * failure (a wake-up included) propagates.
      */
-    public <K, V> ConsumerRecords<K, V> poll(String client, Consumer<K, V> consumer, Duration timeout,
-                                             BooleanSupplier running) {
+    public <T> T attempt(String client, Supplier<T> call, T ifRefused, BooleanSupplier running) {
         try {
-            ConsumerRecords<K, V> records = consumer.poll(timeout);
+            T result = call.get();
             ok(client);
-            return records;
-        } catch (WakeupException e) {
-            throw e;
+            return result;
         } catch (KafkaException e) {
             if (waitOut(client, e, running)) {
-                return ConsumerRecords.empty();
+                return ifRefused;
             }
             throw e;
         }
+    }
+
+    /** {@code consumer.poll(timeout)} through {@link #attempt}: no records while the access is refused. */
+    public <K, V> ConsumerRecords<K, V> poll(String client, Consumer<K, V> consumer, Duration timeout,
+                                             BooleanSupplier running) {
+        return attempt(client, () -> consumer.poll(timeout), ConsumerRecords.empty(), running);
     }
 
     /** {@code client} got through: logs that it works again if it had a problem. */

@@ -9,7 +9,6 @@ import dev.ist.gateway.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -43,10 +42,10 @@ public final class LiveEvents implements Runnable, AutoCloseable {
     private KafkaAccess access = new KafkaAccess(null);
     private Thread thread;
 
-    /** On an unsecured broker (tests). */
     /** How log lines, the metric and readiness name this client. */
     static final String CLIENT = "live-events";
 
+    /** On an unsecured broker (tests). */
     public LiveEvents(String eventsTopic, String bootstrapServers, String clientId) {
         this(eventsTopic, KafkaClientConfig.plaintext(bootstrapServers), clientId);
     }
@@ -99,18 +98,12 @@ public final class LiveEvents implements Runnable, AutoCloseable {
             List<TopicPartition> partitions = new ArrayList<>();
             while (running && partitions.isEmpty()) {
                 try {
-                    for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(5))) {
+                    for (PartitionInfo p : access.attempt(CLIENT, () -> consumer.partitionsFor(topic,
+                            Duration.ofSeconds(5)), List.<PartitionInfo>of(), () -> running)) {
                         partitions.add(new TopicPartition(p.topic(), p.partition()));
                     }
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     LOG.warnf("waiting for Kafka to describe topic %s", topic);
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    if (!access.waitOut(CLIENT, e, () -> running)) {
-                        throw e;
-                    }
-                    continue;
                 }
                 if (partitions.isEmpty()) {
                     Thread.sleep(500);

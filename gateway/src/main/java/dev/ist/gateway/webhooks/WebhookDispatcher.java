@@ -118,24 +118,22 @@ public final class WebhookDispatcher implements AutoCloseable {
                 }
             });
             while (running) {
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    if (partitions == 0) {
+                if (partitions == 0) {
+                    try {
                         List<PartitionInfo> infos = consumer.partitionsFor(topics.events(), Duration.ofSeconds(5));
                         partitions = infos == null ? 0 : infos.size();
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        continue; // Kafka not there yet
+                    } catch (KafkaException e) {
+                        if (access.waitOut(CLIENT, e, () -> running)) {
+                            continue; // a refused login or ACL: retried, the gateway not ready meanwhile
+                        }
+                        throw e;
                     }
-                    records = consumer.poll(Duration.ofMillis(200));
-                } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    continue; // Kafka not there yet
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    if (access.waitOut(CLIENT, e, () -> running)) {
-                        continue; // a refused login or ACL: retried, the gateway not ready meanwhile
-                    }
-                    throw e;
                 }
-                access.ok(CLIENT);
+                // a refused login or ACL: no records, retried, the gateway not ready meanwhile
+                ConsumerRecords<String, byte[]> records = access.poll(CLIENT, consumer, Duration.ofMillis(200),
+                        () -> running);
                 Map<TopicPartition, Long> done = new HashMap<>();
                 boolean stalled = false;
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -182,12 +180,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         } catch (org.apache.kafka.clients.consumer.CommitFailedException
                  | org.apache.kafka.common.errors.RebalanceInProgressException e) {
             LOG.debugf("webhook offsets not committed (rebalance): %s", e.getMessage());
-        } catch (WakeupException e) {
-            throw e;
         } catch (KafkaException e) {
             // like a commit lost to a rebalance: the records are read again once the ACL is fixed
             if (!access.waitOut(CLIENT, e, () -> running)) {
-                throw e;
+                throw e; // a wake-up (closing) or any other failure
             }
         }
     }
