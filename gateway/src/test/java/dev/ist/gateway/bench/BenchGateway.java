@@ -2,6 +2,7 @@ package dev.ist.gateway.bench;
 
 import dev.ist.common.Topics;
 import dev.ist.gateway.auth.ApiKeyRegistry;
+import dev.ist.gateway.support.GatewayProcess;
 import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
@@ -9,11 +10,9 @@ import dev.ist.testkit.S3Server;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -72,29 +71,8 @@ final class BenchGateway implements AutoCloseable {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         URI base = URI.create("http://127.0.0.1:" + port);
-        awaitReady(base, p, log);
+        GatewayProcess.awaitReady(base, p, log, Duration.ofSeconds(180), Duration.ofMillis(50));
         return new BenchGateway(base, log, p, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static void awaitReady(URI base, Process p, Path log) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the gateway exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the gateway was not ready within 180 s; log " + log.toAbsolutePath());
     }
 
     /** kill -9. */

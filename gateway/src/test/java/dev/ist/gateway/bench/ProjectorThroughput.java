@@ -1,5 +1,6 @@
 package dev.ist.gateway.bench;
 
+import dev.ist.gateway.support.RunTopics;
 import dev.ist.common.Topics;
 import dev.ist.gateway.store.Database;
 import dev.ist.gateway.store.JobProjection;
@@ -37,7 +38,7 @@ final class ProjectorThroughput {
 
     static Result run(int jobs) throws Exception {
         KafkaBroker kafka = KafkaBroker.shared();
-        Topics topics = BenchTopics.create("proj");
+        Topics topics = RunTopics.create(KafkaBroker.shared(), "bench-proj-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         long events;
         try (KafkaProducer<String, byte[]> producer = kafka.newProducer(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,

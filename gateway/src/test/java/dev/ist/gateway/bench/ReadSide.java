@@ -1,5 +1,7 @@
 package dev.ist.gateway.bench;
 
+import dev.ist.gateway.support.RunTopics;
+import dev.ist.testkit.KafkaBroker;
 import dev.ist.common.Topics;
 import dev.ist.gateway.support.FreshProjection;
 import dev.ist.testkit.PostgresServer;
@@ -36,7 +38,7 @@ final class ReadSide {
         String url = pg.jdbcUrl(pg.newDatabase("bench_reads"));
         DataSource ds = FreshProjection.migrated(url);
         int ownerJobs = BulkJobs.load(ds, jobs);
-        Topics topics = BenchTopics.create("reads");
+        Topics topics = RunTopics.create(KafkaBroker.shared(), "bench-reads-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         String bucket = "bench-" + Long.toHexString(System.nanoTime());
         S3Server.shared().createBucket(bucket);
 

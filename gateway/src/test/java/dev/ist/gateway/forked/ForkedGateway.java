@@ -2,6 +2,8 @@ package dev.ist.gateway.forked;
 
 import dev.ist.common.Topics;
 import dev.ist.gateway.auth.ApiKeyRegistry;
+import dev.ist.gateway.support.GatewayProcess;
+import dev.ist.gateway.support.RunTopics;
 import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.PostgresServer;
 import dev.ist.testkit.S3Server;
@@ -46,16 +48,7 @@ final class ForkedGateway implements AutoCloseable {
 
     /** Fresh topics and bucket for one run. */
     static Topics newTopics(String run) {
-        Topics topics = new Topics("fk-" + run + ".jobs", "fk-" + run + ".events", "fk-" + run + ".dlq",
-                "fk-" + run + ".control");
-        KafkaBroker kafka = KafkaBroker.shared();
-        kafka.createTopic(topics.jobs(), 3);
-        kafka.createTopic(topics.jobsHigh(), 3);
-        kafka.createTopic(topics.jobsLow(), 3);
-        kafka.createTopic(topics.events(), 3);
-        kafka.createTopic(topics.control(), 1);
-        kafka.createTopic(topics.dlq(), 1);
-        return topics;
+        return RunTopics.create(KafkaBroker.shared(), "fk-" + run);
     }
 
     static ForkedGateway start(String name, Topics topics, String bucket, String heap, Map<String, String> extra)
@@ -110,30 +103,8 @@ final class ForkedGateway implements AutoCloseable {
         cmd.add(jar.toAbsolutePath().toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ForkedGateway g = new ForkedGateway(topics, bucket, log, URI.create("http://127.0.0.1:" + port), p);
-        g.awaitReady(Duration.ofSeconds(120));
+        GatewayProcess.awaitReady(g.base, p, log, Duration.ofSeconds(120), Duration.ofMillis(200));
         return g;
-    }
-
-    private void awaitReady(Duration timeout) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the forked gateway exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the forked gateway was not ready within " + timeout + ": "
-                + Files.readString(log));
     }
 
     /** The gateway's own gauge: the sum of the heap pools' peak usage since start. */

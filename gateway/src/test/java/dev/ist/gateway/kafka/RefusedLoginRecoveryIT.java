@@ -15,6 +15,7 @@ import dev.ist.gateway.store.LiveEvents;
 import dev.ist.gateway.store.ProjectorMetrics;
 import dev.ist.gateway.store.StoreMetrics;
 import dev.ist.gateway.support.FreshProjection;
+import dev.ist.gateway.support.RunTopics;
 import dev.ist.testkit.KafkaBroker;
 import dev.ist.testkit.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,11 +66,7 @@ class RefusedLoginRecoveryIT {
     @Test
     void aRefusedLoginLeavesTheReadersAliveSayingWhyAndTheyRecoverOnceTheUserExists() throws Exception {
         String run = "refused-" + UUID.randomUUID().toString().substring(0, 6);
-        Topics topics = new Topics(run + ".jobs", run + ".events", run + ".dlq", run + ".control");
-        for (String t : List.of(topics.jobs(), topics.jobs() + ".high", topics.jobs() + ".low", topics.events(),
-                topics.control())) {
-            broker.createTopic(t, 1);
-        }
+        Topics topics = RunTopics.create(broker, run);
         String user = run + "-gateway";
         String password = UUID.randomUUID().toString();
         // the user does not exist yet: every login is refused, as with a wrong password
