@@ -6,7 +6,9 @@ Gram style losses at relu1_1..relu5_1, backward to the image — in fp32 (NCHW a
 (channels-last, convolutions/ReLUs/poolings in bf16, Grams and losses in fp32, as the engine's TorchScript module
 does). Prints the median wall and CPU milliseconds per evaluation, so a loaded machine can still compare CPU time.
 
-Run:  /usr/bin/python3 tools/precision/pytorch_reference.py [size] [threads] [evaluations]
+Run:  /usr/bin/python3 tools/precision/pytorch_reference.py [size] [threads] [evaluations] [modes]
+(modes: a comma list of fp32, fp32cl, bf16cl; default all three. Leave bf16cl out on a CPU without AVX512-BF16 or AMX,
+where oneDNN emulates bf16 and one evaluation takes minutes.)
 Compare with the engine:  ./ist bench --precision --sizes SIZE (wall) or the same threads via
 -Dai.djl.pytorch.num_threads=N.
 """
@@ -20,6 +22,7 @@ import torch.nn.functional as F
 SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else 512
 THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 EVALS = int(sys.argv[3]) if len(sys.argv) > 3 else 6
+MODES = sys.argv[4].split(",") if len(sys.argv) > 4 else ["fp32", "fp32cl", "bf16cl"]
 torch.set_num_threads(THREADS)
 torch.manual_seed(1)
 
@@ -92,9 +95,12 @@ def run(bf16, channels_last):
 print("torch %s, %d thread(s), %d px, mkldnn %s" % (torch.__version__, THREADS, SIZE,
                                                     torch.backends.mkldnn.is_available()))
 results = {}
-for name, bf16, cl in (("fp32 NCHW", False, False), ("fp32 channels-last", False, True),
-                       ("bf16 channels-last", True, True)):
+for mode, name, bf16, cl in (("fp32", "fp32 NCHW", False, False), ("fp32cl", "fp32 channels-last", False, True),
+                             ("bf16cl", "bf16 channels-last", True, True)):
+    if mode not in MODES:
+        continue
     results[name] = run(bf16, cl)
     print("%-20s wall %8.0f ms  cpu %8.0f ms per evaluation" % ((name,) + results[name]))
-base = results["fp32 NCHW"][1]
-print("bf16 channels-last vs fp32 NCHW (cpu): %.2fx" % (base / results["bf16 channels-last"][1]))
+if "fp32 NCHW" in results and "bf16 channels-last" in results:
+    base = results["fp32 NCHW"][1]
+    print("bf16 channels-last vs fp32 NCHW (cpu): %.2fx" % (base / results["bf16 channels-last"][1]))

@@ -7,6 +7,8 @@ import dev.ist.worker.engine.ImageOps;
 import dev.ist.worker.engine.StyleTransferEngine;
 import dev.ist.worker.engine.TransferResult;
 import dev.ist.worker.engine.TransferSpec;
+import dev.ist.worker.engine.TransferCancelledException;
+import dev.ist.worker.engine.IterationListener;
 import dev.ist.worker.engine.PrecisionCalibrator;
 import dev.ist.worker.engine.precision.CpuFeatures;
 import dev.ist.worker.engine.precision.PrecisionCalibration;
@@ -38,6 +40,15 @@ public final class PrecisionBench {
             return new Options(List.of(256, 512), 100);
         }
     }
+
+    /**
+     * The wall time the bf16 run of one size may take. Where bf16 is emulated (no bf16 kernels: 33x fp32's time on an
+     * AVX2-only EPYC) 100 iterations at 512 px would take hours; there it runs as many iterations as fit, and the loss,
+     * score and PSNR compare it with an fp32 run of the same count.
+     */
+    static final double BF16_SECONDS_PER_SIZE = 180;
+    /** Fewer bf16 iterations than this tell nothing (the first builds kernels): the size is then left out. */
+    static final int MIN_BF16_ITERATIONS = 3;
 
     private final PrintStream out;
 
@@ -76,14 +87,27 @@ public final class PrecisionBench {
                     + ") | bf16 speed-up | fp32 final loss | bf16 final loss | loss diff "
                     + "| fp32-scored: bf16 vs fp32 result | PSNR fp32 vs bf16 | bf16 fallback |");
             out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            List<String> notes = new ArrayList<>();
             for (int size : o.sizes()) {
-                row(ist, size, o.iterations());
+                row(ist, size, o.iterations(), bf16Iterations(timings, size, o.iterations()), notes);
             }
+            notes.forEach(out::println);
         }
         out.println("load average after: " + loadAverage());
     }
 
-    private void row(StyleTransferEngine ist, int size, int iterations) {
+    /**
+     * How many bf16 iterations fit {@link #BF16_SECONDS_PER_SIZE} at {@code size}, going by the calibration's bf16
+     * time (pixels scale it); {@code iterations} where all fit, 0 where not even {@link #MIN_BF16_ITERATIONS} do.
+     */
+    static int bf16Iterations(PrecisionTimings calibration, int size, int iterations) {
+        double scale = (double) size * size / ((double) calibration.size() * calibration.size());
+        double seconds = calibration.bf16MsPerIteration() * scale / 1000;
+        int fit = (int) Math.min(iterations, Math.floor(BF16_SECONDS_PER_SIZE / seconds));
+        return fit >= MIN_BF16_ITERATIONS ? fit : 0;
+    }
+
+    private void row(StyleTransferEngine ist, int size, int iterations, int bf16Iterations, List<String> notes) {
         // the style is not another pattern of the content's kind: two such patterns let the loss fall to ~1e-4 of
         // its start, where bf16's rounding floor (not the optimiser) decides the figure (+88 % at 256 px); a photo and
         // a painting never get that close
@@ -91,27 +115,65 @@ public final class PrecisionBench {
         BufferedImage style = HighresBench.image(size, size, 2);
         TransferSpec.Builder b = TransferSpec.builder().content(content).style(style).size(size).iterations(iterations);
         List<Double> fp32Ms = new ArrayList<>();
-        List<Double> bf16Ms = new ArrayList<>();
         TransferSpec fp32Spec = b.precision(Precision.FP32).build();
         TransferResult fp32 = ist.stylize(fp32Spec, timer(fp32Ms), null);
-        TransferResult bf16 = ist.stylize(b.precision(Precision.BF16).build(), timer(bf16Ms), null);
         List<Double> autoMs = new ArrayList<>();
         ist.stylize(b.precision(null).iterations(Math.min(iterations, 20)).build(), timer(autoMs), null);
-        double fp32Scored = score(ist, fp32Spec, fp32.image());
-        double bf16Scored = score(ist, fp32Spec, bf16.image());
         double fp32Median = median(fp32Ms);
+        if (bf16Iterations == 0) {
+            out.printf(Locale.ROOT, "| %d | %.0f | not run | %.0f | | %.5g | | | | | |%n", size, fp32Median,
+                    median(autoMs), fp32.totalLoss());
+            notes.add(String.format(Locale.ROOT, "bf16 at %d px not run: %d iterations would take more than %.0f s"
+                    + " (the calibration's bf16 time scaled by pixels)", size, MIN_BF16_ITERATIONS,
+                    BF16_SECONDS_PER_SIZE));
+            out.flush();
+            return;
+        }
+        List<Double> bf16Ms = new ArrayList<>();
+        double[] bf16Loss = {Double.NaN};
+        IterationListener bf16Timer = timer(bf16Ms);
+        long deadline = System.nanoTime() + (long) (BF16_SECONDS_PER_SIZE * 1e9);
+        int ran;
+        float[] bf16Image;
+        String fallback;
+        try {
+            // the estimate behind bf16Iterations can be short (an emulated bf16 slows more the larger the image), so
+            // the budget also stops the run
+            TransferResult bf16 = ist.stylize(b.precision(Precision.BF16).iterations(bf16Iterations).build(), r -> {
+                bf16Timer.onIteration(r);
+                bf16Loss[0] = r.totalLoss();
+            }, () -> System.nanoTime() > deadline);
+            ran = bf16Iterations;
+            bf16Image = ImageOps.toChw(bf16.image());
+            fallback = bf16.precisionFallback() == null ? "none" : bf16.precisionFallback();
+        } catch (TransferCancelledException e) {
+            if (e.lastState() == null || e.iteration() < 1) {
+                throw e;
+            }
+            ran = e.iteration();
+            bf16Image = asSaved(e.lastState().image());
+            fallback = "unknown (stopped by the budget)";
+        }
+        TransferResult reference = fp32;
+        if (ran < iterations) {
+            // the comparison needs an fp32 result after as many iterations as bf16 ran
+            reference = ist.stylize(b.precision(Precision.FP32).iterations(ran).build(), r -> { }, null);
+            notes.add(String.format(Locale.ROOT, "bf16 at %d px ran %d iterations (what fits %.0f s); its loss, score"
+                    + " and PSNR are against fp32 after %d", size, ran, BF16_SECONDS_PER_SIZE, ran));
+        }
+        float[] referenceImage = ImageOps.toChw(reference.image());
+        double fp32Scored = score(ist, fp32Spec, referenceImage, size);
+        double bf16Scored = score(ist, fp32Spec, bf16Image, size);
         double bf16Median = median(bf16Ms);
         out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %.2fx | %.5g | %.5g | %+.2f %% | %+.2f %% | %.1f dB | %s |%n",
-                size, fp32Median, bf16Median, median(autoMs), fp32Median / bf16Median, fp32.totalLoss(), bf16.totalLoss(),
-                100 * (bf16.totalLoss() - fp32.totalLoss()) / fp32.totalLoss(),
-                100 * (bf16Scored - fp32Scored) / fp32Scored,
-                psnr(ImageOps.toChw(fp32.image()), ImageOps.toChw(bf16.image())),
-                bf16.precisionFallback() == null ? "none" : bf16.precisionFallback());
+                size, fp32Median, bf16Median, median(autoMs), fp32Median / bf16Median, reference.totalLoss(),
+                bf16Loss[0], 100 * (bf16Loss[0] - reference.totalLoss()) / reference.totalLoss(),
+                100 * (bf16Scored - fp32Scored) / fp32Scored, psnr(referenceImage, bf16Image), fallback);
         out.flush();
     }
 
     /** Collects the wall time between consecutive iteration reports. */
-    private static dev.ist.worker.engine.IterationListener timer(List<Double> ms) {
+    private static IterationListener timer(List<Double> ms) {
         long[] last = {-1};
         return (IterationReport r) -> {
             if (last[0] >= 0) {
@@ -121,9 +183,18 @@ public final class PrecisionBench {
         };
     }
 
-    /** The fp32 total loss of an output image (as saved, 8 bits). */
-    private static double score(StyleTransferEngine ist, TransferSpec fp32Spec, BufferedImage image) {
-        return ist.evaluate(fp32Spec, ImageOps.toChw(image), image.getWidth(), image.getHeight(), null).loss();
+    /** The fp32 total loss of an output image (a square {@code size}², CHW in [0,1], as saved). */
+    private static double score(StyleTransferEngine ist, TransferSpec fp32Spec, float[] chw, int size) {
+        return ist.evaluate(fp32Spec, chw, size, size, null).loss();
+    }
+
+    /** The image as it would be saved: clamped to [0,1], 8 bits. */
+    private static float[] asSaved(float[] chw) {
+        float[] saved = new float[chw.length];
+        for (int i = 0; i < chw.length; i++) {
+            saved[i] = Math.round(clamp(chw[i]) * 255) / 255f;
+        }
+        return saved;
     }
 
     /** Median of the values; NaN when there are none. */

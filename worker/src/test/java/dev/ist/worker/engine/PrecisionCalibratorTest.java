@@ -25,12 +25,22 @@ class PrecisionCalibratorTest {
     Path dir;
 
     @Test
+    void aProbeSettlesTheChoiceOnlyWhereBf16IsFarSlower() {
+        assertTrue(PrecisionCalibrator.notWorthTimingAtSize(110, 1000), "emulated bf16: 9x slower at 40 px");
+        assertTrue(PrecisionCalibrator.notWorthTimingAtSize(110, 3 * 110), "exactly the probe's limit");
+        assertFalse(PrecisionCalibrator.notWorthTimingAtSize(110, 250), "2.3x slower: timed at full size");
+        assertFalse(PrecisionCalibrator.notWorthTimingAtSize(110, 60), "faster: timed at full size");
+    }
+
+    @Test
     void calibratesThisMachineAndAutoFollowsTheMeasurement() throws Exception {
         CalibrationCache cache = new CalibrationCache(dir);
         try (StyleTransferEngine engine = new StyleTransferEngine(RandomWeights.vgg19(1), "cpu",
                 EngineSettings.defaults(), Precision.AUTO)) {
+            long start = System.nanoTime();
             PrecisionCalibration c = PrecisionCalibrator.calibrate(engine, cache, PrecisionCalibration.DEFAULT_MARGIN);
-            System.out.println("calibration on " + c.key() + ": " + c.describe());
+            System.out.printf("calibration on %s in %d ms: %s%n", c.key(), (System.nanoTime() - start) / 1_000_000,
+                    c.describe());
             assertFalse(c.cached());
             assertTrue(c.timings().fp32MsPerIteration() > 0 && c.timings().bf16MsPerIteration() > 0);
             Precision expected = c.timings().bf16Fallback() == null

@@ -51,6 +51,9 @@ class WorkerSigtermTest {
         Map<String, String> settings = h.workerSettings("sigterm-child");
         settings.put("ist.worker.random-weights", "1");
         settings.put("ist.worker.checkpoint-every", "1000"); // so the checkpoint we find is the one SIGTERM wrote
+        // precision is not what this is about: AUTO would first calibrate this machine (seconds, more where bf16 is
+        // emulated), and the job's progress is what the wait below times
+        settings.put("ist.worker.precision", "FP32");
         child = startWorkerProcess(settings, Path.of("target", "sigterm-child.log"));
 
         JobRequest job = h.request(h.upload(TestImages.gradientPng(32, 32)),

@@ -34,8 +34,11 @@ public record PrecisionCalibration(CalibrationKey key, PrecisionTimings timings,
     public String describe() {
         String why = timings.bf16Fallback() != null ? "bf16 could not stay in bf16 (" + timings.bf16Fallback() + ")"
                 : String.format(Locale.ROOT, "bf16 %.2fx fp32, margin %.2fx", timings.bf16Speedup(), margin);
-        return String.format(Locale.ROOT, "measured at %d px%s: fp32 %.0f ms/it, bf16 %.0f ms/it (%s) -> %s",
-                timings.size(), cached ? " (cached)" : "", timings.fp32MsPerIteration(), timings.bf16MsPerIteration(),
-                why, choice());
+        String bf16 = timings.bf16Extrapolated()
+                ? String.format(Locale.ROOT, "bf16 ~%.0f ms/it extrapolated from a probe at %d px",
+                        timings.bf16MsPerIteration(), timings.bf16ProbeSize())
+                : String.format(Locale.ROOT, "bf16 %.0f ms/it", timings.bf16MsPerIteration());
+        return String.format(Locale.ROOT, "measured at %d px%s: fp32 %.0f ms/it, %s (%s) -> %s",
+                timings.size(), cached ? " (cached)" : "", timings.fp32MsPerIteration(), bf16, why, choice());
     }
 }

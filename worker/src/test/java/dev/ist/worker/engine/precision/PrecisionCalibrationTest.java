@@ -89,6 +89,39 @@ class PrecisionCalibrationTest {
     }
 
     @Test
+    void anExtrapolatedBf16FigureIsKeptAndSaidToBeOne() throws IOException {
+        // an AVX2-only EPYC: bf16 9x slower in the 48 px probe, fp32 timed alone at 192 px
+        PrecisionTimings t = new PrecisionTimings(643, 643 * 9.0, 192, 8, null, 48);
+        PrecisionCalibration c = new PrecisionCalibration(KEY, t, 1.2, false);
+        assertEquals(Precision.FP32, c.choice());
+        assertTrue(c.describe().contains("extrapolated from a probe at 48 px"), c.describe());
+        CalibrationCache cache = new CalibrationCache(dir.resolve("cache"));
+        cache.store(KEY, t);
+        assertEquals(Optional.of(t), cache.load(KEY));
+    }
+
+    @Test
+    void aCacheFileWrittenBeforeProbesReadsAsTimedAtFullSize() throws IOException {
+        CalibrationCache cache = new CalibrationCache(dir);
+        cache.store(KEY, new PrecisionTimings(461, 311, 192, 8, null));
+        Path file = dir.resolve(KEY.fileName());
+        Files.writeString(file, Files.readString(file).replaceAll("\"bf16ProbeSize\":0,?", "")
+                .replace(",}", "}"));
+        assertTrue(!Files.readString(file).contains("bf16ProbeSize"), Files.readString(file));
+        PrecisionTimings read = cache.load(KEY).orElseThrow();
+        assertEquals(new PrecisionTimings(461, 311, 192, 8, null), read);
+        assertTrue(!read.bf16Extrapolated());
+    }
+
+    @Test
+    void aProbeSizeMustBeBelowTheMeasuredSize() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PrecisionTimings(1, 1, 192, 8, null, 192));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PrecisionTimings(1, 1, 192, 8, null, -1));
+    }
+
+    @Test
     void aCacheThatCannotBeWrittenCostsOnlyAMeasurement() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x"); // a directory cannot be made under a file
         CalibrationCache cache = new CalibrationCache(file.resolve("cache"));
