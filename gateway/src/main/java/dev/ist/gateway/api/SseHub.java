@@ -49,6 +49,12 @@ public class SseHub {
     /** Live events held back behind a gap per stream; beyond it the stream ends (the client resumes later). */
     private static final int MAX_HELD = 10_000;
     private static final long QUEUE_REFRESH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    /**
+     * A stream is not ended sooner than this after it opened. Quarkus REST registers a close handler on the response
+     * after the resource method returns, on a response that must still be open: a stream ended before that (a
+     * finished job's replay, a client gone at once) made it log "Response has already been written" as an error.
+     */
+    private static final long MIN_OPEN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final JobStore store;
     private final LiveEvents live;
@@ -134,10 +140,12 @@ public class SseHub {
             }
             sessions.add(session);
             metrics.sseOpened();
-            sink.send(sse.newEventBuilder()
+            // through the session: a client gone already ends its session, not this request (whose response has
+            // begun: an error here could only be logged as an unexpected one)
+            session.send(sse.newEventBuilder()
                     .comment("events of job " + jobId)
                     .reconnectDelay(settings.sse().retry().toMillis())
-                    .build());
+                    .build(), false);
             for (JobEvent e : replay) {
                 session.sendEvent(e);
             }
@@ -187,6 +195,7 @@ public class SseHub {
         private final java.util.TreeMap<Long, JobEvent> held = new java.util.TreeMap<>();
         private volatile boolean closed;
         private QueueEstimator.Queue lastQueue;
+        private final long openedAt = System.nanoTime();
 
         Session(String owner, String jobId, SseEventSink sink, Sse sse, long afterSeq) {
             this.owner = owner;
@@ -358,6 +367,15 @@ public class SseHub {
                     return;
                 }
                 closed = true;
+            }
+            long tooSoon = MIN_OPEN_NANOS - (System.nanoTime() - openedAt);
+            if (tooSoon > 0) {
+                try {
+                    heartbeats.schedule(this::release, tooSoon, TimeUnit.NANOSECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // released below
+                }
             }
             if (Thread.holdsLock(this)) {
                 // called from inside this session's lock (a failed send, or from the tail's delivery loop):
