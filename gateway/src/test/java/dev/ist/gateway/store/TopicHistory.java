@@ -13,6 +13,7 @@ import dev.ist.common.job.JobOptions;
 import dev.ist.common.job.JobRequest;
 import dev.ist.common.job.Priority;
 import dev.ist.common.job.StyleRef;
+import dev.ist.gateway.support.RunTopics;
 import dev.ist.testkit.KafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,16 +37,7 @@ final class TopicHistory {
     }
 
     static Topics newTopics(String prefix) {
-        String run = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = new Topics(run + ".jobs", run + ".events", run + ".dlq", run + ".control");
-        KafkaBroker kafka = KafkaBroker.shared();
-        for (String t : topics.jobLanes()) {
-            kafka.createTopic(t, 2);
-        }
-        kafka.createTopic(topics.events(), 3);
-        kafka.createTopic(topics.control(), 2);
-        kafka.createTopic(topics.dlq(), 1);
-        return topics;
+        return RunTopics.create(KafkaBroker.shared(), prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** {@code jobs} jobs of {@code owner}: their requests, lifecycles and, for every fifth, a cancel. */

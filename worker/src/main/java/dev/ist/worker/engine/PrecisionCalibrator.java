@@ -85,8 +85,9 @@ public final class PrecisionCalibrator {
 
     /**
      * Median ms per iteration in fp32 and bf16 at {@code size}, alternating precisions, within {@code budget} (no
-     * iteration starts that would end past it, once each run has timed one). A probe at {@link #PROBE_SIZE} comes first: where bf16 runs
-     * {@link #PROBE_SLOWDOWN} times slower there, only fp32 is timed at {@code size} and bf16's figure is extrapolated.
+     * iteration starts that would end past it, once each run has timed one). A probe at {@link #PROBE_SIZE} comes
+     * first: where bf16 runs {@link #PROBE_SLOWDOWN} times slower there, only fp32 is timed at {@code size} and bf16's
+     * figure is extrapolated.
      */
     public static PrecisionTimings measure(StyleTransferEngine engine, int size, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
@@ -99,16 +100,19 @@ public final class PrecisionCalibrator {
                     Long.MAX_VALUE, false, fp32);
             run(engine, content, style, PROBE_SIZE, Precision.BF16, PROBE_WARMUP_ITERATIONS, PROBE_TIMED_ITERATIONS,
                     Long.MAX_VALUE, false, bf16);
-            double slowdown = median(bf16) / median(fp32);
-            if (notWorthTimingAtSize(median(fp32), median(bf16))) {
+            double fp32Probe = median(fp32);
+            double bf16Probe = median(bf16);
+            if (notWorthTimingAtSize(fp32Probe, bf16Probe)) {
+                double slowdown = bf16Probe / fp32Probe;
                 LOG.info("bf16 ran {}x slower than fp32 at {} px: timing fp32 alone at {} px",
                         String.format(Locale.ROOT, "%.1f", slowdown), PROBE_SIZE, size);
                 List<Double> full = new ArrayList<>();
                 // fp32's figure seeds the worker's advertised speed: timed as in a full calibration, to the deadline
                 run(engine, pattern(size, 3, 5), pattern(size, 11, 2), size, Precision.FP32, WARMUP_ITERATIONS,
                         TIMED_ITERATIONS, deadline, false, full);
-                return new PrecisionTimings(median(full), median(full) * slowdown, size,
-                        fp32.size() + bf16.size() + full.size(), null, PROBE_SIZE);
+                double fp32Ms = median(full);
+                return new PrecisionTimings(fp32Ms, fp32Ms * slowdown, size, fp32.size() + bf16.size() + full.size(),
+                        null, PROBE_SIZE);
             }
             fp32.clear();
             bf16.clear();
